@@ -1,0 +1,27 @@
+import type { Diagnostic, SourceRange } from '../diagnostic.js';
+
+/**
+ * One YAML document of the desired-state repository, parsed, with the means to point back at its source.
+ * `value` is plain data (what `yaml`'s `toJS()` gives) and is read-only: stages copy before they change anything.
+ */
+export interface SourceDocument {
+  /** Repository-relative path with POSIX separators. */
+  readonly file: string;
+  /** 0-based position of the document in its file. */
+  readonly index: number;
+  readonly apiVersion: string;
+  readonly kind: string;
+  /** `metadata.name`, or '' when absent (the validator reports that). */
+  readonly name: string;
+  readonly namespace?: string;
+  readonly value: Readonly<Record<string, unknown>>;
+  /** The source range of the node at a JSON pointer, falling back to the nearest existing parent, then the document. */
+  locate(pointer: string): SourceRange;
+}
+
+/** A file or document that was read but is not a kind kkp-gitops manages, and why. */
+export interface IgnoredInput {
+  readonly file: string;
+  readonly index?: number;
+  readonly reason: string;
+}
