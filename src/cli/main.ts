@@ -14,6 +14,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   plan: { summary: 'show the changes that would bring the clusters to the desired state', load: async () => (await import('./commands/plan.js')).run },
   apply: { summary: 'apply the desired state to the master and every seed', load: async () => (await import('./commands/apply.js')).run },
   sandbox: { summary: 'run a KKP master and seeds on the built-in Kubernetes API emulator', load: async () => (await import('./commands/sandbox.js')).run },
+  serve: { summary: 'run the GitHub App (Probot server)', load: async () => (await import('./commands/serve.js')).run },
   demo: { summary: 'validate, plan, apply and plan again the examples against a sandbox', load: async () => (await import('./commands/demo.js')).run },
 };
 
