@@ -1,0 +1,50 @@
+/**
+ * Safe reading of parsed YAML (plain data of unknown shape). Rules run on documents that may have failed their
+ * schema, so every read checks the type it expects and answers `undefined` otherwise, never throwing.
+ */
+export type PlainObject = Readonly<Record<string, unknown>>;
+
+export function isPlainObject(value: unknown): value is PlainObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The value at a path of keys, or undefined when any step is missing or not an object. */
+export function valueAt(root: unknown, ...path: readonly string[]): unknown {
+  let current: unknown = root;
+  for (const key of path) {
+    if (!isPlainObject(current) || !Object.hasOwn(current, key)) return undefined;
+    current = current[key];
+  }
+  return current;
+}
+
+export function objectAt(root: unknown, ...path: readonly string[]): PlainObject | undefined {
+  const value = valueAt(root, ...path);
+  return isPlainObject(value) ? value : undefined;
+}
+
+/** A string value; numbers and booleans are not converted (the schema reports wrong types). */
+export function stringAt(root: unknown, ...path: readonly string[]): string | undefined {
+  const value = valueAt(root, ...path);
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function numberAt(root: unknown, ...path: readonly string[]): number | undefined {
+  const value = valueAt(root, ...path);
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+export function arrayAt(root: unknown, ...path: readonly string[]): readonly unknown[] | undefined {
+  const value = valueAt(root, ...path);
+  return Array.isArray(value) ? value : undefined;
+}
+
+/** The strings of an array value, with their indexes (non-strings skipped); empty when the value is not an array. */
+export function stringsAt(root: unknown, ...path: readonly string[]): { value: string; index: number }[] {
+  const items = arrayAt(root, ...path) ?? [];
+  const out: { value: string; index: number }[] = [];
+  items.forEach((value, index) => {
+    if (typeof value === 'string') out.push({ value, index });
+  });
+  return out;
+}

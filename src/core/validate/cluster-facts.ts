@@ -1,0 +1,48 @@
+import type { SourceDocument } from '../load/source-document.js';
+import type { DatacenterEntry } from '../model/collect-datacenters.js';
+import { stringAt, valueAt } from '../model/plain-data.js';
+import { providerKeysOf, type Provider } from '../model/providers.js';
+import type { RepositoryIndex } from './repository-index.js';
+
+/** Facts about a Cluster document that several rules need, read defensively. */
+
+export const PROJECT_ID_LABEL = 'project-id';
+
+export function clusterDatacenterName(cluster: SourceDocument): string | undefined {
+  return stringAt(cluster.value, 'spec', 'cloud', 'dc');
+}
+
+export function clusterDatacenter(index: RepositoryIndex, cluster: SourceDocument): DatacenterEntry | undefined {
+  const name = clusterDatacenterName(cluster);
+  return name === undefined ? undefined : index.datacentersByName.get(name);
+}
+
+/** The provider blocks of `spec.cloud` (a valid Cluster has exactly one). */
+export function clusterProviders(cluster: SourceDocument): Provider[] {
+  return providerKeysOf(valueAt(cluster.value, 'spec', 'cloud'));
+}
+
+export function clusterProjectId(cluster: SourceDocument): string | undefined {
+  return stringAt(cluster.value, 'metadata', 'labels', PROJECT_ID_LABEL);
+}
+
+export function hasLabel(doc: SourceDocument, label: string): boolean {
+  return stringAt(doc.value, 'metadata', 'labels', label) !== undefined;
+}
+
+export type ExposeStrategy = 'NodePort' | 'LoadBalancer' | 'Tunneling';
+
+/**
+ * The expose strategy KKP gives a cluster: its own `spec.exposeStrategy`, else its seed's, else the
+ * KubermaticConfiguration's, else NodePort.
+ */
+export function effectiveExposeStrategy(index: RepositoryIndex, cluster: SourceDocument): string {
+  const own = stringAt(cluster.value, 'spec', 'exposeStrategy');
+  if (own !== undefined) return own;
+  const datacenter = clusterDatacenter(index, cluster);
+  const seed = datacenter ? index.seeds.get(datacenter.seed) : undefined;
+  const fromSeed = seed ? stringAt(seed.value, 'spec', 'exposeStrategy') : undefined;
+  if (fromSeed !== undefined) return fromSeed;
+  const configuration = index.documentsOf('KubermaticConfiguration')[0];
+  return (configuration ? stringAt(configuration.value, 'spec', 'exposeStrategy') : undefined) ?? 'NodePort';
+}

@@ -1,0 +1,25 @@
+import { stringAt } from '../../model/plain-data.js';
+import { diagnosticAt } from '../diagnostic-at.js';
+import type { Rule } from '../rule.js';
+import { nameHint } from '../suggest.js';
+
+const id = 'binding/user-exists';
+
+export const bindingUserExists: Rule = {
+  id,
+  description: "A UserProjectBinding's spec.userEmail is the e-mail of a User of the repository (case-insensitive).",
+  check({ head }) {
+    const emails = [...head.usersByEmail.keys()];
+    return head.documentsOf('UserProjectBinding').flatMap((binding) => {
+      const email = stringAt(binding.value, 'spec', 'userEmail');
+      if (email === undefined || head.usersByEmail.has(email.toLowerCase())) return [];
+      return [
+        diagnosticAt(binding, '/spec/userEmail', {
+          rule: id,
+          message: `no User has the e-mail "${email}" of UserProjectBinding "${binding.name}"`,
+          hint: `${nameHint(email.toLowerCase(), emails, 'user e-mails')} Add the User, or correct spec.userEmail.`,
+        }),
+      ];
+    });
+  },
+};

@@ -1,0 +1,88 @@
+import type { Rule } from '../rule.js';
+import { bindingGroupFormat } from './binding-group-format.js';
+import { bindingProjectExists } from './binding-project-exists.js';
+import { bindingUserExists } from './binding-user-exists.js';
+import { changeClusterCniMigration } from './change-cluster-cni-migration.js';
+import { changeClusterCniUpgrade } from './change-cluster-cni-upgrade.js';
+import { changeClusterExposeStrategy } from './change-cluster-expose-strategy.js';
+import { changeClusterImmutableField } from './change-cluster-immutable-field.js';
+import { changeClusterProjectId } from './change-cluster-project-id.js';
+import { changeClusterVersion } from './change-cluster-version.js';
+import { changeDatacenterMoved } from './change-datacenter-moved.js';
+import { changeDatacenterProvider } from './change-datacenter-provider.js';
+import { changeDatacenterRemoved } from './change-datacenter-removed.js';
+import { changeSeedDeleted } from './change-seed-deleted.js';
+import { changeSshKeyProject } from './change-ssh-key-project.js';
+import { changeUserEmail } from './change-user-email.js';
+import { clusterAllowedIpRanges } from './cluster-allowed-ip-ranges.js';
+import { clusterCidrCount } from './cluster-cidr-count.js';
+import { clusterCidrFamily } from './cluster-cidr-family.js';
+import { clusterDatacenterExists } from './cluster-datacenter-exists.js';
+import { clusterIpFamily } from './cluster-ip-family.js';
+import { clusterNodeCidrMask } from './cluster-node-cidr-mask.js';
+import { clusterProjectExists } from './cluster-project-exists.js';
+import { clusterProviderMatches } from './cluster-provider-matches.js';
+import { clusterProviderName } from './cluster-provider-name.js';
+import { clusterTunnelingAgentIp } from './cluster-tunneling-agent-ip.js';
+import { clusterVersionAllowed } from './cluster-version-allowed.js';
+import { credentialsInline } from './credentials-inline.js';
+import { datacenterOneProvider } from './datacenter-one-provider.js';
+import { datacenterSeedExists } from './datacenter-seed-exists.js';
+import { datacenterUniqueName } from './datacenter-unique-name.js';
+import { editionCommunitySeeds } from './edition-community-seeds.js';
+import { objectDuplicate } from './object-duplicate.js';
+import { repositoryNoSecret } from './repository-no-secret.js';
+import { seedAllowedIpRanges } from './seed-allowed-ip-ranges.js';
+import { seedEtcdBackupDestination } from './seed-etcd-backup-destination.js';
+import { seedKubeconfigReference } from './seed-kubeconfig-reference.js';
+import { sshKeyClusterExists } from './ssh-key-cluster-exists.js';
+import { sshKeyProjectExists } from './ssh-key-project-exists.js';
+import { userUniqueEmail } from './user-unique-email.js';
+
+/** Every cross-object rule, as a table. `validateRepository` runs them all; ids are unique. */
+export const RULES: readonly Rule[] = [
+  // Datacenters and seeds
+  datacenterUniqueName,
+  datacenterOneProvider,
+  datacenterSeedExists,
+  seedKubeconfigReference,
+  seedAllowedIpRanges,
+  seedEtcdBackupDestination,
+  editionCommunitySeeds,
+  // Clusters
+  clusterDatacenterExists,
+  clusterProviderMatches,
+  clusterProviderName,
+  clusterProjectExists,
+  clusterVersionAllowed,
+  clusterCidrCount,
+  clusterCidrFamily,
+  clusterIpFamily,
+  clusterNodeCidrMask,
+  clusterAllowedIpRanges,
+  clusterTunnelingAgentIp,
+  credentialsInline,
+  // Projects, users, bindings, SSH keys
+  bindingProjectExists,
+  bindingUserExists,
+  bindingGroupFormat,
+  userUniqueEmail,
+  sshKeyProjectExists,
+  sshKeyClusterExists,
+  // The repository as a whole
+  objectDuplicate,
+  repositoryNoSecret,
+  // Changes against a base revision
+  changeClusterImmutableField,
+  changeClusterExposeStrategy,
+  changeClusterCniMigration,
+  changeClusterCniUpgrade,
+  changeClusterVersion,
+  changeClusterProjectId,
+  changeUserEmail,
+  changeSshKeyProject,
+  changeDatacenterProvider,
+  changeDatacenterRemoved,
+  changeSeedDeleted,
+  changeDatacenterMoved,
+];
