@@ -75,6 +75,7 @@ export const CUSTOM_FORMATS: Readonly<Record<string, CustomFormat>> = {
     validate: isSshPublicKey,
     description: 'an SSH public key in authorized_keys format (like "ssh-ed25519 AAAAC3... alice@example.com")',
   },
+  'country-code': { validate: (v) => /^[A-Z]{2}$/.test(v), description: 'a two-letter country code in capitals (like DE or US)' },
   'duration-go': { validate: (v) => GO_DURATION.test(v), description: 'a duration (like 30s, 5m or 1h30m)' },
 };
 
