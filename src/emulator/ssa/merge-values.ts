@@ -27,7 +27,7 @@ export function mergeValues(live: unknown, applied: unknown, schema: TypeSchema)
     }
     return out;
   }
-  if (resolved.type === 'list' && resolved.listType !== 'atomic' && Array.isArray(live) && Array.isArray(applied) && applied.length > 0) {
+  if (resolved.type === 'list' && resolved.listType !== 'atomic' && Array.isArray(live) && Array.isArray(applied) && (applied.length > 0 || live.length > 0)) {
     return mergeLists(live, applied, resolved);
   }
   return withoutNulls(applied);
