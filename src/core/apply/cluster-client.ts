@@ -1,0 +1,65 @@
+/**
+ * The narrow port through which the core reads and writes clusters. The Kubernetes adapter (`src/kube`) implements
+ * it over HTTP; tests may replace it. One `list` per kind per target, never one GET per object.
+ */
+import { ClusterUnreachableError } from '../errors.js';
+import type { KindInfo } from '../kinds.js';
+import type { ObjectId } from '../object-id.js';
+import type { KubeconfigReference } from '../render/desired-state.js';
+import type { KubeObject } from '../render/kube-object.js';
+
+/** What the client needs to address a kind over the API. */
+export type ResourceKind = Pick<KindInfo, 'apiVersion' | 'kind' | 'plural' | 'namespaced'>;
+
+export interface ListOptions {
+  /** Kubernetes label selector (`app.kubernetes.io/managed-by=kkp-gitops`). Default: everything. */
+  readonly labelSelector?: string;
+  /** For namespaced kinds: one namespace. Default: all namespaces. */
+  readonly namespace?: string;
+}
+
+export interface ApplyOptions {
+  /** Take over fields another manager owns (server-side apply `force`). */
+  readonly force: boolean;
+  /** Validate and admit, but persist nothing (`dryRun=All`). */
+  readonly dryRun: boolean;
+}
+
+export interface DeleteOptions {
+  /** Delete only if the live object still has this uid (a delete precondition). */
+  readonly uid?: string;
+  readonly dryRun: boolean;
+}
+
+/**
+ * One target cluster. Every method throws `ClusterUnreachableError` when the cluster cannot be reached and
+ * `ApiRequestError` when the API answers with an error Status.
+ */
+export interface ClusterClient {
+  readonly target: string;
+  /** Every object of a kind; each item carries `apiVersion` and `kind`. */
+  list(kind: ResourceKind, options?: ListOptions): Promise<KubeObject[]>;
+  /** Server-side apply with field manager `kkp-gitops`; returns the object as stored. */
+  apply(object: KubeObject, options: ApplyOptions): Promise<KubeObject>;
+  /** Delete; an object already gone counts as deleted. */
+  delete(id: ObjectId, options: DeleteOptions): Promise<void>;
+}
+
+/** The clients the apply uses, by target name (`master`, seed names). */
+export type TargetClients = ReadonlyMap<string, ClusterClient>;
+
+/** How the core reaches the targets: the master directly, each seed through its kubeconfig Secret in the master. */
+export interface TargetConnector {
+  /** The master. Throws `ClusterUnreachableError` when its configuration cannot be used. */
+  master(): Promise<ClusterClient>;
+  /**
+   * A seed, reached the way KKP reaches it: with the kubeconfig in the Secret its Seed references in the master.
+   * Throws `KubeconfigSecretMissingError` when the Secret (or its key) is missing, `ClusterUnreachableError` otherwise.
+   */
+  seed(name: string, kubeconfig: KubeconfigReference): Promise<ClusterClient>;
+  /** Releases connections. */
+  close?(): Promise<void> | void;
+}
+
+/** A seed's kubeconfig Secret, or the key in it, does not exist in the master. */
+export class KubeconfigSecretMissingError extends ClusterUnreachableError {}

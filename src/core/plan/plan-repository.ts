@@ -1,0 +1,47 @@
+/**
+ * The engine's facade for callers (CLI, GitHub App): validate → render → read live state → plan, in one call.
+ * Stable API; see also `applyRepository` in `../apply/apply-repository.ts`.
+ */
+import type { TargetClients, TargetConnector } from '../apply/cluster-client.js';
+import { hasErrors, type Diagnostic } from '../diagnostic.js';
+import type { LoadedRepository } from '../load/loaded-repository.js';
+import type { DesiredState } from '../render/desired-state.js';
+import { renderDesiredState } from '../render/render-desired-state.js';
+import { validateRepository } from '../validate/validate-repository.js';
+import { computePlan } from './compute-plan.js';
+import type { Plan, PlanOptions } from './plan.js';
+import { readLiveState } from './read-live-state.js';
+
+export interface PlanRepositoryInput extends PlanOptions {
+  /** The revision to plan (what the branch or the PR head holds). */
+  readonly head: LoadedRepository;
+  /** The revision it changes (the PR base), for the validator's change rules. Default: none. */
+  readonly base?: LoadedRepository;
+  /** Repository id stamped on objects and used for pruning (`owner/name`). Default: `head.config.repository`, else `head.source`. */
+  readonly repository?: string;
+  /** How to reach the master and the seeds. */
+  readonly connector: TargetConnector;
+}
+
+export interface RepositoryPlan {
+  /** Everything the loader and the validator found. */
+  readonly diagnostics: readonly Diagnostic[];
+  /** Absent when the diagnostics hold errors (nothing is read from the clusters then). */
+  readonly plan?: Plan;
+  readonly desired?: DesiredState;
+  /** Clients of the targets that could be read, for `applyPlan`. */
+  readonly clients?: TargetClients;
+}
+
+export async function planRepository(input: PlanRepositoryInput): Promise<RepositoryPlan> {
+  const diagnostics = [...input.head.diagnostics, ...validateRepository(input.head, input.base ? { base: input.base } : {})];
+  if (hasErrors(diagnostics)) return { diagnostics };
+  const repository = input.repository ?? input.head.config.repository ?? input.head.source;
+  const desired = renderDesiredState(input.head, { repository });
+  const { live, clients } = await readLiveState(desired, input.connector);
+  const plan = computePlan(desired, live, {
+    ...(input.allowDeletions !== undefined ? { allowDeletions: input.allowDeletions } : {}),
+    ...(input.correctDrift !== undefined ? { correctDrift: input.correctDrift } : {}),
+  });
+  return { diagnostics, plan, desired, clients };
+}

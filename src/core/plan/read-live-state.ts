@@ -1,0 +1,91 @@
+import type { ClusterClient, TargetClients, TargetConnector } from '../apply/cluster-client.js';
+import { KubeconfigSecretMissingError } from '../apply/cluster-client.js';
+import { mapLimited } from '../apply/map-limited.js';
+import { describeError, KkpGitopsError } from '../errors.js';
+import type { KindInfo } from '../kinds.js';
+import { KKP_NAMESPACE } from '../kinds.js';
+import type { DesiredState, KubeconfigReference } from '../render/desired-state.js';
+import { MASTER_TARGET } from '../render/desired-state.js';
+import { isJsonObject, type KubeObject } from '../render/kube-object.js';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, REPOSITORY_LABEL, repositoryLabelValue } from '../render/managed-labels.js';
+import type { LiveState, LiveTarget } from './live-state.js';
+import { kindsOfTarget } from './target-kinds.js';
+
+export interface ReadLiveStateOptions {
+  /** Seeds read at the same time. Default: 16. */
+  readonly seedConcurrency?: number;
+}
+
+export interface LiveRead {
+  readonly live: LiveState;
+  /** A client for every target that could be read, for `applyPlan`. */
+  readonly clients: TargetClients;
+}
+
+/**
+ * Reads what every target holds: one list per kind per target. Targets are the master, every seed of the desired
+ * state, and every seed this repository manages in the master but no longer declares (so its objects can be
+ * pruned). A target that cannot be read is recorded as unreachable; the others are still read. Seeds are reached
+ * through the master, so when the master is unreachable every seed is too.
+ */
+export async function readLiveState(desired: DesiredState, connector: TargetConnector, options: ReadLiveStateOptions = {}): Promise<LiveRead> {
+  const clients = new Map<string, ClusterClient>();
+  const targets: LiveTarget[] = [];
+  const desiredSeeds = desired.targets.filter((t) => t.target !== MASTER_TARGET);
+
+  const master = await readTarget(MASTER_TARGET, () => connector.master());
+  targets.push(master.live);
+  if (!master.live.reachable) {
+    const error = `seeds are reached through the master, which is unreachable`;
+    for (const seed of desiredSeeds) targets.push({ target: seed.target, reachable: false, reason: 'unreachable', error });
+    return { live: { targets }, clients };
+  }
+  clients.set(MASTER_TARGET, master.client!);
+
+  const seeds = new Map<string, KubeconfigReference>(desiredSeeds.map((t) => [t.target, t.kubeconfig ?? { name: '', namespace: KKP_NAMESPACE, fieldPath: 'kubeconfig' }]));
+  for (const seed of removedSeeds(master.live.objects, desired)) if (!seeds.has(seed.name)) seeds.set(seed.name, seed.kubeconfig);
+
+  const read = await mapLimited([...seeds], options.seedConcurrency ?? 16, ([name, ref]) => readTarget(name, () => connector.seed(name, ref)));
+  for (const r of read) {
+    targets.push(r.live);
+    if (r.client) clients.set(r.live.target, r.client);
+  }
+  return { live: { targets }, clients };
+}
+
+async function readTarget(target: string, connect: () => Promise<ClusterClient>): Promise<{ live: LiveTarget; client?: ClusterClient }> {
+  try {
+    const client = await connect();
+    const objects = await listKinds(client, kindsOfTarget(target));
+    return { live: { target, reachable: true, objects }, client };
+  } catch (error) {
+    // Typed failures (unreachable, missing Secret, an API refusing the list) make the target unreachable;
+    // anything else is a bug and surfaces.
+    if (!(error instanceof KkpGitopsError)) throw error;
+    const reason = error instanceof KubeconfigSecretMissingError ? 'kubeconfig-secret-missing' : 'unreachable';
+    return { live: { target, reachable: false, reason, error: describeError(error) } };
+  }
+}
+
+async function listKinds(client: ClusterClient, kinds: readonly KindInfo[]): Promise<KubeObject[]> {
+  const lists = await Promise.all(kinds.map((kind) => client.list(kind)));
+  return lists.flat();
+}
+
+/** Seeds in the master that this repository manages but no longer declares, with the Secret to reach them. */
+function removedSeeds(masterObjects: readonly KubeObject[], desired: DesiredState): { name: string; kubeconfig: KubeconfigReference }[] {
+  const label = repositoryLabelValue(desired.repository);
+  const declared = new Set(desired.targets.map((t) => t.target));
+  return masterObjects
+    .filter((o) => o.kind === 'Seed' && !declared.has(o.metadata.name))
+    .filter((o) => o.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE && o.metadata.labels?.[REPOSITORY_LABEL] === label)
+    .map((o) => {
+      const spec = o['spec'];
+      const ref = isJsonObject(spec) && isJsonObject(spec['kubeconfig']) ? spec['kubeconfig'] : {};
+      const str = (v: unknown, fallback: string) => (typeof v === 'string' && v !== '' ? v : fallback);
+      return {
+        name: o.metadata.name,
+        kubeconfig: { name: str(ref['name'], ''), namespace: str(ref['namespace'], o.metadata.namespace ?? KKP_NAMESPACE), fieldPath: str(ref['fieldPath'], 'kubeconfig') },
+      };
+    });
+}

@@ -1,0 +1,63 @@
+import type { Action } from '../action.js';
+import { formatObjectId } from '../object-id.js';
+import { changeCount, diffLines, formatObjectPath, shortCommit, type ReportRow, type ReportView } from './report-view.js';
+
+export interface TextOptions {
+  /** Objects shown with their diff; the rest are counted. Default: all. */
+  readonly detailLimit?: number;
+}
+
+const MARK: Record<Action, string> = { create: '+', update: '~', delete: '-', unchanged: '=', skip: '!' };
+
+/** A plan or apply result for the terminal: destructive changes and errors first, then per target each changed object and its diff. */
+export function renderText(view: ReportView, options: TextOptions = {}): string {
+  const detailLimit = options.detailLimit ?? Number.POSITIVE_INFINITY;
+  const out: string[] = [];
+  const commit = shortCommit(view.commit);
+  const c = view.counts;
+  const title = view.type === 'plan' ? 'Plan' : view.dryRun ? 'Apply (dry run)' : 'Apply';
+  const verbs = view.type === 'plan' ? ['to create', 'to update', 'to delete'] : view.dryRun ? ['would be created', 'would be updated', 'would be deleted'] : ['created', 'updated', 'deleted'];
+  out.push(`${title} for ${view.repository}${commit ? ` @ ${commit}` : ''}: ${c.create} ${verbs[0]}, ${c.update} ${verbs[1]}, ${c.delete} ${verbs[2]}, ${c.skip} skipped, ${c.unchanged} unchanged${view.errorCount ? `, ${view.errorCount} errors` : ''}`);
+  if (changeCount(c) === 0 && view.errorCount === 0) out.push(view.type === 'plan' ? 'No changes: the clusters match the repository.' : 'Nothing to apply.');
+
+  const destructive = view.targets.flatMap((t) => t.rows).filter((r) => r.destructive && r.plannedAction !== 'unchanged');
+  if (destructive.length > 0) {
+    out.push('', 'DESTRUCTIVE CHANGES:');
+    for (const r of destructive) out.push(`  ${r.action.padEnd(7)} ${formatObjectId(r.id)}${r.reason ? `  (${r.reason})` : ''}`);
+  }
+  const problems: string[] = [];
+  for (const t of view.targets) if (t.status === 'unreachable') problems.push(`${t.target}: unreachable: ${t.error ?? 'unknown error'}`);
+  for (const r of view.targets.flatMap((t) => t.rows)) for (const e of r.errors) problems.push(`${formatObjectId(r.id)}: ${e}`);
+  if (problems.length > 0) {
+    out.push('', 'ERRORS:');
+    for (const p of problems) out.push(`  ${p}`);
+  }
+
+  let shown = 0;
+  let hidden = 0;
+  for (const t of view.targets) {
+    const k = t.counts;
+    out.push('', `${t.target} (${t.status}${t.error ? `: ${t.error}` : ''}): ${k.create} create, ${k.update} update, ${k.delete} delete, ${k.skip} skip, ${k.unchanged} unchanged`);
+    for (const r of t.rows) {
+      if (r.action === 'unchanged' && r.errors.length === 0) continue;
+      if (shown >= detailLimit) {
+        hidden++;
+        continue;
+      }
+      shown++;
+      out.push(...rowLines(r));
+    }
+  }
+  if (hidden > 0) out.push('', `(${hidden} more changed objects not shown)`);
+  for (const u of view.unrendered) out.push(`not rendered: ${u.source}: ${u.reason}`);
+  return `${out.join('\n')}\n`;
+}
+
+function rowLines(r: ReportRow): string[] {
+  const flags = [r.destructive ? 'destructive' : '', r.drift ? 'drift' : '', r.errors.length ? 'error' : ''].filter(Boolean);
+  const lines = [`  ${MARK[r.action]} ${r.action.padEnd(9)} ${formatObjectPath(r.id)}${r.source ? `  (${r.source})` : ''}${flags.length ? `  [${flags.join(', ')}]` : ''}`];
+  if (r.reason) lines.push(`      ${r.reason}`);
+  for (const e of r.errors) lines.push(`      error: ${e}`);
+  for (const d of diffLines(r.diff)) lines.push(`      ${d}`);
+  return lines;
+}
