@@ -69,7 +69,8 @@ export function applyServerSide(live: KObject | undefined, applied: KObject, opt
   const liveContent = live === undefined ? undefined : withoutManagedFields(live);
   const config = scopedConfiguration(applied, scope);
 
-  let records = live === undefined ? [] : decodeManagedFields(live.metadata?.managedFields);
+  const stored = live === undefined ? [] : decodeManagedFields(live.metadata?.managedFields);
+  let records = stored;
   if (live !== undefined && records.length === 0) {
     const everything = recordableFields(fieldSetOf(liveContent, options.schema), writeScope(undefined, options.statusSubresource ?? true));
     records = [{ manager: BEFORE_FIRST_APPLY_MANAGER, operation: 'Update', apiVersion: options.apiVersion, set: everything }];
@@ -122,7 +123,7 @@ export function applyServerSide(live: KObject | undefined, applied: KObject, opt
   ];
   const entries = encodeManagedFields(next);
 
-  if (live !== undefined && !contentChanged && sameEntriesIgnoringTime(encodeManagedFields(decodeManagedFields(live.metadata?.managedFields)), entries)) {
+  if (live !== undefined && !contentChanged && sameEntriesIgnoringTime(encodeManagedFields(stored), entries)) {
     return { ok: true, object: cloneJson(live), changed: false };
   }
   return { ok: true, object: withManagedFields(merged, entries), changed: true };

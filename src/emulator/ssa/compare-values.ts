@@ -18,22 +18,27 @@ export interface Comparison {
  */
 export function compareValues(before: unknown, after: unknown, schema: TypeSchema): Comparison {
   const out = { added: newBuilder(), modified: newBuilder(), removed: newBuilder() };
-  walk(out, before, after, schema, true);
+  walk({ parent: undefined, element: undefined, out }, before, after, schema, true);
   return { added: freeze(out.added), modified: freeze(out.modified), removed: freeze(out.removed) };
 }
 
+/** Where the walk stands in the three result sets; nodes are created only when something is inserted. */
 interface Cursor {
-  added: FieldSetBuilder;
-  modified: FieldSetBuilder;
-  removed: FieldSetBuilder;
+  readonly parent: Cursor | undefined;
+  readonly element: PathElement | undefined;
+  readonly out: { added: FieldSetBuilder; modified: FieldSetBuilder; removed: FieldSetBuilder };
 }
 
 function descend(cursor: Cursor, element: PathElement): Cursor {
-  return {
-    added: builderChild(cursor.added, element),
-    modified: builderChild(cursor.modified, element),
-    removed: builderChild(cursor.removed, element),
-  };
+  return { parent: cursor, element, out: cursor.out };
+}
+
+function mark(cursor: Cursor, kind: 'added' | 'modified' | 'removed'): void {
+  const path: PathElement[] = [];
+  for (let at: Cursor | undefined = cursor; at?.element !== undefined; at = at.parent) path.push(at.element);
+  let node = cursor.out[kind];
+  for (let i = path.length - 1; i >= 0; i--) node = builderChild(node, path[i] as PathElement);
+  node.member = true;
 }
 
 function walk(cursor: Cursor, before: unknown, after: unknown, schema: TypeSchema, isRoot: boolean): void {
@@ -55,9 +60,9 @@ function walk(cursor: Cursor, before: unknown, after: unknown, schema: TypeSchem
 
   if (leaf) {
     if (isRoot) return;
-    if (before === undefined) cursor.added.member = true;
-    else if (after === undefined) cursor.removed.member = true;
-    else if (!jsonEqual(before, after)) cursor.modified.member = true;
+    if (before === undefined) mark(cursor, 'added');
+    else if (after === undefined) mark(cursor, 'removed');
+    else if (!jsonEqual(before, after)) mark(cursor, 'modified');
     return;
   }
 
@@ -88,6 +93,6 @@ function walk(cursor: Cursor, before: unknown, after: unknown, schema: TypeSchem
     }
   }
   if (isRoot) return;
-  if (before === undefined) cursor.added.member = true;
-  else if (after === undefined) cursor.removed.member = true;
+  if (before === undefined) mark(cursor, 'added');
+  else if (after === undefined) mark(cursor, 'removed');
 }
