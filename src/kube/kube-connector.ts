@@ -1,0 +1,111 @@
+/**
+ * The production `TargetConnector`: the master from a kubeconfig (file, text or object, a context) or the
+ * in-cluster service account; each seed the way KKP reaches it, with the kubeconfig stored in the Secret that its
+ * Seed's `spec.kubeconfig` references in the master. Secret values stay inside this module: never logged, never
+ * in an error message.
+ */
+import { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterClient, TargetConnector } from '../core/apply/cluster-client.js';
+import { KubeconfigSecretMissingError } from '../core/apply/cluster-client.js';
+import { ClusterUnreachableError, ConfigurationError, describeError } from '../core/errors.js';
+import type { KubeconfigReference } from '../core/render/desired-state.js';
+import { MASTER_TARGET } from '../core/render/desired-state.js';
+import type { KubeObject } from '../core/render/kube-object.js';
+import { httpClusterClient } from './http-cluster-client.js';
+import { kubeEndpoint, type KubeEndpoint } from './kube-endpoint.js';
+import { SECRET_KIND } from './resource-path.js';
+
+export interface KubeConnectorOptions {
+  /** A kubeconfig as YAML/JSON text or as a plain object (the sandbox's). Wins over `kubeconfigFile`. */
+  readonly kubeconfig?: string | object;
+  /** Path of a kubeconfig file. Default: `$KUBECONFIG`, `~/.kube/config`, else the in-cluster service account. */
+  readonly kubeconfigFile?: string;
+  /** Use the in-cluster service account for the master. Default: false. */
+  readonly inCluster?: boolean;
+  /** Context of the master in the kubeconfig. Default: its current context. */
+  readonly context?: string;
+  /** Sockets kept per cluster. Default: 16. */
+  readonly maxSockets?: number;
+}
+
+export function createKubeConnector(options: KubeConnectorOptions = {}): TargetConnector {
+  const endpoints: KubeEndpoint[] = [];
+  let master: Promise<ClusterClient> | undefined;
+  const secrets = new Map<string, Promise<Map<string, KubeObject>>>();
+
+  const connect = async (target: string, kc: KubeConfig): Promise<ClusterClient> => {
+    const endpoint = await kubeEndpoint(target, kc, options.maxSockets !== undefined ? { maxSockets: options.maxSockets } : {});
+    endpoints.push(endpoint);
+    return httpClusterClient(endpoint);
+  };
+  const getMaster = () => (master ??= connect(MASTER_TARGET, masterConfig(options)));
+  /** One list of Secrets per namespace, shared by every seed that needs one. */
+  const secretsIn = (namespace: string) => {
+    let list = secrets.get(namespace);
+    if (!list) {
+      list = getMaster()
+        .then((m) => m.list(SECRET_KIND, { namespace }))
+        .then((items) => new Map(items.map((s) => [s.metadata.name, s])));
+      secrets.set(namespace, list);
+    }
+    return list;
+  };
+
+  return {
+    master: getMaster,
+    async seed(name: string, ref: KubeconfigReference): Promise<ClusterClient> {
+      const where = `${ref.namespace}/${ref.name}`;
+      if (ref.name === '') throw new KubeconfigSecretMissingError(name, `the Seed '${name}' names no kubeconfig Secret`);
+      const secret = (await secretsIn(ref.namespace)).get(ref.name);
+      if (!secret) throw new KubeconfigSecretMissingError(name, `the kubeconfig Secret ${where} of seed '${name}' does not exist in the master`);
+      const data = secret['data'] as Record<string, string> | undefined;
+      const encoded = data?.[ref.fieldPath];
+      if (typeof encoded !== 'string') throw new KubeconfigSecretMissingError(name, `the kubeconfig Secret ${where} of seed '${name}' has no key '${ref.fieldPath}'`);
+      return connect(name, seedConfig(name, where, Buffer.from(encoded, 'base64').toString('utf8')));
+    },
+    close() {
+      for (const e of endpoints) e.close();
+    },
+  };
+}
+
+function masterConfig(options: KubeConnectorOptions): KubeConfig {
+  const kc = new KubeConfig();
+  try {
+    if (options.kubeconfig !== undefined) kc.loadFromString(typeof options.kubeconfig === 'string' ? options.kubeconfig : JSON.stringify(options.kubeconfig));
+    else if (options.inCluster) kc.loadFromCluster();
+    else if (options.kubeconfigFile !== undefined) kc.loadFromFile(options.kubeconfigFile);
+    else kc.loadFromDefault();
+  } catch (cause) {
+    const from = options.kubeconfigFile ? `the kubeconfig file ${options.kubeconfigFile}` : 'the kubeconfig';
+    throw new ConfigurationError(`cannot read ${from}: ${describeError(cause).split('\n')[0]}`);
+  }
+  if (options.context !== undefined) {
+    if (!kc.getContexts().some((c) => c.name === options.context)) {
+      throw new ConfigurationError(`the kubeconfig has no context '${options.context}' (it has: ${kc.getContexts().map((c) => c.name).join(', ') || 'none'})`);
+    }
+    kc.setCurrentContext(options.context);
+  }
+  if (!kc.getCurrentCluster()) throw new ConfigurationError('the kubeconfig has no current context; name the master with --context');
+  return kc;
+}
+
+/**
+ * A seed's kubeconfig from its Secret. Like KKP, only static credentials are accepted: exec and auth-provider helpers
+ * would run commands named by cluster data. Parse errors are reported without quoting the text.
+ */
+function seedConfig(seed: string, where: string, text: string): KubeConfig {
+  const kc = new KubeConfig();
+  try {
+    kc.loadFromString(text);
+  } catch {
+    throw new ClusterUnreachableError(seed, `the kubeconfig in Secret ${where} of seed '${seed}' is not a valid kubeconfig`);
+  }
+  if (!kc.getCurrentContext() && kc.getContexts().length === 1) kc.setCurrentContext(kc.getContexts()[0]!.name);
+  if (!kc.getCurrentCluster()) throw new ClusterUnreachableError(seed, `the kubeconfig in Secret ${where} of seed '${seed}' has no current context`);
+  const user = kc.getCurrentUser();
+  if (user?.exec || user?.authProvider) {
+    throw new ClusterUnreachableError(seed, `the kubeconfig in Secret ${where} of seed '${seed}' uses a credential helper; seeds need static credentials`);
+  }
+  return kc;
+}
