@@ -1,3 +1,4 @@
+import type { SeedDatacenter } from '../../generated/seed.js';
 import { GITOPS_API_VERSION, KKP_API_VERSION } from '../kinds.js';
 import type { LoadedRepository } from '../load/loaded-repository.js';
 import type { SourceDocument } from '../load/source-document.js';
@@ -5,13 +6,11 @@ import { pointerOf } from './json-pointer.js';
 import { isPlainObject, objectAt, stringAt, type PlainObject } from './plain-data.js';
 import { providerKeysOf, type Provider } from './providers.js';
 
-/** KKP's datacenter object, as it goes into `Seed.spec.datacenters.<name>`. Only the keys that were written. */
-export interface KkpDatacenterSpec {
-  readonly country?: unknown;
-  readonly location?: unknown;
-  readonly node?: unknown;
-  readonly spec?: unknown;
-}
+/**
+ * KKP's datacenter object, as it goes into `Seed.spec.datacenters.<name>`, with only the keys that were written.
+ * The generated schema type describes it once its document passed the schema; before that, read it defensively.
+ */
+export type KkpDatacenterSpec = Readonly<Partial<SeedDatacenter>>;
 
 /** One datacenter of the repository, wherever it was written. */
 export interface DatacenterEntry {

@@ -5,6 +5,9 @@ import type { Rule } from '../rule.js';
 
 const id = 'cluster/cidr-count';
 
+const singular = (name: 'pods' | 'services') => (name === 'pods' ? 'pod' : 'service');
+const countOf = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 export const clusterCidrCount: Rule = {
   id,
   description: 'A Cluster has one or two pod and service CIDRs (two for dual stack), the same number of each.',
@@ -18,7 +21,7 @@ export const clusterCidrCount: Rule = {
           diagnostics.push(
             diagnosticAt(cluster, `/spec/clusterNetwork/${name}/cidrBlocks`, {
               rule: id,
-              message: `cluster "${cluster.name}" has ${list.length} ${name} CIDRs; it needs one (IPv4) or two (IPv4 and IPv6)`,
+              message: `cluster "${cluster.name}" has ${countOf(list.length, `${singular(name)} CIDR`)}; it needs one (IPv4) or two (IPv4 and IPv6)`,
               hint: 'List an IPv4 CIDR, and an IPv6 CIDR second for dual stack.',
             }),
           );
@@ -28,7 +31,7 @@ export const clusterCidrCount: Rule = {
         diagnostics.push(
           diagnosticAt(cluster, '/spec/clusterNetwork/services/cidrBlocks', {
             rule: id,
-            message: `cluster "${cluster.name}" has ${pods.length} pod CIDRs but ${services.length} service CIDRs`,
+            message: `cluster "${cluster.name}" has ${countOf(pods.length, 'pod CIDR')} but ${countOf(services.length, 'service CIDR')}`,
             hint: 'Pods and services need the same number of CIDRs: one each for IPv4, two each for dual stack.',
           }),
         );

@@ -17,14 +17,14 @@ export const clusterCidrFamily: Rule = {
           const pointer = pointerOf('spec', 'clusterNetwork', name, 'cidrBlocks', index);
           const cidr = typeof block === 'string' ? parseCidr(block) : undefined;
           if (cidr === undefined) {
-            return [diagnosticAt(cluster, pointer, { rule: id, message: `${name} CIDR ${JSON.stringify(block)} of cluster "${cluster.name}" is not a valid CIDR`, hint: 'Write an address and a prefix length, e.g. 172.25.0.0/16 or fd01::/48.' })];
+            return [diagnosticAt(cluster, pointer, { rule: id, message: `${name === 'pods' ? 'pod' : 'service'} CIDR ${JSON.stringify(block)} of cluster "${cluster.name}" is not a valid CIDR`, hint: 'Write an address and a prefix length, e.g. 172.25.0.0/16 or fd01::/48.' })];
           }
           const wanted = index === 0 ? 4 : 6;
           if (cidr.family === wanted) return [];
           return [
             diagnosticAt(cluster, pointer, {
               rule: id,
-              message: `${index === 0 ? 'first' : 'second'} ${name} CIDR ${String(block)} of cluster "${cluster.name}" is IPv${cidr.family}; it must be IPv${wanted}`,
+              message: `${index === 0 ? 'first' : 'second'} ${name === 'pods' ? 'pod' : 'service'} CIDR ${String(block)} of cluster "${cluster.name}" is IPv${cidr.family}; it must be IPv${wanted}`,
               hint: 'The first CIDR is IPv4; a second one, for dual stack, is IPv6.',
             }),
           ];

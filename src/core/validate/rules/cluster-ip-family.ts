@@ -22,7 +22,7 @@ export const clusterIpFamily: Rule = {
         diagnostics.push(
           diagnosticAt(cluster, '/spec/clusterNetwork/ipFamily', {
             rule: id,
-            message: `ipFamily ${ipFamily} of cluster "${cluster.name}" needs ${expected} ${name} CIDR${expected > 1 ? 's' : ''}, it has ${blocks.length}`,
+            message: `ipFamily ${ipFamily} of cluster "${cluster.name}" needs ${expected} ${name === 'pods' ? 'pod' : 'service'} CIDR${expected > 1 ? 's' : ''}, it has ${blocks.length}`,
             hint: expected === 1 ? 'Use IPv4+IPv6 for dual stack, or keep one IPv4 CIDR.' : 'Dual stack needs an IPv4 and an IPv6 CIDR, in that order; or set ipFamily to IPv4.',
           }),
         );

@@ -42,7 +42,7 @@ export const clusterProviderMatches: Rule = {
         diagnosticAt(cluster, pointerOf('spec', 'cloud', provider), {
           rule: id,
           message: `provider block "${provider}" of cluster "${cluster.name}" does not match ${dcText}, which is ${expected}`,
-          hint: `Replace spec.cloud.${provider} by spec.cloud.${expected}, or choose a ${provider} datacenter in spec.cloud.dc.`,
+          hint: `Replace spec.cloud.${provider} by spec.cloud.${expected}, or set spec.cloud.dc to a ${provider} datacenter.`,
         }),
       ];
     });
