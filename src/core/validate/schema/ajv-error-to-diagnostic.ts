@@ -102,8 +102,16 @@ function collapseCombinators(doc: SourceDocument, errors: readonly ErrorObject[]
       const branch = e.schemaPath.slice(combinator.schemaPath.length + 1).split('/')[0] ?? '';
       byBranch.set(branch, [...(byBranch.get(branch) ?? []), e]);
     }
-    const closest = [...byBranch.values()].sort((a, b) => a.length - b.length)[0];
     const path = describePointer(combinator.instancePath);
+    // A branch failing on the type of the value itself does not fit at all; among the others, fewest errors wins.
+    const misfit = (list: readonly ErrorObject[]) => list.some((e) => e.keyword === 'type' && e.instancePath === combinator.instancePath);
+    const ranked = [...byBranch.values()].sort((a, b) => Number(misfit(a)) - Number(misfit(b)) || a.length - b.length);
+    const closest = ranked[0];
+    if (ranked.length > 1 && ranked.every(misfit)) {
+      const types = ranked.flatMap((list) => list.filter((e) => e.keyword === 'type').map((e) => article(String((e.params as { type: unknown }).type))));
+      const value = valueAt(doc.value, combinator.instancePath);
+      return [{ pointer: combinator.instancePath, rule: 'schema/type', message: `${path} must be ${[...new Set(types)].join(' or ')}, not ${typeOf(value)}` }];
+    }
     if (combinator.keyword === 'oneOf' && Array.isArray((combinator.params as { passingSchemas?: unknown }).passingSchemas)) {
       return [{ pointer: combinator.instancePath, rule: 'schema/one-of', message: `${path} matches more than one of its allowed forms` }];
     }
