@@ -82,14 +82,10 @@ function planTarget(target: string, desired: readonly DesiredObject[], liveObjec
 function planObject(desired: DesiredObject, live: KubeObject | undefined, context: PlanContext): PlannedChange {
   const order = orderOf(desired.id);
   const errors: string[] = [];
-  if (desired.id.kind === 'Seed' && context.secretMissing.has(desired.id.name)) {
-    const ref = isJsonObject(desired.manifest['spec']) ? desired.manifest['spec']['kubeconfig'] : undefined;
-    const name = isJsonObject(ref) && typeof ref['name'] === 'string' ? ref['name'] : '(none)';
-    errors.push(`the kubeconfig Secret '${name}' this Seed references does not exist in the master (KKP refuses a Seed it cannot reach)`);
-  }
+  const secretError = unreachableSeedError(desired, context);
   const base = { id: desired.id, source: desired.source, manifest: desired.manifest, destructive: false };
   if (!live) {
-    const change: Change = { ...base, action: 'create', diff: withoutStamp(diffWholeObject(desired.manifest, 'after')), drift: false, errors };
+    const change: Change = { ...base, action: 'create', diff: withoutStamp(diffWholeObject(desired.manifest, 'after')), drift: false, errors: [...errors, ...secretError] };
     return { phase: 'apply', order, change };
   }
   const otherRepository = live.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE ? live.metadata.labels?.[REPOSITORY_LABEL] : undefined;
@@ -102,9 +98,9 @@ function planObject(desired: DesiredObject, live: KubeObject | undefined, contex
   const owned = ownedFields(live, FIELD_MANAGER);
   const diff = diffManagedFields(desired.manifest, live, { ...(owned ? { owned } : {}), removals: !gitUnchanged });
   if (diff.length === 0) {
-    return { phase: 'apply', order, change: { ...base, action: errors.length ? 'update' : 'unchanged', diff, drift: false, errors } };
+    return { phase: 'apply', order, change: { ...base, action: 'unchanged', diff, drift: false, errors } };
   }
-  errors.push(...immutableFieldErrors(desired.manifest, live));
+  errors.push(...immutableFieldErrors(desired.manifest, live), ...secretError);
   const drift = gitUnchanged;
   const removedDatacenters = removedDatacenterPaths(live, diff);
   const destructive = removedDatacenters.length > 0;
@@ -119,6 +115,14 @@ function planObject(desired: DesiredObject, live: KubeObject | undefined, contex
   }
   const change: Change = { ...base, action, diff: withoutStamp(diff), drift, destructive, errors, ...(reason ? { reason } : {}) };
   return { phase: 'apply', order, change };
+}
+
+/** A Seed may be written only when the master holds the kubeconfig Secret it references (KKP's webhook checks it). */
+function unreachableSeedError(desired: DesiredObject, context: PlanContext): string[] {
+  if (desired.id.kind !== 'Seed' || !context.secretMissing.has(desired.id.name)) return [];
+  const ref = isJsonObject(desired.manifest['spec']) ? desired.manifest['spec']['kubeconfig'] : undefined;
+  const name = isJsonObject(ref) && typeof ref['name'] === 'string' ? ref['name'] : '(none)';
+  return [`the kubeconfig Secret '${name}' this Seed references does not exist in the master (KKP refuses a Seed it cannot reach)`];
 }
 
 function planPrune(id: ObjectId, live: KubeObject, context: PlanContext): PlannedChange {

@@ -74,7 +74,7 @@ function headline(view: ReportView): string {
   const n = changeCount(c);
   const verbs = view.type === 'plan' ? ['to create', 'to update', 'to delete'] : view.dryRun ? ['would be created', 'would be updated', 'would be deleted'] : ['created', 'updated', 'deleted'];
   const parts = [`${c.create} ${verbs[0]}`, `${c.update} ${verbs[1]}`, `${c.delete} ${verbs[2]}`, `${c.skip} skipped`, `${c.unchanged} unchanged`];
-  const lead = n === 0 && view.errorCount === 0 ? (view.type === 'plan' ? 'No changes. ' : 'Nothing to apply. ') : '';
+  const lead = n === 0 && view.errorCount === 0 && c.skip === 0 ? (view.type === 'plan' ? 'No changes. ' : 'Nothing to apply. ') : '';
   const targets = `${view.targets.length} target${view.targets.length === 1 ? '' : 's'}`;
   const errors = view.errorCount > 0 ? `, **${view.errorCount} error${view.errorCount === 1 ? '' : 's'}**` : '';
   return `${lead}**${parts.join(' · ')}** on ${targets}${errors}`;

@@ -17,8 +17,9 @@ export function renderText(view: ReportView, options: TextOptions = {}): string 
   const c = view.counts;
   const title = view.type === 'plan' ? 'Plan' : view.dryRun ? 'Apply (dry run)' : 'Apply';
   const verbs = view.type === 'plan' ? ['to create', 'to update', 'to delete'] : view.dryRun ? ['would be created', 'would be updated', 'would be deleted'] : ['created', 'updated', 'deleted'];
-  out.push(`${title} for ${view.repository}${commit ? ` @ ${commit}` : ''}: ${c.create} ${verbs[0]}, ${c.update} ${verbs[1]}, ${c.delete} ${verbs[2]}, ${c.skip} skipped, ${c.unchanged} unchanged${view.errorCount ? `, ${view.errorCount} errors` : ''}`);
-  if (changeCount(c) === 0 && view.errorCount === 0) out.push(view.type === 'plan' ? 'No changes: the clusters match the repository.' : 'Nothing to apply.');
+  out.push(`${title} for ${view.repository}${commit ? ` @ ${commit}` : ''}: ${c.create} ${verbs[0]}, ${c.update} ${verbs[1]}, ${c.delete} ${verbs[2]}, ${c.skip} skipped, ${c.unchanged} unchanged${view.errorCount ? `, ${view.errorCount} error${view.errorCount === 1 ? '' : 's'}` : ''}`);
+  if (changeCount(c) === 0 && view.errorCount === 0 && c.skip === 0) out.push(view.type === 'plan' ? 'No changes: the clusters match the repository.' : 'Nothing to apply.');
+  if (changeCount(c) === 0 && view.errorCount === 0 && c.skip > 0) out.push(`Nothing will be written; ${c.skip} skipped (see below).`);
 
   const destructive = view.targets.flatMap((t) => t.rows).filter((r) => r.destructive && r.plannedAction !== 'unchanged');
   if (destructive.length > 0) {
