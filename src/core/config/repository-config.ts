@@ -1,8 +1,14 @@
+import type { ConfigSpec } from '../../generated/config.js';
+
 /**
  * The repository configuration (`kkp-gitops.yaml` at the repository root), after defaults are filled in.
- * Contract shape; the loader owns parsing and the schema (`schemas/config.schema.json`).
+ * The input shape is `ConfigSpec`, generated from `schemas/config.schema.json`; this is the same shape with
+ * every field present (except `repository`) and read-only. `parseRepositoryConfig` turns one into the other.
  */
-export type Edition = 'enterprise' | 'community';
+export type Edition = NonNullable<ConfigSpec['edition']>;
+
+/** The `spec` of `kkp-gitops.yaml` as written: every field optional. Generated from the schema. */
+export type RepositoryConfigInput = ConfigSpec;
 
 export interface RepositoryConfig {
   /** Folders (or globs) to read, relative to the root. Default: the whole repository (`['.']`). */
@@ -13,16 +19,15 @@ export interface RepositoryConfig {
   readonly edition: Edition;
   /** Identity stamped on rendered objects so other repositories' objects are never pruned. Default: set by the caller (remote or folder name). */
   readonly repository?: string;
-  readonly policy: {
-    /** Destructive deletions (Cluster, Seed, Datacenter) run without an explicit allowance. Default: false. */
-    readonly allowDeletions: boolean;
-    /** Drift found on the default branch is corrected automatically. Default: false. */
-    readonly selfHeal: boolean;
-  };
-  readonly limits: {
-    /** Largest YAML document accepted, in bytes. Default: 1 MiB. */
-    readonly maxDocumentBytes: number;
-    /** Most alias expansions in one document (alias-bomb guard). Default: 100. */
-    readonly maxAliases: number;
-  };
+  readonly policy: Readonly<Required<NonNullable<ConfigSpec['policy']>>>;
+  readonly limits: Readonly<Required<NonNullable<ConfigSpec['limits']>>>;
 }
+
+/** The configuration of a repository without `kkp-gitops.yaml`, and the value of every field left out of one. */
+export const DEFAULT_REPOSITORY_CONFIG: RepositoryConfig = Object.freeze({
+  paths: Object.freeze(['.']),
+  exclude: Object.freeze([]),
+  edition: 'enterprise',
+  policy: Object.freeze({ allowDeletions: false, selfHeal: false }),
+  limits: Object.freeze({ maxDocumentBytes: 1_048_576, maxAliases: 100 }),
+});

@@ -230,9 +230,15 @@ function scanKey(text: string, start: number, end: number): ScannedKey | undefin
   return checkedKey(key, start + colon + 1);
 }
 
+/** Plain keys already found to be plain strings: the same few dozen keys repeat in every document. */
+const STRING_KEYS = new Set<string>();
+
 function checkedKey(key: string, valueStart: number): ScannedKey {
-  if (key.length > MAX_KEY_LENGTH || key === '__proto__' || key === '<<') unsupported();
-  if (typeof resolvePlain(key) !== 'string') unsupported(); // numeric, boolean or null keys
+  if (!STRING_KEYS.has(key)) {
+    if (key.length > MAX_KEY_LENGTH || key === '__proto__' || key === '<<') unsupported();
+    if (typeof resolvePlain(key) !== 'string') unsupported(); // numeric, boolean or null keys
+    if (STRING_KEYS.size < 10_000) STRING_KEYS.add(key);
+  }
   return { key, valueStart };
 }
 
