@@ -17,7 +17,10 @@ export interface PlanRepositoryInput extends PlanOptions {
   readonly head: LoadedRepository;
   /** The revision it changes (the PR base), for the validator's change rules. Default: none. */
   readonly base?: LoadedRepository;
-  /** Repository id stamped on objects and used for pruning (`owner/name`). Default: `head.config.repository`, else `head.source`. */
+  /**
+   * Repository id stamped on objects and used for pruning (`owner/name`). Default: `head.config.repository`, else the
+   * last segment of `head.source` (the folder's name). Keep it stable: objects of another id are never pruned.
+   */
   readonly repository?: string;
   /** How to reach the master and the seeds. */
   readonly connector: TargetConnector;
@@ -36,7 +39,7 @@ export interface RepositoryPlan {
 export async function planRepository(input: PlanRepositoryInput): Promise<RepositoryPlan> {
   const diagnostics = [...input.head.diagnostics, ...validateRepository(input.head, input.base ? { base: input.base } : {})];
   if (hasErrors(diagnostics)) return { diagnostics };
-  const repository = input.repository ?? input.head.config.repository ?? input.head.source;
+  const repository = input.repository ?? input.head.config.repository ?? lastSegment(input.head.source);
   const desired = renderDesiredState(input.head, { repository });
   const { live, clients } = await readLiveState(desired, input.connector);
   const plan = computePlan(desired, live, {
@@ -44,4 +47,9 @@ export async function planRepository(input: PlanRepositoryInput): Promise<Reposi
     ...(input.correctDrift !== undefined ? { correctDrift: input.correctDrift } : {}),
   });
   return { diagnostics, plan, desired, clients };
+}
+
+function lastSegment(source: string): string {
+  const path = source.replace(/@[^/]*$/, '').replace(/\/+$/, '');
+  return path.slice(path.lastIndexOf('/') + 1) || 'repository';
 }
