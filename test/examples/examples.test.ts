@@ -2,8 +2,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SourceDocument } from '../../src/core/load/source-document.js';
+import { folderSource } from '../../src/core/load/folder-source.js';
+import { loadRepository } from '../../src/core/load/load-repository.js';
 import { schemaValidators } from '../../src/core/validate/schema/schema-validators.js';
 import { validateDocumentsSchema } from '../../src/core/validate/schema/validate-document-schema.js';
+import { validateRepository } from '../../src/core/validate/validate-repository.js';
 import { sourceDocumentsFromYaml } from '../schemas/source-documents-from-yaml.js';
 
 const root = join(import.meta.dirname, '..', '..', 'examples');
@@ -23,10 +26,17 @@ describe('examples/', () => {
     expect(validateDocumentsSchema(documents)).toEqual([]);
   });
 
-  it('has a schema for every kind it uses, except the repository Config', () => {
+  it('has a schema for every kind it uses', () => {
     const kinds = new Set(documents.map((d) => d.kind));
-    const withoutSchema = [...kinds].filter((k) => !schemaValidators().kinds.includes(k));
-    expect(withoutSchema.filter((k) => k !== 'Config')).toEqual([]);
+    expect([...kinds].filter((k) => !schemaValidators().kinds.includes(k))).toEqual([]);
+  });
+
+  it('loads and validates with no diagnostic and nothing ignored, cross-object rules included', async () => {
+    const head = await loadRepository(folderSource(root));
+    expect(head.config).toMatchObject({ edition: 'enterprise', repository: 'example/kkp-config' });
+    expect(head.ignored).toEqual([]);
+    expect(validateRepository(head)).toEqual([]);
+    expect(head.documents).toHaveLength(documents.length - 1); // kkp-gitops.yaml becomes the config
   });
 
   it('has the seeds and datacenters of the large-scale architecture', () => {

@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateRepository } from '../../bench/generate-repository.js';
+import { folderSource } from '../../src/core/load/folder-source.js';
+import { loadRepository } from '../../src/core/load/load-repository.js';
 import { validateDocumentsSchema } from '../../src/core/validate/schema/validate-document-schema.js';
+import { validateRepository } from '../../src/core/validate/validate-repository.js';
 import { sourceDocumentsFromYaml } from '../schemas/source-documents-from-yaml.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'kkp-gitops-generated-'));
@@ -34,6 +37,12 @@ describe('generateRepository', () => {
     expect(summary.kinds).toMatchObject({ Seed: 3, Datacenter: 9, Cluster: 40, Project: 4, User: 8, UserProjectBinding: 8, GroupProjectBinding: 4, UserSSHKey: 4 });
     // The three datacenters not in files are inline in their seeds.
     expect(docs.filter((d) => d.kind === 'Seed').flatMap((d) => Object.keys((d.value.spec as { datacenters: object }).datacenters))).toHaveLength(3);
+  });
+
+  it('writes a repository the whole validator accepts, cross-object rules included', async () => {
+    const dir = join(scratch, 'e');
+    generateRepository(dir, small);
+    expect(validateRepository(await loadRepository(folderSource(dir)))).toEqual([]);
   });
 
   it('writes the same bytes for the same options', () => {
