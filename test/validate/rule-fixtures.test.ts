@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { buildRuleContext } from '../../src/core/validate/build-rule-context.js';
 import { RULES } from '../../src/core/validate/rules/index.js';
 import { runRules } from '../../src/core/validate/run-rules.js';
-import { repositoryFromFolder } from './support/repository-from-yaml.js';
+import { folderSource } from '../../src/core/load/folder-source.js';
+import { loadRepository } from '../../src/core/load/load-repository.js';
 
 interface Expected {
   readonly rules: readonly string[];
@@ -25,9 +26,10 @@ const cases = readdirSync(FIXTURES).sort().map((name) => {
   return { name, folder, expected, change };
 });
 
-function findings(folder: string, change: boolean) {
-  const head = repositoryFromFolder(change ? join(folder, 'head') : folder);
-  const base = change ? repositoryFromFolder(join(folder, 'base')) : undefined;
+async function findings(folder: string, change: boolean) {
+  const head = await loadRepository(folderSource(change ? join(folder, 'head') : folder));
+  const base = change ? await loadRepository(folderSource(join(folder, 'base'))) : undefined;
+  expect(head.diagnostics).toEqual([]);
   return runRules(buildRuleContext(head, base), RULES)
     .flat()
     .map((d) => ({ rule: d.rule, file: d.file, line: d.line }))
@@ -35,8 +37,8 @@ function findings(folder: string, change: boolean) {
 }
 
 describe('cross-object rules on fixtures', () => {
-  it.each(cases)('reports exactly the expected diagnostics for $name', ({ folder, change, expected }) => {
-    expect(findings(folder, change)).toEqual(expected.diagnostics);
+  it.each(cases)('reports exactly the expected diagnostics for $name', async ({ folder, change, expected }) => {
+    expect(await findings(folder, change)).toEqual(expected.diagnostics);
   });
 });
 

@@ -1,4 +1,5 @@
 import { pointerOf } from '../../model/json-pointer.js';
+import { valueAt } from '../../model/plain-data.js';
 import { clusterDatacenter, clusterProviders } from '../cluster-facts.js';
 import { diagnosticAt } from '../diagnostic-at.js';
 import type { Rule } from '../rule.js';
@@ -15,7 +16,7 @@ export const clusterProviderMatches: Rule = {
       const expected = datacenter?.provider;
       const dcText = datacenter ? `datacenter "${datacenter.name}"` : 'its datacenter';
       if (providers.length === 0) {
-        if (cluster.value['spec'] === undefined) return [];
+        if (valueAt(cluster.value, 'spec', 'cloud') === undefined) return []; // schema/required
         return [
           diagnosticAt(cluster, pointerOf('spec', 'cloud'), {
             rule: id,

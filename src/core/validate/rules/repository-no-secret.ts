@@ -1,3 +1,4 @@
+import { valueAt } from '../../model/plain-data.js';
 import { diagnosticAt } from '../diagnostic-at.js';
 import type { Rule } from '../rule.js';
 
@@ -10,7 +11,7 @@ export const repositoryNoSecret: Rule = {
     return head.repo.others
       .filter((doc) => doc.apiVersion === 'v1' && doc.kind === 'Secret')
       .map((secret) => {
-        const pointer = secret.value['data'] !== undefined ? '/data' : secret.value['stringData'] !== undefined ? '/stringData' : '';
+        const pointer = valueAt(secret.value, 'data') !== undefined ? '/data' : valueAt(secret.value, 'stringData') !== undefined ? '/stringData' : '';
         return diagnosticAt(secret, pointer, {
           rule: id,
           message: `Secret "${secret.name}" is committed to the repository`,
