@@ -30,4 +30,6 @@ export interface AdmissionPlugin {
   validate?(request: AdmissionRequest): void;
   /** Called after the object was stored (never on dry runs), for side effects such as creating a namespace. */
   committed?(request: AdmissionRequest & { readonly object: KubeObject }): void;
+  /** Called after an object was removed from storage (finalizers done), for cleaning up side objects. */
+  removed?(request: AdmissionRequest & { readonly oldObject: KubeObject }): void;
 }

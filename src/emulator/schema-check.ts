@@ -98,7 +98,8 @@ class Checker {
     for (const [key, child] of Object.entries(value)) {
       const childPath = join(path, key);
       const propertySchema = properties?.[key];
-      if ((root || embedded) && (key === 'apiVersion' || key === 'kind' || key === 'metadata') && !propertySchema) {
+      // The apiserver handles apiVersion, kind and metadata itself: schemas never prune them.
+      if ((root || embedded) && (key === 'apiVersion' || key === 'kind' || key === 'metadata')) {
         out[key] = child;
         continue;
       }

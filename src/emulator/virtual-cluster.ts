@@ -509,6 +509,7 @@ export class VirtualCluster {
     this.hub.publish({ type: 'DELETED', storageKey: type.storageKey, object: final, json, resourceVersion: rv });
     if (type === CRDS) this.dropCrd(final);
     if (type.namespaced && namespace) this.finishNamespaceIfEmpty(namespace);
+    for (const plugin of this.admission) plugin.removed?.({ operation: 'DELETE', type, dryRun: false, cluster: this, oldObject: final });
     return { object: final, json };
   }
 

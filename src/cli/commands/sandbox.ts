@@ -1,6 +1,72 @@
+/** `kkp-gitops sandbox`: runs a KKP master and seeds on the built-in Kubernetes API emulator until stopped. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { ConfigurationError } from '../../core/errors.js';
+import { startSandbox } from '../../sandbox/start-sandbox.js';
 
-/** Scaffolding: replaced by the real command. */
-export async function run(_args: string[]): Promise<number> {
-  throw new ConfigurationError("'sandbox' is not built yet");
+const HELP = `Usage: kkp-gitops sandbox [options]
+
+Runs a KKP master and seeds on the built-in Kubernetes API emulator (loopback only) until Ctrl-C.
+
+Options:
+  --seeds a,b            seed names (default: the seeds of examples/, else seed-eu,seed-us)
+  --port N               master on port N, seeds on N+1, N+2, ... (default: any free ports)
+  --kubeconfig-out FILE  where to write the kubeconfig (default: .sandbox/kubeconfig)
+  --state-file FILE      restore the clusters from FILE and save them there on exit
+  -h, --help             this help
+`;
+
+export async function run(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        seeds: { type: 'string' },
+        port: { type: 'string' },
+        'kubeconfig-out': { type: 'string' },
+        'state-file': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    throw new ConfigurationError(`${(error as Error).message}\n\n${HELP}`);
+  }
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigurationError(`--port must be a port number, not "${values.port ?? ''}"`);
+  const seeds = values.seeds?.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const kubeconfigPath = values['kubeconfig-out'] ?? '.sandbox/kubeconfig';
+
+  const sandbox = await startSandbox({ ...(seeds ? { seeds } : {}), port, ...(values['state-file'] ? { stateFile: values['state-file'] } : {}) });
+  mkdirSync(dirname(resolve(kubeconfigPath)), { recursive: true });
+  writeFileSync(kubeconfigPath, sandbox.kubeconfigYaml, { mode: 0o600 });
+
+  const lines = [...sandbox.clusters.values()].map((c) => `  ${c.name.padEnd(12)} ${c.url}`);
+  const firstSeed = sandbox.seeds[0] ?? 'master';
+  process.stdout.write(
+    `KKP sandbox running (master and ${sandbox.seeds.length} seed${sandbox.seeds.length === 1 ? '' : 's'}):\n${lines.join('\n')}\n\n` +
+      `Kubeconfig written to ${kubeconfigPath} (contexts: ${[...sandbox.clusters.keys()].join(', ')}). Try:\n` +
+      `  kubectl --kubeconfig ${kubeconfigPath} --context ${firstSeed} get clusters\n` +
+      `  kubectl --kubeconfig ${kubeconfigPath} --context master get seeds -n kubermatic\n` +
+      `${values['state-file'] ? `State is saved to ${values['state-file']} on exit. ` : ''}Press Ctrl-C to stop.\n`,
+  );
+
+  await new Promise<void>((done) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      done();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await sandbox.stop();
+  process.stdout.write('KKP sandbox stopped.\n');
+  return 0;
 }

@@ -1,0 +1,261 @@
+/**
+ * KKP's own admission, as the sandbox's virtual clusters run it: the Seed webhook on the master (datacenter
+ * names unique across seeds, one provider per datacenter, no removal of a datacenter or seed still in use) and,
+ * on each seed, the Cluster defaulting webhook (fills what KKP fills, under its own field manager) and the
+ * Cluster validating webhook (datacenter must belong to this seed, immutable fields), plus the control-plane
+ * namespace `cluster-<name>` KKP creates on the seed.
+ */
+import { KKP_NAMESPACE } from '../core/kinds.js';
+import type { AdmissionPlugin, AdmissionRequest } from '../emulator/admission.js';
+import { admissionDenied, type FieldError, invalid } from '../emulator/api-status.js';
+import { isPlainObject, jsonEqual, type KubeObject } from '../emulator/kube-object.js';
+import { NAMESPACES } from '../emulator/resource-type.js';
+import type { VirtualCluster } from '../emulator/virtual-cluster.js';
+import { KKP_GROUP } from './kkp-crds.js';
+
+export const PROVIDER_KEYS = [
+  'aws',
+  'azure',
+  'digitalocean',
+  'gcp',
+  'hetzner',
+  'openstack',
+  'vsphere',
+  'vmwareclouddirector',
+  'nutanix',
+  'alibaba',
+  'anexia',
+  'kubevirt',
+  'baremetal',
+  'bringyourown',
+  'edge',
+  'fake',
+] as const;
+
+/** The field manager of the defaulting webhook's changes. */
+export const KKP_DEFAULTING_MANAGER = 'kubermatic-webhook';
+export const SEED_WEBHOOK = 'seeds.kubermatic.k8c.io';
+export const CLUSTER_WEBHOOK = 'clusters.kubermatic.k8c.io';
+
+/** KKP's defaults for a Cluster (KKP 2.2x): what live objects carry although Git never set it. */
+export const CLUSTER_DEFAULTS = {
+  exposeStrategy: 'NodePort',
+  cniPlugin: { type: 'canal', version: 'v3.29' },
+  pods: '172.25.0.0/16',
+  services: '10.240.16.0/20',
+  proxyMode: 'ipvs',
+  dnsDomain: 'cluster.local',
+} as const;
+
+export interface KkpAdmissionOptions {
+  /** The master's API: Seeds live there. */
+  readonly master: () => VirtualCluster | undefined;
+  /** A seed's API by seed name, to see the Clusters it hosts. */
+  readonly seed: (name: string) => VirtualCluster | undefined;
+}
+
+type Obj = Record<string, unknown>;
+
+function obj(value: unknown): Obj {
+  return isPlainObject(value) ? value : {};
+}
+
+function isKind(request: AdmissionRequest, kind: string): boolean {
+  return request.type.group === KKP_GROUP && request.type.kind === kind && request.subresource === undefined;
+}
+
+function datacentersOf(seed: KubeObject | undefined): Obj {
+  return obj(obj(seed?.['spec'])['datacenters']);
+}
+
+function providersOf(datacenter: unknown): string[] {
+  const spec = obj(obj(datacenter)['spec']);
+  return PROVIDER_KEYS.filter((key) => spec[key] !== undefined);
+}
+
+function clustersOn(seed: VirtualCluster | undefined): KubeObject[] {
+  const type = seed?.typeOf(`${KKP_GROUP}/v1`, 'Cluster');
+  if (!seed || !type) return [];
+  return seed.list(type, undefined).entries.map((e) => e.object);
+}
+
+function clusterDc(cluster: KubeObject): string | undefined {
+  const dc = obj(obj(cluster['spec'])['cloud'])['dc'];
+  return typeof dc === 'string' ? dc : undefined;
+}
+
+function seedsIn(master: VirtualCluster): KubeObject[] {
+  const type = master.typeOf(`${KKP_GROUP}/v1`, 'Seed');
+  return type ? master.list(type, undefined).entries.map((e) => e.object) : [];
+}
+
+/** The Seed validating webhook, for the master. */
+export function seedAdmission(options: KkpAdmissionOptions): AdmissionPlugin {
+  return {
+    name: SEED_WEBHOOK,
+    validate(request) {
+      if (!isKind(request, 'Seed')) return;
+      const name = request.object?.metadata.name ?? request.oldObject?.metadata.name ?? '';
+      if (request.operation === 'DELETE') {
+        const hosted = clustersOn(options.seed(name));
+        if (hosted.length > 0) {
+          throw admissionDenied(SEED_WEBHOOK, `cannot delete seed "${name}": it still hosts ${hosted.length} cluster(s): ${hosted.map((c) => c.metadata.name).join(', ')}`);
+        }
+        return;
+      }
+      const seed = request.object as KubeObject;
+      const datacenters = datacentersOf(seed);
+      for (const [dcName, dc] of Object.entries(datacenters)) {
+        const providers = providersOf(dc);
+        if (providers.length === 0) throw admissionDenied(SEED_WEBHOOK, `datacenter "${dcName}" has no provider defined`);
+        if (providers.length > 1) throw admissionDenied(SEED_WEBHOOK, `datacenter "${dcName}" has more than one provider defined: ${providers.join(', ')}`);
+        const before = datacentersOf(request.oldObject)[dcName];
+        const previous = before === undefined ? [] : providersOf(before);
+        if (previous.length === 1 && previous[0] !== providers[0]) {
+          throw admissionDenied(SEED_WEBHOOK, `cannot change datacenter "${dcName}" provider from "${previous[0]}" to "${providers[0]}"`);
+        }
+      }
+      for (const other of seedsIn(request.cluster)) {
+        if (other.metadata.name === name && other.metadata.namespace === seed.metadata.namespace) continue;
+        for (const dcName of Object.keys(datacentersOf(other))) {
+          if (dcName in datacenters) {
+            throw admissionDenied(SEED_WEBHOOK, `datacenter "${dcName}" already exists in seed "${other.metadata.name ?? ''}", datacenter names must be unique`);
+          }
+        }
+      }
+      const removed = Object.keys(datacentersOf(request.oldObject)).filter((dc) => !(dc in datacenters));
+      if (removed.length > 0) {
+        const users = clustersOn(options.seed(name)).filter((c) => removed.includes(clusterDc(c) ?? ''));
+        if (users.length > 0) {
+          const dc = clusterDc(users[0] as KubeObject) ?? '';
+          throw admissionDenied(SEED_WEBHOOK, `datacenter "${dc}" is still in use by cluster(s) ${users.map((c) => c.metadata.name).join(', ')} and cannot be removed`);
+        }
+      }
+    },
+  };
+}
+
+function setDefault(target: Obj, key: string, value: unknown): void {
+  if (target[key] === undefined || target[key] === '') target[key] = value;
+}
+
+/** The cloud block's provider: the one key of `spec.cloud` other than dc and providerName. */
+function cloudProvider(cloud: Obj): string | undefined {
+  return PROVIDER_KEYS.find((key) => cloud[key] !== undefined);
+}
+
+/** KKP's Cluster defaulting: returns a new object with the defaults filled in. */
+export function defaultCluster(cluster: KubeObject, seed: KubeObject | undefined): KubeObject {
+  const spec: Obj = { ...obj(cluster['spec']) };
+  const cloud: Obj = { ...obj(spec['cloud']) };
+  const provider = cloudProvider(cloud);
+  if (provider) setDefault(cloud, 'providerName', provider);
+  spec['cloud'] = cloud;
+  const seedExpose = obj(seed?.['spec'])['exposeStrategy'];
+  setDefault(spec, 'exposeStrategy', typeof seedExpose === 'string' && seedExpose ? seedExpose : CLUSTER_DEFAULTS.exposeStrategy);
+  const cni: Obj = { ...obj(spec['cniPlugin']) };
+  if (cni['type'] === undefined) {
+    cni['type'] = CLUSTER_DEFAULTS.cniPlugin.type;
+    setDefault(cni, 'version', CLUSTER_DEFAULTS.cniPlugin.version);
+  }
+  spec['cniPlugin'] = cni;
+  const network: Obj = { ...obj(spec['clusterNetwork']) };
+  const pods: Obj = { ...obj(network['pods']) };
+  if (!Array.isArray(pods['cidrBlocks']) || pods['cidrBlocks'].length === 0) pods['cidrBlocks'] = [CLUSTER_DEFAULTS.pods];
+  const services: Obj = { ...obj(network['services']) };
+  if (!Array.isArray(services['cidrBlocks']) || services['cidrBlocks'].length === 0) services['cidrBlocks'] = [CLUSTER_DEFAULTS.services];
+  network['pods'] = pods;
+  network['services'] = services;
+  setDefault(network, 'proxyMode', CLUSTER_DEFAULTS.proxyMode);
+  setDefault(network, 'dnsDomain', CLUSTER_DEFAULTS.dnsDomain);
+  spec['clusterNetwork'] = network;
+  return { ...cluster, spec };
+}
+
+function at(object: KubeObject | undefined, path: readonly string[]): unknown {
+  let current: unknown = object;
+  for (const key of path) current = obj(current)[key];
+  return current;
+}
+
+interface Immutable {
+  readonly path: readonly string[];
+  /** A label on the new object that allows the change. */
+  readonly unlessLabel?: string;
+}
+
+const IMMUTABLE: readonly Immutable[] = [
+  { path: ['spec', 'cloud', 'dc'] },
+  { path: ['spec', 'cloud', 'providerName'] },
+  { path: ['spec', 'clusterNetwork', 'pods', 'cidrBlocks'] },
+  { path: ['spec', 'clusterNetwork', 'services', 'cidrBlocks'] },
+  { path: ['spec', 'clusterNetwork', 'ipFamily'] },
+  { path: ['spec', 'clusterNetwork', 'dnsDomain'] },
+  { path: ['spec', 'exposeStrategy'], unlessLabel: 'unsafe-expose-strategy-migration' },
+  { path: ['spec', 'clusterNetwork', 'proxyMode'], unlessLabel: 'unsafe-cni-migration' },
+  { path: ['spec', 'cniPlugin', 'type'], unlessLabel: 'unsafe-cni-migration' },
+  { path: ['metadata', 'labels', 'project-id'] },
+];
+
+function fieldName(path: readonly string[]): string {
+  return path[0] === 'metadata' && path[1] === 'labels' ? `metadata.labels[${path[2] ?? ''}]` : path.join('.');
+}
+
+/** The Cluster webhooks of one seed. */
+export function clusterAdmission(seedName: string, options: KkpAdmissionOptions): AdmissionPlugin {
+  const seedObject = (): KubeObject | undefined => {
+    const master = options.master();
+    const type = master?.typeOf(`${KKP_GROUP}/v1`, 'Seed');
+    return master && type ? master.find(type, KKP_NAMESPACE, seedName) : undefined;
+  };
+  return {
+    name: CLUSTER_WEBHOOK,
+    fieldManager: KKP_DEFAULTING_MANAGER,
+    mutate(request) {
+      if (!isKind(request, 'Cluster') || !request.object || request.object.metadata.deletionTimestamp) return undefined;
+      return defaultCluster(request.object, seedObject());
+    },
+    validate(request) {
+      if (!isKind(request, 'Cluster') || !request.object) return;
+      const cluster = request.object;
+      const name = cluster.metadata.name ?? '';
+      const errors: FieldError[] = [];
+      if (request.operation === 'CREATE' && !cluster.metadata.labels?.['project-id']) {
+        errors.push({ field: 'metadata.labels[project-id]', type: 'Required', detail: 'clusters must belong to a project' });
+      }
+      if (request.operation === 'UPDATE' && request.oldObject) {
+        for (const rule of IMMUTABLE) {
+          if (rule.unlessLabel && cluster.metadata.labels?.[rule.unlessLabel] !== undefined) continue;
+          const before = at(request.oldObject, rule.path);
+          const after = at(cluster, rule.path);
+          if (before !== undefined && !jsonEqual(before, after)) errors.push({ field: fieldName(rule.path), type: 'Invalid', value: after ?? null, detail: 'field is immutable' });
+        }
+      }
+      if (errors.length) throw invalid(request.type.kind, request.type.group, name, errors);
+      const dc = clusterDc(cluster);
+      const seed = seedObject();
+      if (!seed) throw admissionDenied(CLUSTER_WEBHOOK, `failed to get seed "${seedName}": seeds.kubermatic.k8c.io "${seedName}" not found`);
+      const datacenter = dc === undefined ? undefined : datacentersOf(seed)[dc];
+      if (datacenter === undefined) {
+        throw admissionDenied(CLUSTER_WEBHOOK, `invalid cloud spec: spec.cloud.dc: Invalid value: ${JSON.stringify(dc ?? '')}: datacenter is not served by seed "${seedName}"`);
+      }
+      const provider = providersOf(datacenter)[0];
+      const cloudKey = cloudProvider(obj(obj(cluster['spec'])['cloud']));
+      if (provider && cloudKey && provider !== cloudKey) {
+        throw admissionDenied(CLUSTER_WEBHOOK, `invalid cloud spec: provider "${cloudKey}" does not match the datacenter's provider "${provider}"`);
+      }
+    },
+    committed(request) {
+      if (!isKind(request, 'Cluster') || request.operation !== 'CREATE') return;
+      const namespace = `cluster-${request.object.metadata.name ?? ''}`;
+      if (!request.cluster.find(NAMESPACES, undefined, namespace)) {
+        request.cluster.create(NAMESPACES, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }, { fieldManager: 'kubermatic-seed-controller-manager' });
+      }
+    },
+    removed(request) {
+      if (!isKind(request, 'Cluster')) return;
+      const namespace = `cluster-${request.oldObject.metadata.name ?? ''}`;
+      if (request.cluster.find(NAMESPACES, undefined, namespace)) request.cluster.delete(NAMESPACES, undefined, namespace);
+    },
+  };
+}

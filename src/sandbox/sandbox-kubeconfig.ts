@@ -1,0 +1,35 @@
+/** Kubeconfigs for the sandbox: one context per virtual cluster, plain http on loopback, no credentials. */
+import { stringify } from 'yaml';
+
+export interface KubeconfigTarget {
+  /** Context, cluster and user name: `master`, `seed-eu`. */
+  readonly name: string;
+  readonly url: string;
+}
+
+export interface Kubeconfig {
+  apiVersion: 'v1';
+  kind: 'Config';
+  preferences: Record<string, never>;
+  clusters: { name: string; cluster: { server: string } }[];
+  users: { name: string; user: Record<string, never> }[];
+  contexts: { name: string; context: { cluster: string; user: string } }[];
+  'current-context': string;
+}
+
+/** A kubeconfig with one context per target; the first target is the current context. */
+export function sandboxKubeconfig(targets: readonly KubeconfigTarget[]): Kubeconfig {
+  return {
+    apiVersion: 'v1',
+    kind: 'Config',
+    preferences: {},
+    clusters: targets.map((t) => ({ name: t.name, cluster: { server: t.url } })),
+    users: targets.map((t) => ({ name: t.name, user: {} })),
+    contexts: targets.map((t) => ({ name: t.name, context: { cluster: t.name, user: t.name } })),
+    'current-context': targets[0]?.name ?? '',
+  };
+}
+
+export function kubeconfigYaml(config: Kubeconfig): string {
+  return stringify(config);
+}
