@@ -91,11 +91,14 @@ async function openRepository(repoDir: string): Promise<SimpleGit> {
 
 async function resolveCommit(git: SimpleGit, repoDir: string, rev: string): Promise<string> {
   if (rev === '' || rev.startsWith('-')) throw new ConfigurationError(`"${rev}" is not a Git revision`);
+  let commit = '';
   try {
-    return (await git.revparse(['--verify', '--quiet', `${rev}^{commit}`])).trim();
+    commit = (await git.revparse(['--verify', `${rev}^{commit}`])).trim();
   } catch (error) {
     throw new ConfigurationError(`Unknown revision "${rev}" in ${repoDir}: no commit has that name`, { cause: error });
   }
+  if (!/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(commit)) throw new ConfigurationError(`Unknown revision "${rev}" in ${repoDir}: no commit has that name`);
+  return commit;
 }
 
 /** `ls-tree -r -t -l -z`: every blob, tree, link and submodule with its size, NUL-separated so no path is quoted. */

@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, LineCounter, parseAllDocuments, visit, type Document, type Node, type YAMLError } from 'yaml';
+import { isScalar, LineCounter, parseAllDocuments, visit, type Document, type Node, type YAMLError } from 'yaml';
 import type { Diagnostic, SourceRange } from '../diagnostic.js';
 import { decodeYamlBytes } from './decode-yaml-bytes.js';
 import { locateYamlNode } from './locate-yaml-node.js';
@@ -191,7 +191,7 @@ function firstAlias(document: Document): Node | undefined {
       return visit.BREAK;
     },
   });
-  return found ?? (isMap(document.contents) || isAlias(document.contents) ? (document.contents as Node) : undefined);
+  return found;
 }
 
 function exceedsLimit(text: string, start: number, end: number, limit: number): boolean {

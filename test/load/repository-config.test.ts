@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_REPOSITORY_CONFIG } from '../../src/core/config/repository-config.js';
+import { parseRepositoryConfig } from '../../src/core/config/parse-repository-config.js';
+import { folderSource } from '../../src/core/load/folder-source.js';
+import { loadRepository } from '../../src/core/load/load-repository.js';
+import { writeRepo } from './helpers.js';
+
+async function configOf(text: string) {
+  const repository = await loadRepository(folderSource(writeRepo({ 'kkp-gitops.yaml': text })));
+  return { config: repository.config, diagnostics: repository.diagnostics.map((d) => [d.rule, d.line, d.pointer]) };
+}
+
+const HEAD = 'apiVersion: gitops.kkp.dev/v1alpha1\nkind: Config\n';
+
+describe('repository config', () => {
+  it('uses the defaults when there is no kkp-gitops.yaml', async () => {
+    const repository = await loadRepository(folderSource(writeRepo({ 'a.txt': 'x' })));
+    expect(repository.config).toEqual(DEFAULT_REPOSITORY_CONFIG);
+    expect(DEFAULT_REPOSITORY_CONFIG).toEqual({
+      paths: ['.'],
+      exclude: [],
+      edition: 'enterprise',
+      policy: { allowDeletions: false, selfHeal: false },
+      limits: { maxDocumentBytes: 1_048_576, maxAliases: 100 },
+    });
+    expect(parseRepositoryConfig(undefined).diagnostics).toEqual([]);
+  });
+
+  it('reads every field and fills the ones left out', async () => {
+    const { config, diagnostics } = await configOf(`${HEAD}spec:\n  paths: [kkp]\n  edition: community\n  repository: acme/kkp-config\n  policy: {selfHeal: true}\n  limits:\n    maxAliases: 5\n`);
+    expect(diagnostics).toEqual([]);
+    expect(config).toEqual({
+      paths: ['kkp'],
+      exclude: [],
+      edition: 'community',
+      repository: 'acme/kkp-config',
+      policy: { allowDeletions: false, selfHeal: true },
+      limits: { maxDocumentBytes: 1_048_576, maxAliases: 5 },
+    });
+  });
+
+  it('reports bad values on their own line and falls back to the default for each', async () => {
+    const { config, diagnostics } = await configOf(
+      `${HEAD}spec:\n  paths: [ok, ../outside]\n  edition: premium\n  policy:\n    allowDeletions: "yes"\n  limits:\n    maxDocumentBytes: 10\n    maxAliases: 7\n`,
+    );
+    expect(diagnostics).toEqual([
+      ['config/invalid-value', 4, '/spec/paths/1'],
+      ['config/invalid-value', 5, '/spec/edition'],
+      ['config/wrong-type', 7, '/spec/policy/allowDeletions'],
+      ['config/invalid-value', 9, '/spec/limits/maxDocumentBytes'],
+    ]);
+    expect(config).toEqual({ ...DEFAULT_REPOSITORY_CONFIG, limits: { maxDocumentBytes: 1_048_576, maxAliases: 7 } });
+  });
+
+  it('reports an unknown field with a did-you-mean hint', async () => {
+    const repository = await loadRepository(folderSource(writeRepo({ 'kkp-gitops.yaml': `${HEAD}spec:\n  excludes: [x]\n` })));
+    expect(repository.diagnostics).toMatchObject([{ rule: 'config/unknown-field', line: 4, pointer: '/spec/excludes', hint: 'Did you mean "exclude"?' }]);
+  });
+
+  it('reports a config of the wrong kind, or one that is not a mapping, and uses the defaults', async () => {
+    expect((await configOf('apiVersion: gitops.kkp.dev/v1alpha1\nkind: Settings\nspec:\n  edition: community\n')).diagnostics).toEqual([['config/invalid-value', 2, '/kind']]);
+    const list = await configOf('- a\n- b\n');
+    expect(list).toEqual({ config: DEFAULT_REPOSITORY_CONFIG, diagnostics: [['config/not-a-mapping', 1, '']] });
+  });
+
+  it('reports YAML errors in the config file and still loads with the defaults', async () => {
+    const { config, diagnostics } = await configOf(`${HEAD}spec:\n  edition: community\n  edition: enterprise\n`);
+    expect(diagnostics).toEqual([['load/duplicate-key', 5, '']]);
+    expect(config).toEqual(DEFAULT_REPOSITORY_CONFIG);
+  });
+});
