@@ -1,0 +1,155 @@
+/** Repository routes: collaborator permission, deployments and their statuses, commit statuses. */
+import type { components } from '@octokit/openapi-types';
+import { notFound, validationFailed } from '../http-json.js';
+import { GITHUB_LIMITS } from '../limits.js';
+import { botUser, presentDeployment, presentDeploymentStatus, presentRepository, presentStatus, presentUser } from '../present.js';
+import type { RequestBody, Route, RouteContext } from '../route.js';
+import { numberParam, repositoryOf } from '../route.js';
+import type { CommitStatusRecord, DeploymentRecord } from '../store.js';
+import { paginate } from './paginate.js';
+
+const DEPLOYMENT_STATES = ['error', 'failure', 'inactive', 'in_progress', 'queued', 'pending', 'success'];
+const COMMIT_STATES = ['error', 'failure', 'pending', 'success'];
+
+function checkDescription(resource: string, description: unknown): void {
+  if (typeof description === 'string' && description.length > GITHUB_LIMITS.statusDescription) {
+    throw validationFailed(resource, 'description', 'custom', `description is too long (maximum is ${GITHUB_LIMITS.statusDescription} characters)`);
+  }
+}
+
+function findDeployment(ctx: RouteContext): DeploymentRecord {
+  const deployment = ctx.store.deployments.find((d) => d.id === numberParam(ctx, 'deployment_id') && d.repositoryId === repositoryOf(ctx).id);
+  if (!deployment) throw notFound();
+  return deployment;
+}
+
+export const repoRoutes: readonly Route[] = [
+  {
+    method: 'GET',
+    path: '/repos/{owner}/{repo}',
+    auth: 'installation',
+    permission: ['metadata', 'read'],
+    handle: (ctx) => ({ status: 200, body: presentRepository(ctx, repositoryOf(ctx)) }),
+  },
+  {
+    method: 'GET',
+    path: '/repos/{owner}/{repo}/collaborators/{username}/permission',
+    auth: 'installation',
+    permission: ['metadata', 'read'],
+    handle: (ctx) => {
+      const repo = repositoryOf(ctx);
+      const login = ctx.params['username']!;
+      const user = ctx.store.users.get(login);
+      // GitHub answers 404 for someone who is not a user; anyone else on a public repository can read.
+      if (!user) throw notFound();
+      const permission = repo.collaborators.get(login) ?? 'read';
+      const legacy = permission === 'maintain' ? 'write' : permission === 'triage' ? 'read' : permission;
+      const body: components['schemas']['repository-collaborator-permission'] = {
+        permission: legacy,
+        role_name: permission,
+        user: { ...presentUser(ctx, user), permissions: { admin: permission === 'admin', maintain: permission === 'maintain', push: ['admin', 'maintain', 'write'].includes(permission), triage: permission !== 'read', pull: true }, role_name: permission },
+      };
+      return { status: 200, body };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/repos/{owner}/{repo}/deployments',
+    auth: 'installation',
+    permission: ['deployments', 'write'],
+    handle: (ctx) => {
+      const body = ctx.body as RequestBody<'repos/create-deployment'>;
+      if (!body || typeof body.ref !== 'string') throw validationFailed('Deployment', 'ref', 'missing_field');
+      checkDescription('Deployment', body.description);
+      const deployment: DeploymentRecord = {
+        id: ctx.store.nextId(),
+        repositoryId: repositoryOf(ctx).id,
+        sha: /^[0-9a-f]{40}$/.test(body.ref) ? body.ref : body.ref,
+        ref: body.ref,
+        task: body.task ?? 'deploy',
+        environment: body.environment ?? 'production',
+        description: body.description ?? null,
+        payload: body.payload ?? {},
+        productionEnvironment: body.production_environment ?? (body.environment ?? 'production') === 'production',
+        transientEnvironment: body.transient_environment ?? false,
+        createdAt: ctx.now().toISOString(),
+        statuses: [],
+      };
+      ctx.store.deployments.push(deployment);
+      return { status: 201, body: presentDeployment(ctx, deployment) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/repos/{owner}/{repo}/deployments',
+    auth: 'installation',
+    permission: ['deployments', 'read'],
+    handle: (ctx) => {
+      const env = ctx.query.get('environment');
+      const sha = ctx.query.get('sha');
+      const list = ctx.store.deployments.filter((d) => d.repositoryId === repositoryOf(ctx).id && (!env || d.environment === env) && (!sha || d.sha === sha)).reverse();
+      return paginate(ctx, list, (d) => presentDeployment(ctx, d));
+    },
+  },
+  {
+    method: 'POST',
+    path: '/repos/{owner}/{repo}/deployments/{deployment_id}/statuses',
+    auth: 'installation',
+    permission: ['deployments', 'write'],
+    handle: (ctx) => {
+      const deployment = findDeployment(ctx);
+      const body = ctx.body as RequestBody<'repos/create-deployment-status'>;
+      if (!body || !DEPLOYMENT_STATES.includes(body.state)) throw validationFailed('DeploymentStatus', 'state', 'invalid');
+      checkDescription('DeploymentStatus', body.description);
+      const status = { id: ctx.store.nextId(), state: body.state, description: body.description ?? '', environment: body.environment ?? deployment.environment, createdAt: ctx.now().toISOString() };
+      deployment.statuses.push(status);
+      return { status: 201, body: presentDeploymentStatus(ctx, deployment, status) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/repos/{owner}/{repo}/deployments/{deployment_id}/statuses',
+    auth: 'installation',
+    permission: ['deployments', 'read'],
+    handle: (ctx) => {
+      const deployment = findDeployment(ctx);
+      return paginate(ctx, [...deployment.statuses].reverse(), (s) => presentDeploymentStatus(ctx, deployment, s));
+    },
+  },
+  {
+    method: 'POST',
+    path: '/repos/{owner}/{repo}/statuses/{sha}',
+    auth: 'installation',
+    permission: ['statuses', 'write'],
+    handle: (ctx) => {
+      const body = ctx.body as RequestBody<'repos/create-commit-status'>;
+      const sha = ctx.params['sha']!;
+      if (!/^[0-9a-f]{40}$/.test(sha)) throw validationFailed('Status', 'sha', 'invalid');
+      if (!body || !COMMIT_STATES.includes(body.state)) throw validationFailed('Status', 'state', 'invalid');
+      checkDescription('Status', body.description);
+      const status: CommitStatusRecord = {
+        id: ctx.store.nextId(),
+        repositoryId: repositoryOf(ctx).id,
+        sha,
+        state: body.state,
+        context: body.context ?? 'default',
+        description: body.description ?? null,
+        targetUrl: body.target_url ?? null,
+        creator: botUser(ctx),
+        createdAt: ctx.now().toISOString(),
+      };
+      ctx.store.statuses.push(status);
+      return { status: 201, body: presentStatus(ctx, status) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/repos/{owner}/{repo}/commits/{ref}/statuses',
+    auth: 'installation',
+    permission: ['statuses', 'read'],
+    handle: (ctx) => {
+      const list = ctx.store.statuses.filter((s) => s.repositoryId === repositoryOf(ctx).id && s.sha === ctx.params['ref']).reverse();
+      return paginate(ctx, list, (s) => presentStatus(ctx, s));
+    },
+  },
+];
