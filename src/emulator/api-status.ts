@@ -83,6 +83,11 @@ export function conflict(r: ResourceName, name: string, detail: string, causes?:
   return new ApiError(failure(409, 'Conflict', `Operation cannot be fulfilled on ${qualified(r)} "${name}": ${detail}`, details));
 }
 
+/** The 409 of a refused server-side apply: the conflict text as the message, one cause per field. */
+export function applyConflict(message: string, causes: StatusCause[]): ApiError {
+  return new ApiError(failure(409, 'Conflict', message, { causes }));
+}
+
 export function staleResourceVersion(r: ResourceName, name: string): ApiError {
   return conflict(r, name, 'the object has been modified; please apply your changes to the latest version and try again');
 }

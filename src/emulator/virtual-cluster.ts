@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { AdmissionOperation, AdmissionPlugin, AdmissionRequest } from './admission.js';
 import {
   alreadyExists,
-  ApiError,
+  applyConflict,
   badRequest,
   conflict,
   type FieldError,
@@ -281,7 +281,7 @@ export class VirtualCluster {
     if (old && rv && rv !== String(old.resourceVersion)) throw staleResourceVersion(type, name);
     const outcome = this.fields.apply(type, old?.object, value, { ...this.managedOptions(type, manager, options), force: options.force ?? false });
     if (!outcome.ok) {
-      throw conflict(type, name, this.fields.conflictMessage(outcome.conflicts), this.fields.conflictCauses(outcome.conflicts));
+      throw applyConflict(this.fields.conflictMessage(outcome.conflicts), this.fields.conflictCauses(outcome.conflicts));
     }
     const next = old ? this.prepareUpdate(type, old.object, outcome.object, options.subresource) : this.prepareCreate(type, outcome.object);
     return { ...this.commit(type, old, next, options), warnings };

@@ -1,4 +1,8 @@
-/** Kubeconfigs for the sandbox: one context per virtual cluster, plain http on loopback, no credentials. */
+/**
+ * Kubeconfigs for the sandbox: one context per virtual cluster, plain http on loopback, no credentials.
+ * `insecure-skip-tls-verify` is set because @kubernetes/client-node refuses http:// servers without it
+ * (kubectl ignores it for http).
+ */
 import { stringify } from 'yaml';
 
 export interface KubeconfigTarget {
@@ -11,7 +15,7 @@ export interface Kubeconfig {
   apiVersion: 'v1';
   kind: 'Config';
   preferences: Record<string, never>;
-  clusters: { name: string; cluster: { server: string } }[];
+  clusters: { name: string; cluster: { server: string; 'insecure-skip-tls-verify': boolean } }[];
   users: { name: string; user: Record<string, never> }[];
   contexts: { name: string; context: { cluster: string; user: string } }[];
   'current-context': string;
@@ -23,7 +27,7 @@ export function sandboxKubeconfig(targets: readonly KubeconfigTarget[]): Kubecon
     apiVersion: 'v1',
     kind: 'Config',
     preferences: {},
-    clusters: targets.map((t) => ({ name: t.name, cluster: { server: t.url } })),
+    clusters: targets.map((t) => ({ name: t.name, cluster: { server: t.url, 'insecure-skip-tls-verify': true } })),
     users: targets.map((t) => ({ name: t.name, user: {} })),
     contexts: targets.map((t) => ({ name: t.name, context: { cluster: t.name, user: t.name } })),
     'current-context': targets[0]?.name ?? '',
