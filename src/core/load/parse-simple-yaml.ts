@@ -25,15 +25,43 @@ export interface SimpleYamlDocument {
   readonly line: number;
 }
 
-interface Line {
+/**
+ * The content lines of one document (blank and comment lines left out), in typed arrays rather than one
+ * object per line: a 10,000-file repository has 300,000 lines, and the garbage collector notices.
+ */
+class Lines {
+  length = 0;
   /** Column (0-based) where the content starts. */
-  readonly indent: number;
+  indent: Int32Array = new Int32Array(64);
   /** Offset of the first content character. */
-  readonly start: number;
+  start: Int32Array = new Int32Array(64);
   /** Offset of the line end (the `\n`, or the end of the text). */
-  readonly end: number;
+  end: Int32Array = new Int32Array(64);
   /** 1-based line number. */
-  readonly number: number;
+  number: Int32Array = new Int32Array(64);
+
+  push(indent: number, start: number, end: number, number: number): void {
+    if (this.length === this.indent.length) {
+      const grow = (a: Int32Array): Int32Array => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.indent = grow(this.indent);
+      this.start = grow(this.start);
+      this.end = grow(this.end);
+      this.number = grow(this.number);
+    }
+    this.indent[this.length] = indent;
+    this.start[this.length] = start;
+    this.end[this.length] = end;
+    this.number[this.length] = number;
+    this.length += 1;
+  }
+
+  clear(): void {
+    this.length = 0;
+  }
 }
 
 /** Characters the subset does not handle anywhere: controls (tab, CR included), NEL, line separators, BOM. */
@@ -62,13 +90,14 @@ export function parseSimpleYaml(text: string): SimpleYamlDocument[] | undefined 
 
 function parseDocuments(text: string): SimpleYamlDocument[] {
   const documents: SimpleYamlDocument[] = [];
-  let current: Line[] = [];
+  const current = new Lines();
   let currentStart = 0;
   let currentMarkerLine = 0; // 0: no `---` marker opened the current document
   const close = (end: number): void => {
     if (current.length === 0 && currentMarkerLine === 0) return;
+    const line = current.length === 0 ? currentMarkerLine : (current.number[0] as number);
     const value = current.length === 0 ? null : parseDocument(text, current);
-    documents.push({ value, start: currentStart, end, line: current[0]?.number ?? currentMarkerLine });
+    documents.push({ value, start: currentStart, end, line });
   };
 
   let number = 0;
@@ -83,13 +112,13 @@ function parseDocuments(text: string): SimpleYamlDocument[] {
       if (first === '.') unsupported(); // `...` document end
       if (!isBlankOrComment(text, content + 3, lineEnd)) unsupported(); // `--- value` on the marker line
       close(lineStart);
-      current = [];
+      current.clear();
       currentStart = lineStart;
       currentMarkerLine = number;
     } else if (content === lineStart && first === '%') {
       unsupported(); // directive
     } else if (content < lineEnd && first !== '#') {
-      current.push({ indent: content - lineStart, start: content, end: lineEnd, number });
+      current.push(content - lineStart, content, lineEnd, number);
     }
     if (lineEnd === text.length) break;
     lineStart = lineEnd + 1;
@@ -110,62 +139,71 @@ function isBlankOrComment(text: string, from: number, to: number): boolean {
 
 interface Cursor {
   readonly text: string;
-  readonly lines: Line[];
+  readonly lines: Lines;
   index: number;
 }
 
-function parseDocument(text: string, lines: Line[]): unknown {
+function parseDocument(text: string, lines: Lines): unknown {
   const cursor: Cursor = { text, lines, index: 0 };
   const value = parseBlockNode(cursor, -1);
   if (cursor.index < lines.length) unsupported();
   return value;
 }
 
+/** Indentation of line `index`, or -1 past the last line (so that every caller sees "the block ended"). */
+function indentAt(lines: Lines, index: number): number {
+  return index < lines.length ? (lines.indent[index] as number) : -1;
+}
+
 /** The node starting at the current line, whose indentation is deeper than `parentIndent`. */
 function parseBlockNode(cursor: Cursor, parentIndent: number): unknown {
-  const line = cursor.lines[cursor.index] as Line;
-  if (isSequenceItem(cursor.text, line)) return parseSequence(cursor, line.indent);
-  const key = scanKey(cursor.text, line.start, line.end);
-  if (key !== undefined) return parseMapping(cursor, line.indent);
-  const value = parseInlineValue(cursor.text, line.start, line.end);
+  const { text, lines } = cursor;
+  const i = cursor.index;
+  const start = lines.start[i] as number;
+  const end = lines.end[i] as number;
+  if (isSequenceItem(text, start, end)) return parseSequence(cursor, lines.indent[i] as number);
+  if (scanKey(text, start, end) !== undefined) return parseMapping(cursor, lines.indent[i] as number);
+  const value = parseInlineValue(text, start, end);
   cursor.index += 1;
-  const next = cursor.lines[cursor.index];
-  if (next !== undefined && next.indent > parentIndent) unsupported(); // multi-line plain scalar
+  if (indentAt(lines, cursor.index) > parentIndent) unsupported(); // multi-line plain scalar
   return value;
 }
 
-function isSequenceItem(text: string, line: Line): boolean {
-  return text[line.start] === '-' && (line.start + 1 === line.end || text[line.start + 1] === ' ');
+function isSequenceItem(text: string, start: number, end: number): boolean {
+  return text.charCodeAt(start) === 45 && (start + 1 === end || text.charCodeAt(start + 1) === 32);
 }
 
 function parseSequence(cursor: Cursor, indent: number): unknown[] {
   const { text, lines } = cursor;
   const items: unknown[] = [];
-  for (let line = lines[cursor.index]; line !== undefined; line = lines[cursor.index]) {
-    if (line.indent < indent) break;
-    if (line.indent > indent) unsupported();
-    if (!isSequenceItem(text, line)) break;
-    let at = line.start + 1;
-    while (at < line.end && text.charCodeAt(at) === 32) at += 1;
-    if (at === line.end || text[at] === '#') {
+  while (cursor.index < lines.length) {
+    const i = cursor.index;
+    const lineIndent = lines.indent[i] as number;
+    const start = lines.start[i] as number;
+    const end = lines.end[i] as number;
+    if (lineIndent < indent) break;
+    if (lineIndent > indent) unsupported();
+    if (!isSequenceItem(text, start, end)) break;
+    let at = start + 1;
+    while (at < end && text.charCodeAt(at) === 32) at += 1;
+    if (at === end || text.charCodeAt(at) === 35) {
       cursor.index += 1;
-      const next = lines[cursor.index];
-      items.push(next !== undefined && next.indent > indent ? parseBlockNode(cursor, indent) : null);
+      items.push(indentAt(lines, cursor.index) > indent ? parseBlockNode(cursor, indent) : null);
       continue;
     }
     // A compact node after `- `: read the rest of the line as if it started a line of its own.
-    const inner: Line = { indent: line.indent + (at - line.start), start: at, end: line.end, number: line.number };
-    lines[cursor.index] = inner;
-    if (isSequenceItem(text, inner)) {
-      items.push(parseSequence(cursor, inner.indent));
-    } else if (scanKey(text, inner.start, inner.end) !== undefined) {
-      items.push(parseMapping(cursor, inner.indent));
+    const innerIndent = lineIndent + (at - start);
+    lines.indent[i] = innerIndent;
+    lines.start[i] = at;
+    if (isSequenceItem(text, at, end)) {
+      items.push(parseSequence(cursor, innerIndent));
+    } else if (scanKey(text, at, end) !== undefined) {
+      items.push(parseMapping(cursor, innerIndent));
     } else {
-      items.push(parseInlineValue(text, inner.start, inner.end));
+      items.push(parseInlineValue(text, at, end));
       cursor.index += 1;
     }
-    const next = lines[cursor.index];
-    if (next !== undefined && next.indent > indent) unsupported();
+    if (indentAt(lines, cursor.index) > indent) unsupported();
   }
   return items;
 }
@@ -173,74 +211,81 @@ function parseSequence(cursor: Cursor, indent: number): unknown[] {
 function parseMapping(cursor: Cursor, indent: number): Record<string, unknown> {
   const { text, lines } = cursor;
   const mapping: Record<string, unknown> = {};
-  for (let line = lines[cursor.index]; line !== undefined; line = lines[cursor.index]) {
-    if (line.indent < indent) break;
-    if (line.indent > indent) unsupported();
-    if (isSequenceItem(text, line)) break;
-    const key = scanKey(text, line.start, line.end);
+  while (cursor.index < lines.length) {
+    const i = cursor.index;
+    const lineIndent = lines.indent[i] as number;
+    const start = lines.start[i] as number;
+    const end = lines.end[i] as number;
+    if (lineIndent < indent) break;
+    if (lineIndent > indent) unsupported();
+    if (isSequenceItem(text, start, end)) break;
+    const key = scanKey(text, start, end);
     if (key === undefined) unsupported();
-    if (Object.prototype.hasOwnProperty.call(mapping, key.key)) unsupported(); // duplicate: `yaml` reports it
-    let at = key.valueStart;
-    while (at < line.end && text.charCodeAt(at) === 32) at += 1;
+    if (Object.prototype.hasOwnProperty.call(mapping, key)) unsupported(); // duplicate: `yaml` reports it
+    const valueStart = scannedValueStart;
+    let at = valueStart;
+    while (at < end && text.charCodeAt(at) === 32) at += 1;
     let value: unknown;
-    if (at === line.end || (text[at] === '#' && at > key.valueStart)) {
+    if (at === end || (text.charCodeAt(at) === 35 && at > valueStart)) {
       cursor.index += 1;
-      const next = lines[cursor.index];
-      if (next !== undefined && next.indent > indent) value = parseBlockNode(cursor, indent);
-      else if (next !== undefined && next.indent === indent && isSequenceItem(text, next)) value = parseSequence(cursor, indent);
+      const next = cursor.index;
+      const nextIndent = indentAt(lines, next);
+      if (nextIndent > indent) value = parseBlockNode(cursor, indent);
+      else if (nextIndent === indent && isSequenceItem(text, lines.start[next] as number, lines.end[next] as number)) value = parseSequence(cursor, indent);
       else value = null;
     } else {
-      value = parseInlineValue(text, at, line.end);
+      value = parseInlineValue(text, at, end);
       cursor.index += 1;
-      const next = lines[cursor.index];
-      if (next !== undefined && next.indent > indent) unsupported();
+      if (indentAt(lines, cursor.index) > indent) unsupported();
     }
-    mapping[key.key] = value;
+    mapping[key] = value;
   }
   return mapping;
 }
 
-interface ScannedKey {
-  readonly key: string;
-  /** Offset just past the `:`. */
-  readonly valueStart: number;
-}
+/** Offset just past the `:` of the key `scanKey` found last (kept out of a result object to spare the collector). */
+let scannedValueStart = 0;
 
-/** The mapping key at `start`, or `undefined` when the line is not a `key: value` entry. */
-function scanKey(text: string, start: number, end: number): ScannedKey | undefined {
+/** The mapping key at `start`, or `undefined` when the line is not a `key: value` entry; see `scannedValueStart`. */
+function scanKey(text: string, start: number, end: number): string | undefined {
   const first = text[start] as string;
   if (first === '"' || first === "'") {
     const quoted = scanQuoted(text, start, end);
     let at = quoted.end;
     while (at < end && text.charCodeAt(at) === 32) at += 1;
-    if (text[at] !== ':') return undefined;
-    if (at + 1 < end && text[at + 1] !== ' ') unsupported();
+    if (text.charCodeAt(at) !== 58) return undefined;
+    if (at + 1 < end && text.charCodeAt(at + 1) !== 32) unsupported();
     if (quoted.value.length > MAX_KEY_LENGTH || quoted.value === '__proto__') unsupported();
-    return { key: quoted.value, valueStart: at + 1 };
+    scannedValueStart = at + 1;
+    return quoted.value;
   }
   if ('?&*!|>%@`{[,]}#\'"'.includes(first)) unsupported();
-  if ((first === ':' || first === '-') && (start + 1 === end || text[start + 1] === ' ')) unsupported();
-  // Searches stay inside the line: an unbounded `indexOf` would make a long file quadratic.
-  const line = text.slice(start, end);
-  let colon = line.indexOf(':');
-  while (colon >= 0 && colon + 1 < line.length && line[colon + 1] !== ' ') colon = line.indexOf(':', colon + 1);
+  if ((first === ':' || first === '-') && (start + 1 === end || text.charCodeAt(start + 1) === 32)) unsupported();
+  // Scans stay inside the line: an unbounded `indexOf` would make a long file quadratic.
+  let colon = -1;
+  for (let at = start; at < end; at += 1) {
+    const code = text.charCodeAt(at);
+    if (code === 35 && at > start && text.charCodeAt(at - 1) === 32) return undefined; // `text # comment: ...` is a scalar
+    if (code === 58 && (at + 1 === end || text.charCodeAt(at + 1) === 32)) {
+      colon = at;
+      break;
+    }
+  }
   if (colon < 0) return undefined;
-  const key = line.slice(0, colon).trimEnd();
-  if (key.includes(' #')) return undefined; // `text # comment: ...` is a scalar followed by a comment
-  return checkedKey(key, start + colon + 1);
-}
-
-/** Plain keys already found to be plain strings: the same few dozen keys repeat in every document. */
-const STRING_KEYS = new Set<string>();
-
-function checkedKey(key: string, valueStart: number): ScannedKey {
+  let keyEnd = colon;
+  while (keyEnd > start && text.charCodeAt(keyEnd - 1) === 32) keyEnd -= 1;
+  const key = text.slice(start, keyEnd);
   if (!STRING_KEYS.has(key)) {
     if (key.length > MAX_KEY_LENGTH || key === '__proto__' || key === '<<') unsupported();
     if (typeof resolvePlain(key) !== 'string') unsupported(); // numeric, boolean or null keys
     if (STRING_KEYS.size < 10_000) STRING_KEYS.add(key);
   }
-  return { key, valueStart };
+  scannedValueStart = colon + 1;
+  return key;
 }
+
+/** Plain keys already found to be plain strings: the same few dozen keys repeat in every document. */
+const STRING_KEYS = new Set<string>();
 
 /** A scalar or flow sequence that starts at `start` and must end on this line (a comment may follow). */
 function parseInlineValue(text: string, start: number, end: number): unknown {
@@ -260,9 +305,15 @@ function parseInlineValue(text: string, start: number, end: number): unknown {
   if ('&*!|>%@`,]}#'.includes(first)) unsupported();
   if ((first === '?' || first === ':' || first === '-') && (start + 1 === end || text[start + 1] === ' ')) unsupported();
   if (text.startsWith('---', start) || text.startsWith('...', start)) unsupported();
-  const line = text.slice(start, end);
-  const comment = line.indexOf(' #');
-  const source = (comment < 0 ? line : line.slice(0, comment)).trimEnd();
+  let stop = end;
+  for (let at = start + 1; at < end; at += 1) {
+    if (text.charCodeAt(at) === 35 && text.charCodeAt(at - 1) === 32) {
+      stop = at;
+      break;
+    }
+  }
+  while (stop > start && text.charCodeAt(stop - 1) === 32) stop -= 1;
+  const source = text.slice(start, stop);
   if (source.includes(': ') || source.endsWith(':')) unsupported(); // a mapping where a value was expected
   return resolvePlain(source);
 }
