@@ -1,4 +1,4 @@
-import { kindInfo } from '../kinds.js';
+import { KINDS } from '../kinds.js';
 import type { LoadedRepository } from '../load/loaded-repository.js';
 import type { SourceDocument } from '../load/source-document.js';
 import { collectDatacenters, type DatacenterEntry } from '../model/collect-datacenters.js';
@@ -26,11 +26,14 @@ export interface RepositoryIndex {
   documentsOf(kind: string): readonly SourceDocument[];
 }
 
+/** Kind names are unique in the kind table; the apiVersion must match too. */
+const KIND_API_VERSION: ReadonlyMap<string, string> = new Map(KINDS.map((k) => [k.kind, k.apiVersion]));
+
 export function indexRepository(repo: LoadedRepository): RepositoryIndex {
   const byKind = new Map<string, SourceDocument[]>();
   for (const doc of repo.documents) {
     // Only documents whose apiVersion and kind are in the kind table (a `Cluster` of another group is not ours).
-    if (!kindInfo(doc.apiVersion, doc.kind)) continue;
+    if (KIND_API_VERSION.get(doc.kind) !== doc.apiVersion) continue;
     let list = byKind.get(doc.kind);
     if (!list) byKind.set(doc.kind, (list = []));
     list.push(doc);

@@ -14,13 +14,13 @@ export const clusterCidrFamily: Rule = {
       (['pods', 'services'] as const).flatMap((name) =>
         (arrayAt(cluster.value, 'spec', 'clusterNetwork', name, 'cidrBlocks') ?? []).flatMap((block, index) => {
           if (index > 1) return []; // cluster/cidr-count
-          const pointer = pointerOf('spec', 'clusterNetwork', name, 'cidrBlocks', index);
           const cidr = typeof block === 'string' ? parseCidr(block) : undefined;
+          const wanted = index === 0 ? 4 : 6;
+          if (cidr?.family === wanted) return [];
+          const pointer = pointerOf('spec', 'clusterNetwork', name, 'cidrBlocks', index);
           if (cidr === undefined) {
             return [diagnosticAt(cluster, pointer, { rule: id, message: `${name === 'pods' ? 'pod' : 'service'} CIDR ${JSON.stringify(block)} of cluster "${cluster.name}" is not a valid CIDR`, hint: 'Write an address and a prefix length, e.g. 172.25.0.0/16 or fd01::/48.' })];
           }
-          const wanted = index === 0 ? 4 : 6;
-          if (cidr.family === wanted) return [];
           return [
             diagnosticAt(cluster, pointer, {
               rule: id,

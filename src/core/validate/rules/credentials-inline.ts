@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../../diagnostic.js';
 import { pointerOf } from '../../model/json-pointer.js';
 import { valueAt } from '../../model/plain-data.js';
-import type { Provider } from '../../model/providers.js';
+import { providerKeysOf, type Provider } from '../../model/providers.js';
 import { diagnosticAt } from '../diagnostic-at.js';
 import type { Rule } from '../rule.js';
 
@@ -36,10 +36,10 @@ export const credentialsInline: Rule = {
   check({ head }) {
     return head.documentsOf('Cluster').flatMap((cluster) => {
       const diagnostics: Diagnostic[] = [];
-      for (const [provider, fields] of Object.entries(CREDENTIAL_FIELDS)) {
-        const block = valueAt(cluster.value, 'spec', 'cloud', provider);
-        if (block === undefined) continue;
-        for (const path of fields) {
+      const cloud = valueAt(cluster.value, 'spec', 'cloud');
+      for (const provider of providerKeysOf(cloud)) {
+        const block = valueAt(cloud, provider);
+        for (const path of CREDENTIAL_FIELDS[provider]) {
           const value = valueAt(block, ...path);
           if (value === undefined || value === null || value === '') continue;
           const field = ['spec', 'cloud', provider, ...path].join('.');

@@ -13,7 +13,7 @@ export const sshKeyClusterExists: Rule = {
     return head.documentsOf('UserSSHKey').flatMap((key) => {
       const project = stringAt(key.value, 'spec', 'project');
       return stringsAt(key.value, 'spec', 'clusters').flatMap(({ value: name, index }) => {
-        const pointer = pointerOf('spec', 'clusters', index);
+        const pointer = pointerOf('spec', 'clusters', index); // only keys are this many: cheap enough
         const cluster = head.clusters.get(name);
         if (!cluster) {
           return [diagnosticAt(key, pointer, { rule: id, message: `cluster "${name}" of UserSSHKey "${key.name}" does not exist`, hint: 'List only clusters defined in the repository.' })];
