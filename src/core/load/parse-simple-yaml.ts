@@ -259,7 +259,8 @@ function scanKey(text: string, start: number, end: number): string | undefined {
     scannedValueStart = at + 1;
     return quoted.value;
   }
-  if ('?&*!|>%@`{[,]}#\'"'.includes(first)) unsupported();
+  if (first === '[' || first === '{') return undefined; // a flow collection: a value, not a key
+  if ('?&*!|>%@`,]}#'.includes(first)) unsupported();
   if ((first === ':' || first === '-') && (start + 1 === end || text.charCodeAt(start + 1) === 32)) unsupported();
   // Scans stay inside the line: an unbounded `indexOf` would make a long file quadratic.
   let colon = -1;
