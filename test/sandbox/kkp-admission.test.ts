@@ -1,0 +1,131 @@
+/** KKP admission in the sandbox: what KKP's webhooks refuse is refused here too, and defaults are filled. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiError } from '../../src/emulator/api-status.js';
+import type { KubeObject } from '../../src/emulator/kube-object.js';
+import type { ResourceType } from '../../src/emulator/resource-type.js';
+import type { VirtualCluster } from '../../src/emulator/virtual-cluster.js';
+import { CLUSTER_DEFAULTS, KKP_DEFAULTING_MANAGER } from '../../src/sandbox/kkp-admission.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/start-sandbox.js';
+
+const seed = (name: string, datacenters: Record<string, unknown>): KubeObject => ({
+  apiVersion: 'kubermatic.k8c.io/v1',
+  kind: 'Seed',
+  metadata: { name, namespace: 'kubermatic' },
+  spec: { kubeconfig: { name: `kubeconfig-${name}`, namespace: 'kubermatic' }, datacenters },
+});
+
+const cluster = (name: string, dc: string, extra: Record<string, unknown> = {}, labels: Record<string, string> = { 'project-id': 'p1' }): KubeObject => ({
+  apiVersion: 'kubermatic.k8c.io/v1',
+  kind: 'Cluster',
+  metadata: { name, labels },
+  spec: { humanReadableName: name, version: '1.35.8', cloud: { dc, aws: { credentialsReference: { name: 'c', namespace: 'kubermatic' } } }, ...extra },
+});
+
+function refusal(write: () => unknown): ApiError {
+  try {
+    write();
+  } catch (error) {
+    if (error instanceof ApiError) return error;
+    throw error;
+  }
+  throw new Error('expected the write to be refused');
+}
+
+describe('KKP admission in the sandbox', () => {
+  let sandbox: Sandbox;
+  let master: VirtualCluster;
+  let eu: VirtualCluster;
+  let seeds: ResourceType;
+  let clusters: ResourceType;
+  const apply = (api: VirtualCluster, type: ResourceType, object: KubeObject) =>
+    api.apply(type, object.metadata.namespace, object.metadata.name ?? '', object, { fieldManager: 'kkp-gitops' });
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ seeds: ['seed-eu', 'seed-us'] });
+    master = sandbox.clusters.get('master')!.api;
+    eu = sandbox.clusters.get('seed-eu')!.api;
+    seeds = master.typeOf('kubermatic.k8c.io/v1', 'Seed')!;
+    clusters = eu.typeOf('kubermatic.k8c.io/v1', 'Cluster')!;
+    apply(master, seeds, seed('seed-eu', { 'aws-eu-central-1': { spec: { aws: { region: 'eu-central-1' } } } }));
+    apply(master, seeds, seed('seed-us', { 'aws-us-east-2': { spec: { aws: { region: 'us-east-2' } } } }));
+  });
+  afterAll(async () => {
+    await sandbox.stop();
+  });
+
+  it('refuses a datacenter name that another seed already has', () => {
+    const error = refusal(() =>
+      apply(master, seeds, seed('seed-us', { 'aws-us-east-2': { spec: { aws: { region: 'us-east-2' } } }, 'aws-eu-central-1': { spec: { aws: { region: 'eu-central-1' } } } })),
+    );
+    expect(error.status.code).toBe(403);
+    expect(error.status.message).toBe(
+      'admission webhook "seeds.kubermatic.k8c.io" denied the request: datacenter "aws-eu-central-1" already exists in seed "seed-eu", datacenter names must be unique',
+    );
+  });
+
+  it('refuses a datacenter without a provider', () => {
+    const error = refusal(() => apply(master, seeds, seed('seed-eu', { 'aws-eu-central-1': { spec: { aws: { region: 'eu-central-1' } } }, empty: { spec: {} } })));
+    expect(error.status.message).toContain('datacenter "empty" has no provider defined');
+  });
+
+  it('refuses a cluster whose datacenter belongs to another seed', () => {
+    const error = refusal(() => apply(eu, clusters, cluster('wrong-seed', 'aws-us-east-2')));
+    expect(error.status.code).toBe(403);
+    expect(error.status.message).toContain('datacenter is not served by seed "seed-eu"');
+    expect(eu.find(clusters, undefined, 'wrong-seed')).toBeUndefined();
+  });
+
+  it('fills KKP defaults under its own field manager and creates the control-plane namespace', () => {
+    const result = apply(eu, clusters, cluster('defaulted', 'aws-eu-central-1'));
+    const spec = result.object['spec'] as Record<string, Record<string, unknown>>;
+    expect(spec['cloud']?.['providerName']).toBe('aws');
+    expect(spec['exposeStrategy']).toBe(CLUSTER_DEFAULTS.exposeStrategy);
+    expect(spec['cniPlugin']).toEqual(CLUSTER_DEFAULTS.cniPlugin);
+    expect(spec['clusterNetwork']).toEqual({
+      pods: { cidrBlocks: ['172.25.0.0/16'] },
+      services: { cidrBlocks: ['10.240.16.0/20'] },
+      proxyMode: 'ipvs',
+      dnsDomain: 'cluster.local',
+    });
+    const managers = result.object.metadata.managedFields?.map((m) => m.manager);
+    expect(managers).toEqual(['kkp-gitops', KKP_DEFAULTING_MANAGER]);
+    expect(eu.find(eu.typeOf('v1', 'Namespace')!, undefined, 'cluster-defaulted')).toBeDefined();
+
+    const again = apply(eu, clusters, cluster('defaulted', 'aws-eu-central-1'));
+    expect(again.object.metadata.resourceVersion).toBe(result.object.metadata.resourceVersion);
+  });
+
+  it('refuses changing immutable cluster fields with Invalid', () => {
+    apply(eu, clusters, cluster('fixed', 'aws-eu-central-1', { exposeStrategy: 'NodePort' }));
+    apply(master, seeds, seed('seed-eu', { 'aws-eu-central-1': { spec: { aws: { region: 'eu-central-1' } } }, 'aws-eu-west-1': { spec: { aws: { region: 'eu-west-1' } } } }));
+    const moved = refusal(() => apply(eu, clusters, cluster('fixed', 'aws-eu-west-1', { exposeStrategy: 'NodePort' })));
+    expect(moved.status.code).toBe(422);
+    expect(moved.status.reason).toBe('Invalid');
+    expect(moved.status.message).toBe('Cluster.kubermatic.k8c.io "fixed" is invalid: spec.cloud.dc: Invalid value: "aws-eu-west-1": field is immutable');
+    expect(moved.status.details?.causes).toEqual([{ reason: 'FieldValueInvalid', message: 'Invalid value: "aws-eu-west-1": field is immutable', field: 'spec.cloud.dc' }]);
+
+    const exposed = refusal(() => apply(eu, clusters, cluster('fixed', 'aws-eu-central-1', { exposeStrategy: 'LoadBalancer' })));
+    expect(exposed.status.details?.causes?.[0]?.field).toBe('spec.exposeStrategy');
+    const migrated = apply(eu, clusters, cluster('fixed', 'aws-eu-central-1', { exposeStrategy: 'LoadBalancer' }, { 'project-id': 'p1', 'unsafe-expose-strategy-migration': '' }));
+    expect((migrated.object['spec'] as Record<string, unknown>)['exposeStrategy']).toBe('LoadBalancer');
+
+    const relabelled = refusal(() => apply(eu, clusters, cluster('fixed', 'aws-eu-central-1', { exposeStrategy: 'LoadBalancer' }, { 'project-id': 'p2', 'unsafe-expose-strategy-migration': '' })));
+    expect(relabelled.status.details?.causes?.[0]?.field).toBe('metadata.labels[project-id]');
+  });
+
+  it('refuses removing a datacenter that clusters use, and deleting a seed that hosts clusters', () => {
+    apply(eu, clusters, cluster('user', 'aws-eu-central-1'));
+    const removed = refusal(() => apply(master, seeds, seed('seed-eu', { 'aws-eu-west-1': { spec: { aws: { region: 'eu-west-1' } } } })));
+    expect(removed.status.message).toContain('datacenter "aws-eu-central-1" is still in use');
+    const deleted = refusal(() => master.delete(seeds, 'kubermatic', 'seed-eu'));
+    expect(deleted.status.message).toContain('cannot delete seed "seed-eu"');
+  });
+
+  it('removes the control-plane namespace when the cluster is deleted', () => {
+    apply(eu, clusters, cluster('short-lived', 'aws-eu-central-1'));
+    const namespaces = eu.typeOf('v1', 'Namespace')!;
+    expect(eu.find(namespaces, undefined, 'cluster-short-lived')).toBeDefined();
+    eu.delete(clusters, undefined, 'short-lived');
+    expect(eu.find(namespaces, undefined, 'cluster-short-lived')).toBeUndefined();
+  });
+});
