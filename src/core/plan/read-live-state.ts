@@ -1,7 +1,7 @@
 import type { ClusterClient, TargetClients, TargetConnector } from '../apply/cluster-client.js';
 import { KubeconfigSecretMissingError } from '../apply/cluster-client.js';
 import { mapLimited } from '../apply/map-limited.js';
-import { describeError, KkpGitopsError } from '../errors.js';
+import { ConfigurationError, describeError, KkpGitopsError } from '../errors.js';
 import type { KindInfo } from '../kinds.js';
 import { KKP_NAMESPACE } from '../kinds.js';
 import type { DesiredState, KubeconfigReference } from '../render/desired-state.js';
@@ -33,7 +33,8 @@ export async function readLiveState(desired: DesiredState, connector: TargetConn
   const targets: LiveTarget[] = [];
   const desiredSeeds = desired.targets.filter((t) => t.target !== MASTER_TARGET);
 
-  const master = await readTarget(MASTER_TARGET, () => connector.master());
+  // A master that cannot even be configured (no kubeconfig, unknown context) is the caller's problem: it throws.
+  const master = await readTarget(MASTER_TARGET, () => connector.master(), { rethrowConfiguration: true });
   targets.push(master.live);
   if (!master.live.reachable) {
     const error = `seeds are reached through the master, which is unreachable`;
@@ -53,7 +54,7 @@ export async function readLiveState(desired: DesiredState, connector: TargetConn
   return { live: { targets }, clients };
 }
 
-async function readTarget(target: string, connect: () => Promise<ClusterClient>): Promise<{ live: LiveTarget; client?: ClusterClient }> {
+async function readTarget(target: string, connect: () => Promise<ClusterClient>, options: { rethrowConfiguration?: boolean } = {}): Promise<{ live: LiveTarget; client?: ClusterClient }> {
   try {
     const client = await connect();
     const objects = await listKinds(client, kindsOfTarget(target));
@@ -61,7 +62,7 @@ async function readTarget(target: string, connect: () => Promise<ClusterClient>)
   } catch (error) {
     // Typed failures (unreachable, missing Secret, an API refusing the list) make the target unreachable;
     // anything else is a bug and surfaces.
-    if (!(error instanceof KkpGitopsError)) throw error;
+    if (!(error instanceof KkpGitopsError) || (options.rethrowConfiguration && error instanceof ConfigurationError)) throw error;
     const reason = error instanceof KubeconfigSecretMissingError ? 'kubeconfig-secret-missing' : 'unreachable';
     return { live: { target, reachable: false, reason, error: describeError(error) } };
   }

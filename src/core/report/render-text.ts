@@ -5,6 +5,8 @@ import { changeCount, diffLines, formatObjectPath, shortCommit, type ReportRow, 
 export interface TextOptions {
   /** Objects shown with their diff; the rest are counted. Default: all. */
   readonly detailLimit?: number;
+  /** Print each object's field diff under it. Default: true. */
+  readonly diffs?: boolean;
 }
 
 const MARK: Record<Action, string> = { create: '+', update: '~', delete: '-', unchanged: '=', skip: '!' };
@@ -46,7 +48,7 @@ export function renderText(view: ReportView, options: TextOptions = {}): string 
         continue;
       }
       shown++;
-      out.push(...rowLines(r));
+      out.push(...rowLines(r, options.diffs ?? true));
     }
   }
   if (hidden > 0) out.push('', `(${hidden} more changed objects not shown)`);
@@ -54,11 +56,11 @@ export function renderText(view: ReportView, options: TextOptions = {}): string 
   return `${out.join('\n')}\n`;
 }
 
-function rowLines(r: ReportRow): string[] {
+function rowLines(r: ReportRow, diffs: boolean): string[] {
   const flags = [r.destructive ? 'destructive' : '', r.drift ? 'drift' : '', r.errors.length ? 'error' : ''].filter(Boolean);
   const lines = [`  ${MARK[r.action]} ${r.action.padEnd(9)} ${formatObjectPath(r.id)}${r.source ? `  (${r.source})` : ''}${flags.length ? `  [${flags.join(', ')}]` : ''}`];
   if (r.reason) lines.push(`      ${r.reason}`);
   for (const e of r.errors) lines.push(`      error: ${e}`);
-  for (const d of diffLines(r.diff)) lines.push(`      ${d}`);
+  if (diffs) for (const d of diffLines(r.diff)) lines.push(`      ${d}`);
   return lines;
 }

@@ -1,0 +1,22 @@
+import { describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
+
+describe('kkp-gitops demo', () => {
+  it('validates, plans, applies and plans again the examples against an in-process sandbox, ending with no changes', async () => {
+    let stdout = '';
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
+    let code: number;
+    try {
+      code = await main(['demo']);
+    } finally {
+      out.mockRestore();
+    }
+    expect(code).toBe(0);
+    const steps = ['== 1. validate', '== 2. plan', '== 3. apply', '== 4. plan again'].map((s) => stdout.indexOf(s));
+    expect(steps.every((i) => i >= 0)).toBe(true);
+    expect([...steps].sort((a, b) => a - b)).toEqual(steps);
+    expect(stdout).toMatch(/== 2\. plan[^\n]*\nPlan for example\/kkp-config: (\d+) to create, 0 to update/);
+    expect(stdout).toMatch(/Apply for example\/kkp-config: \d+ created, 0 updated, 0 deleted, 0 skipped/);
+    expect(stdout).toContain('No changes: the clusters match the repository.');
+  });
+});

@@ -1,0 +1,123 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/start-sandbox.js';
+
+const BASE_REPO = join(import.meta.dirname, '..', 'fixtures', 'plan', 'create-everything', 'repo');
+let sandbox: Sandbox;
+let dir: string;
+let kubeconfig: string;
+
+beforeEach(async () => {
+  sandbox = await startSandbox({ seeds: ['seed-eu', 'seed-us'] });
+  dir = mkdtempSync(join(tmpdir(), 'kkp-gitops-cli-'));
+  cpSync(BASE_REPO, join(dir, 'repo'), { recursive: true });
+  kubeconfig = join(dir, 'kubeconfig');
+  writeFileSync(kubeconfig, sandbox.kubeconfigYaml);
+});
+afterEach(async () => {
+  await sandbox.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs the CLI in-process and captures what it prints. */
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  try {
+    const code = await main(args);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+const writes = () => [...sandbox.clusters.values()].reduce((n, c) => n + c.requests.entries.filter((r) => ['create', 'update', 'patch', 'delete'].includes(r.verb)).length, 0);
+const target = () => ['--kubeconfig', kubeconfig, '--context', 'master'];
+
+describe('kkp-gitops plan and apply', () => {
+  it('plans everything to create (exit 1), applies it (exit 1), then finds nothing to change (exit 0)', async () => {
+    const plan = await cli('plan', join(dir, 'repo'), ...target());
+    expect(plan.code).toBe(1);
+    expect(plan.stdout).toContain('Plan for acme/kkp-config: 10 to create');
+    expect(plan.stdout).toContain('+ create    Cluster/shop-eu');
+    expect(writes()).toBe(0);
+
+    const apply = await cli('apply', join(dir, 'repo'), ...target());
+    expect(apply.code).toBe(1);
+    expect(apply.stdout).toContain('Apply for acme/kkp-config: 10 created');
+
+    const again = await cli('plan', join(dir, 'repo'), ...target(), '--format', 'json');
+    expect(again.code).toBe(0);
+    const json = JSON.parse(again.stdout) as { type: string; targets: { stages: { changes: { action: string }[] }[] }[] };
+    expect(json.type).toBe('plan');
+    expect(new Set(json.targets.flatMap((t) => t.stages.flatMap((s) => s.changes.map((c) => c.action))))).toEqual(new Set(['unchanged']));
+
+    const noop = await cli('apply', join(dir, 'repo'), ...target());
+    expect(noop.code).toBe(0);
+    expect(noop.stdout).toContain('Nothing to apply.');
+  });
+
+  it('prints a Markdown plan with a summary table per target', async () => {
+    const { code, stdout } = await cli('plan', join(dir, 'repo'), ...target(), '--format', 'markdown');
+    expect(code).toBe(1);
+    expect(stdout).toContain('| `seed-eu` | 2 | 0 | 0 | 0 | 0 | ready |');
+    expect(stdout).toContain('<details><summary><b>create</b> <code>Cluster/shop-eu</code>');
+  });
+
+  it('applies with --dry-run through KKP admission without storing anything', async () => {
+    expect((await cli('apply', join(dir, 'repo'), ...target())).code).toBe(1);
+    const file = join(dir, 'repo', 'projects', 'shop', 'clusters', 'shop-eu.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('Shop (EU)', 'Shop (Europe)'));
+    const { code, stdout } = await cli('apply', join(dir, 'repo'), ...target(), '--dry-run');
+    expect(code).toBe(1);
+    expect(stdout).toContain('Apply (dry run) for acme/kkp-config: 0 would be created, 1 would be updated');
+    const seed = sandbox.clusters.get('seed-eu')!.api;
+    const live = seed.find(seed.typeOf('kubermatic.k8c.io/v1', 'Cluster')!, undefined, 'shop-eu') as { spec: { humanReadableName: string } };
+    expect(live.spec.humanReadableName).toBe('Shop (EU)');
+  });
+
+  it('prints validation errors and exits 2 without reading the clusters', async () => {
+    const file = join(dir, 'repo', 'projects', 'shop', 'clusters', 'shop-eu.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('dc: aws-eu-central-1', 'dc: nowhere-1'));
+    for (const c of sandbox.clusters.values()) c.requests.clear();
+    const { code, stderr } = await cli('plan', join(dir, 'repo'), ...target());
+    expect(code).toBe(2);
+    expect(stderr).toContain('projects/shop/clusters/shop-eu.yaml');
+    expect(stderr).toContain('nothing was planned');
+    expect([...sandbox.clusters.values()].reduce((n, c) => n + c.requests.count, 0)).toBe(0);
+  });
+
+  it('exits 2 when a seed is unreachable, after applying the other targets', async () => {
+    await sandbox.clusters.get('seed-us')!.faults.refuseConnections();
+    try {
+      const { code, stdout } = await cli('apply', join(dir, 'repo'), ...target());
+      expect(code).toBe(2);
+      expect(stdout).toMatch(/seed-us: unreachable: .*ECONNREFUSED/);
+      expect(stdout).toContain('seed-eu (applied): 2 create');
+    } finally {
+      await sandbox.clusters.get('seed-us')!.faults.acceptConnections();
+    }
+  });
+
+  it('explains an unknown context or a missing kubeconfig file without a stack trace', async () => {
+    const context = await cli('plan', join(dir, 'repo'), '--kubeconfig', kubeconfig, '--context', 'nope');
+    expect(context.code).toBe(2);
+    expect(context.stderr).toBe("kkp-gitops plan: the kubeconfig has no context 'nope' (it has: master, seed-eu, seed-us)\n");
+    const missing = await cli('apply', join(dir, 'repo'), '--kubeconfig', join(dir, 'missing'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^kkp-gitops apply: cannot read the kubeconfig file .*missing/);
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses an unknown format', async () => {
+    const { code, stderr } = await cli('plan', join(dir, 'repo'), ...target(), '--format', 'yaml');
+    expect(code).toBe(2);
+    expect(stderr).toContain('unknown format "yaml"');
+  });
+});
