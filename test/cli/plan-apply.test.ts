@@ -78,7 +78,7 @@ describe('kkp-gitops plan and apply', () => {
     expect(code).toBe(1);
     expect(stdout).toContain('Apply (dry run) for acme/kkp-config: 0 would be created, 1 would be updated');
     const seed = sandbox.clusters.get('seed-eu')!.api;
-    const live = seed.find(seed.typeOf('kubermatic.k8c.io/v1', 'Cluster')!, undefined, 'shop-eu') as { spec: { humanReadableName: string } };
+    const live = seed.find(seed.typeOf('kubermatic.k8c.io/v1', 'Cluster')!, undefined, 'shop-eu') as unknown as { spec: { humanReadableName: string } };
     expect(live.spec.humanReadableName).toBe('Shop (EU)');
   });
 
