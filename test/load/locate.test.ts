@@ -26,11 +26,11 @@ kind: Second
 items: [one, two]
 `;
 
-function locate(pointer: string, index = 0) {
+function locate(pointer: string, index = 0, options?: { key?: boolean }) {
   const parsed = parseYamlFile('seed.yaml', Buffer.from(TEXT), LIMITS);
   const document = parsed.documents.find((d) => d.index === index);
   if (document === undefined) throw new Error('document missing');
-  return document.locate(pointer);
+  return document.locate(pointer, options);
 }
 
 describe('locate', () => {
@@ -40,6 +40,11 @@ describe('locate', () => {
 
   it('finds a block mapping from its first key to the end of its last value', () => {
     expect(locate('/spec/datacenters/aws-eu')).toEqual({ line: 9, column: 7, endLine: 11, endColumn: 31 });
+  });
+
+  it('starts a map entry at its key when asked, so an unknown field is reported on its own line', () => {
+    expect(locate('/spec/datacenters/aws-eu', 0, { key: true })).toEqual({ line: 8, column: 5, endLine: 11, endColumn: 31 });
+    expect(locate('/spec/datacenters/aws-eu/spec/aws/region', 0, { key: true })).toEqual({ line: 11, column: 11, endLine: 11, endColumn: 31 });
   });
 
   it('finds list items by index', () => {

@@ -1,5 +1,6 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
 import type { SourceRange } from '../diagnostic.js';
+import type { LocateOptions } from './source-document.js';
 
 /** Splits a JSON pointer (RFC 6901) into its unescaped segments: `/a~1b/~0c` → `['a/b', '~c']`; `` → `[]`. */
 export function parsePointer(pointer: string): string[] {
@@ -11,11 +12,13 @@ export function parsePointer(pointer: string): string[] {
 /**
  * The range of the node at `pointer` in a parsed document: the value of a map key (its key when the value is
  * empty), an item of a list; when the pointer goes where nothing is, the nearest existing parent; when the
- * document is empty, its start.
+ * document is empty, its start. With `options.key`, a map entry found at the pointer's end ranges from its key to
+ * the end of its value.
  */
-export function locateYamlNode(document: Document, lineCounter: LineCounter, pointer: string): SourceRange {
+export function locateYamlNode(document: Document, lineCounter: LineCounter, pointer: string, options: LocateOptions = {}): SourceRange {
   const contents = document.contents as Node | null;
   let best: Node | null = contents;
+  let keyOfBest: Node | null = null;
   let node: Node | null = contents;
   for (const segment of parsePointer(pointer)) {
     if (node !== null && isAlias(node)) node = (node.resolve(document) as Node | undefined) ?? null;
@@ -26,9 +29,11 @@ export function locateYamlNode(document: Document, lineCounter: LineCounter, poi
       const value = pair.value as Node | null;
       if (value === null || isEmptyScalar(value)) {
         best = pair.key as Node;
+        keyOfBest = null;
         node = null;
       } else {
         best = value;
+        keyOfBest = pair.key as Node;
         node = value;
       }
     } else if (isSeq(node)) {
@@ -36,6 +41,7 @@ export function locateYamlNode(document: Document, lineCounter: LineCounter, poi
       const item = node.items[Number(segment)] as Node | null | undefined;
       if (item === undefined || item === null) break;
       best = item;
+      keyOfBest = null;
       node = item;
     } else {
       break;
@@ -46,7 +52,8 @@ export function locateYamlNode(document: Document, lineCounter: LineCounter, poi
     const position = lineCounter.linePos(start);
     return { line: position.line, column: position.col, endLine: position.line, endColumn: position.col };
   }
-  const start = lineCounter.linePos(best.range[0]);
+  const from = options.key && keyOfBest?.range ? keyOfBest.range[0] : best.range[0];
+  const start = lineCounter.linePos(from);
   const end = lineCounter.linePos(endOf(best));
   return { line: start.line, column: start.col, endLine: end.line, endColumn: end.col };
 }

@@ -3,6 +3,7 @@ import type { Diagnostic, SourceRange } from '../diagnostic.js';
 import { decodeYamlBytes } from './decode-yaml-bytes.js';
 import { locateYamlNode } from './locate-yaml-node.js';
 import { parseSimpleYaml } from './parse-simple-yaml.js';
+import type { LocateOptions } from './source-document.js';
 
 /** One well-formed, non-empty YAML document of a file, before anything is known about its kind. */
 export interface ParsedYamlDocument {
@@ -11,7 +12,7 @@ export interface ParsedYamlDocument {
   /** Line of the document's first content line. */
   readonly line: number;
   /** The range of the node at a JSON pointer (see `locateYamlNode`). */
-  locate(pointer: string): SourceRange;
+  locate(pointer: string, options?: LocateOptions): SourceRange;
 }
 
 export interface ParsedYamlFile {
@@ -75,7 +76,7 @@ export function parseYamlFile(file: string, bytes: Uint8Array, limits: ParseYaml
       } else if (doc.value === null) {
         emptyDocuments.push(index);
       } else {
-        documents.push({ index, value: doc.value, line: doc.line, locate: (pointer) => locator(index, pointer) });
+        documents.push({ index, value: doc.value, line: doc.line, locate: (pointer, options) => locator(index, pointer, options) });
       }
     });
     return { documents, emptyDocuments, empty: fast.length === 0, diagnostics };
@@ -148,7 +149,7 @@ function parseWithYaml(file: string, text: string, limits: ParseYamlLimits, loca
       emptyDocuments.push(index);
       return;
     }
-    documents.push({ index, value, line, locate: (pointer) => locator(index, pointer) });
+    documents.push({ index, value, line, locate: (pointer, options) => locator(index, pointer, options) });
   });
   return { documents, emptyDocuments, empty: parsed.length === 0, diagnostics };
 }
@@ -216,18 +217,18 @@ function oversize(file: string, text: string, start: number, end: number, line: 
   };
 }
 
-type Locator = (index: number, pointer: string) => SourceRange;
+type Locator = (index: number, pointer: string, options?: LocateOptions) => SourceRange;
 
 /** Parses the file with positions on the first `locate()` of any of its documents, and keeps that parse. */
 function lazyLocator(text: string): Locator {
   let parsed: { documents: Document[]; lineCounter: LineCounter } | undefined;
-  return (index, pointer) => {
+  return (index, pointer, options) => {
     if (parsed === undefined) {
       const lineCounter = new LineCounter();
       parsed = { documents: parseAllDocuments(text, { ...YAML_OPTIONS, lineCounter }) as Document[], lineCounter };
     }
     const document = parsed.documents[index];
     if (document === undefined) return { line: 1, column: 1, endLine: 1, endColumn: 1 };
-    return locateYamlNode(document, parsed.lineCounter, pointer);
+    return locateYamlNode(document, parsed.lineCounter, pointer, options);
   };
 }

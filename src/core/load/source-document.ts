@@ -15,8 +15,16 @@ export interface SourceDocument {
   readonly name: string;
   readonly namespace?: string;
   readonly value: Readonly<Record<string, unknown>>;
-  /** The source range of the node at a JSON pointer, falling back to the nearest existing parent, then the document. */
-  locate(pointer: string): SourceRange;
+  /**
+   * The source range of the node at a JSON pointer, falling back to the nearest existing parent, then the document.
+   * With `key: true` a map entry's range starts at its key (for findings about the field itself, like an unknown field).
+   */
+  locate(pointer: string, options?: LocateOptions): SourceRange;
+}
+
+export interface LocateOptions {
+  /** Start a map entry's range at its key rather than at its value. Default: false. */
+  readonly key?: boolean;
 }
 
 /** A file or document that was read but is not a kind kkp-gitops manages, and why. */

@@ -62,7 +62,8 @@ export function ajvErrorsToDiagnostics(doc: SourceDocument, errors: readonly Err
     seen.add(key);
     diagnostics.push({
       file: doc.file,
-      ...doc.locate(finding.pointer),
+      // Findings about a field itself (an unknown field) point at its key, not at the start of its value.
+      ...doc.locate(finding.pointer, { key: finding.rule === 'schema/additional-property' }),
       pointer: finding.pointer,
       rule: finding.rule,
       severity: 'error',
