@@ -111,6 +111,28 @@ describe('applyPlan', () => {
     expect(seed.writes).toEqual(['apply Cluster/c1']);
   });
 
+  it('writes every target’s stages in the kind table’s order: the master’s Seeds and Projects before any seed’s Clusters, deletes in reverse', async () => {
+    const log: string[] = [];
+    const logging = (target: string): ClusterClient => ({
+      target,
+      list: async () => [],
+      apply: async (object) => {
+        await new Promise((r) => setImmediate(r));
+        log.push(`${target} apply ${object.kind}`);
+        return object;
+      },
+      delete: async (id) => {
+        log.push(`${target} delete ${id.kind}`);
+      },
+    });
+    const p = plan([
+      { target: 'master', status: 'ready', stages: [stage(10, [change('master', 'Seed', 's', 'create')]), stage(20, [change('master', 'Project', 'p', 'create')]), stage(10, [change('master', 'Seed', 'old', 'delete')], 'delete')] },
+      { target: 'seed-eu', status: 'ready', stages: [stage(40, [change('seed-eu', 'Cluster', 'c', 'create')]), stage(40, [change('seed-eu', 'Cluster', 'gone', 'delete')], 'delete')] },
+    ]);
+    await applyPlan(p, new Map([['master', logging('master')], ['seed-eu', logging('seed-eu')]]));
+    expect(log).toEqual(['master apply Seed', 'master apply Project', 'seed-eu apply Cluster', 'seed-eu delete Cluster', 'master delete Seed']);
+  });
+
   it('keeps at most `concurrency` writes in flight per target', async () => {
     const master = recordingClient('master');
     const changes = Array.from({ length: 20 }, (_, i) => change('master', 'Project', `p${i}`, 'create'));

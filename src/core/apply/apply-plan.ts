@@ -1,5 +1,5 @@
 import { ClusterUnreachableError, describeError } from '../errors.js';
-import type { Change, Plan, PlanStage, TargetPlan } from '../plan/plan.js';
+import type { Change, Plan, PlanStage } from '../plan/plan.js';
 import { ApiRequestError } from './api-request-error.js';
 import type { ApplyProgress, ApplyResult, ChangeResult, ObjectError, ResultStage, TargetResult } from './apply-result.js';
 import type { ClusterClient, TargetClients } from './cluster-client.js';
@@ -19,19 +19,45 @@ export interface ApplyPlanOptions {
 }
 
 /**
- * Executes a plan; never decides again. Per target, stages run in order, changes within a stage with bounded
- * concurrency; a stage with a failure stops the later stages of that target only; targets run independently.
- * `unchanged` and `skip` changes write nothing; a change the plan marked with errors is not written and counts as
- * failed. Per-object errors are collected, never thrown.
+ * Executes a plan; never decides again. Stages run in the kind table's order across all targets at once (every
+ * target's Seeds, then Projects and Users, then bindings and keys, then Clusters; deletes in reverse), so that a
+ * seed's Clusters are written after the master's Seeds and Projects they need. Within a stage, targets run side
+ * by side and each target's changes with bounded concurrency. A stage with a failure stops the later stages of
+ * that target only. `unchanged` and `skip` changes write nothing; a change the plan marked with errors is not
+ * written and counts as failed. Per-object errors are collected, never thrown.
  */
 export async function applyPlan(plan: Plan, clients: TargetClients, options: ApplyPlanOptions = {}): Promise<ApplyResult> {
   const total = plan.targets.reduce((n, t) => n + t.stages.reduce((m, s) => m + s.changes.filter(isWrite).length, 0), 0);
   const progress = { done: 0 };
-  const run = (target: TargetPlan) => applyTarget(target, clients.get(target.target), options, (p) => {
+  const report: Report = (p) => {
     progress.done++;
     options.onProgress?.({ ...p, done: progress.done, total });
+  };
+  const runs = plan.targets.map((t) => ({ plan: t, client: clients.get(t.target), stages: new Map<PlanStage, ResultStage>(), failed: undefined as PlanStage | undefined }));
+  const waves = [...new Set(plan.targets.flatMap((t) => t.stages.map(waveKey)))].sort(compareWaves);
+  for (const wave of waves) {
+    await mapLimited(runs, options.targetConcurrency ?? 16, async (run) => {
+      const stage = run.plan.stages.find((s) => waveKey(s) === wave);
+      if (!stage) return;
+      if (run.plan.status === 'unreachable' || !run.client) return;
+      if (run.failed) {
+        run.stages.set(stage, notRun(stage, `not run: the ${run.failed.phase} stage of ${run.failed.kinds.join(', ')} failed on this target`));
+        return;
+      }
+      const client = run.client;
+      const changes = await mapLimited(stage.changes, options.concurrency ?? 8, (change) => runChange(change, client, options, report));
+      run.stages.set(stage, { ...stageHeader(stage), changes });
+      if (changes.some((c) => c.error)) run.failed = stage;
+    });
+  }
+  const targets = runs.map((run): TargetResult => {
+    if (run.plan.status === 'unreachable' || !run.client) {
+      const error = run.plan.error ?? 'no client for this target';
+      return { target: run.plan.target, status: 'unreachable', error, stages: run.plan.stages.map((s) => notRun(s, `target unreachable: ${error}`)) };
+    }
+    const stages = run.plan.stages.map((s) => run.stages.get(s) ?? notRun(s, 'not run'));
+    return { target: run.plan.target, status: run.failed ? 'failed' : 'applied', stages };
   });
-  const targets = await mapLimited(plan.targets, options.targetConcurrency ?? 16, run);
   return {
     type: 'apply',
     repository: plan.repository,
@@ -44,23 +70,16 @@ export async function applyPlan(plan: Plan, clients: TargetClients, options: App
 
 type Report = (p: Omit<ApplyProgress, 'done' | 'total'>) => void;
 
-async function applyTarget(plan: TargetPlan, client: ClusterClient | undefined, options: ApplyPlanOptions, report: Report): Promise<TargetResult> {
-  if (plan.status === 'unreachable' || !client) {
-    const error = plan.error ?? 'no client for this target';
-    return { target: plan.target, status: 'unreachable', error, stages: plan.stages.map((s) => notRun(s, `target unreachable: ${error}`)) };
-  }
-  const stages: ResultStage[] = [];
-  let failedStage: PlanStage | undefined;
-  for (const stage of plan.stages) {
-    if (failedStage) {
-      stages.push(notRun(stage, `not run: the ${failedStage.phase} stage of ${failedStage.kinds.join(', ')} failed on this target`));
-      continue;
-    }
-    const changes = await mapLimited(stage.changes, options.concurrency ?? 8, (change) => runChange(change, client, options, report));
-    stages.push({ ...stageHeader(stage), changes });
-    if (changes.some((c) => c.error)) failedStage = stage;
-  }
-  return { target: plan.target, status: failedStage ? 'failed' : 'applied', stages };
+/** A stage's place in the global order: `apply|10` … `apply|40`, then `delete|40` … `delete|10`. */
+function waveKey(stage: PlanStage): string {
+  return `${stage.phase}|${stage.order}`;
+}
+
+function compareWaves(a: string, b: string): number {
+  const [pa, oa] = a.split('|') as [string, string];
+  const [pb, ob] = b.split('|') as [string, string];
+  if (pa !== pb) return pa === 'apply' ? -1 : 1;
+  return pa === 'apply' ? Number(oa) - Number(ob) : Number(ob) - Number(oa);
 }
 
 async function runChange(change: Change, client: ClusterClient, options: ApplyPlanOptions, report: Report): Promise<ChangeResult> {

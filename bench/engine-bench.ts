@@ -1,0 +1,183 @@
+/**
+ * Reconcile engine benchmark (issue 4). On the generated repository (100 seeds, 2,000 datacenters, 10,000
+ * clusters) against the sandbox (a master and the 100 seeds, in this process, over HTTP):
+ * - initial apply: time and requests (validate, render, read, plan and apply everything);
+ * - no-op: whole plan time and API requests (target: requests ≤ targets × kinds, plan under 3 s), and the writes
+ *   a second apply makes (zero);
+ * - one-cluster change: writes (target: exactly one).
+ * Peer, in the same run: `kubectl apply --server-side` of the same rendered objects, one invocation per target,
+ * on a fresh sandbox of its own; initial apply and the no-op re-apply (target: ours ≥ 5× faster for both).
+ * When kubectl on every seed would take too long, it is measured on the master and a proportional subset of the
+ * seeds and scaled to the whole; the output says so.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { applyPlan } from '../src/core/apply/apply-plan.js';
+import { KINDS } from '../src/core/kinds.js';
+import { folderSource } from '../src/core/load/folder-source.js';
+import { loadRepository } from '../src/core/load/load-repository.js';
+import { planRepository } from '../src/core/plan/plan-repository.js';
+import type { DesiredState } from '../src/core/render/desired-state.js';
+import { renderDesiredState } from '../src/core/render/render-desired-state.js';
+import { createKubeConnector } from '../src/kube/kube-connector.js';
+import { startSandbox, type Sandbox } from '../src/sandbox/start-sandbox.js';
+import { generateRepository } from './generate-repository.js';
+import { printFigure, printRatio, timed } from './report.js';
+
+const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete']);
+/** kubectl is measured on at most this many seeds (plus the master), then scaled. */
+const KUBECTL_SEEDS = Number(process.env['KKP_BENCH_KUBECTL_SEEDS'] ?? 10);
+
+const scratch = mkdtempSync(join(tmpdir(), 'kkp-gitops-engine-bench-'));
+const sandboxes: Sandbox[] = [];
+try {
+  await main();
+} finally {
+  for (const s of sandboxes) await s.stop();
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+async function main(): Promise<void> {
+  const repoDir = join(scratch, 'repo');
+  const generated = generateRepository(repoDir);
+  printFigure('generated repository', `${generated.documents.toLocaleString('en-US')} documents (${JSON.stringify(generated.kinds)})`);
+  const head = await loadRepository(folderSource(repoDir));
+  const repository = head.config.repository ?? 'bench/generated';
+  const desired = renderDesiredState(head, { repository });
+  const seeds = desired.targets.map((t) => t.target).filter((t) => t !== 'master');
+  const objects = desired.targets.reduce((n, t) => n + t.objects.length, 0);
+  const appliedKinds = KINDS.filter((k) => k.applyOrder !== undefined).length;
+  const requestBudget = desired.targets.length * appliedKinds;
+  printFigure('targets / rendered objects', `${desired.targets.length} (master + ${seeds.length} seeds) / ${objects.toLocaleString('en-US')}`);
+
+  // Ours, on a sandbox of its own.
+  const ours = await sandboxFor(seeds);
+  const connector = () => createKubeConnector({ kubeconfig: ours.kubeconfig, maxSockets: 8 });
+  const run = async (allowDeletions = false) => {
+    const c = connector();
+    try {
+      const planned = await timed(() => planRepository({ head: headNow ?? head, connector: c, repository, allowDeletions }));
+      const plan = planned.value.plan;
+      if (!plan) throw new Error('the generated repository should validate');
+      const applied = await timed(() => applyPlan(plan, planned.value.clients ?? new Map()));
+      return { planMs: planned.ms, applyMs: applied.ms, result: applied.value, plan };
+    } finally {
+      await c.close?.();
+    }
+  };
+  let headNow: typeof head | undefined;
+
+  resetRequests(ours);
+  const initial = await run();
+  const initialRequests = requestCount(ours);
+  const failed = initial.result.targets.filter((t) => t.status !== 'applied');
+  if (failed.length) throw new Error(`initial apply failed on ${failed.map((t) => `${t.target} (${t.error ?? t.stages.flatMap((s) => s.changes).find((c) => c.error)?.error?.message})`).join(', ')}`);
+  const initialMs = initial.planMs + initial.applyMs;
+
+  resetRequests(ours);
+  const noop = await run();
+  const noopRequests = requestCount(ours);
+  const noopWrites = writeCount(ours);
+  const noopPlanReads = noopRequests - noopWrites;
+
+  // One cluster changed in Git.
+  const clusterFile = findClusterFile(head);
+  writeFileSync(join(repoDir, clusterFile), readFileSync(join(repoDir, clusterFile), 'utf8').replace(/humanReadableName: .*/, 'humanReadableName: Changed by the benchmark'));
+  headNow = await loadRepository(folderSource(repoDir));
+  resetRequests(ours);
+  const one = await run();
+  const oneWrites = writeCount(ours);
+
+  // kubectl, on a fresh sandbox: the same rendered objects, one `apply --server-side` per target.
+  const peer = await sandboxFor(seeds);
+  const kubeconfigFile = join(scratch, 'kubectl-kubeconfig');
+  writeFileSync(kubeconfigFile, peer.kubeconfigYaml);
+  const measured = desired.targets.filter((t) => t.target === 'master' || seeds.indexOf(t.target) < KUBECTL_SEEDS);
+  const measuredObjects = measured.reduce((n, t) => n + t.objects.length, 0);
+  const scale = objects / measuredObjects;
+  const files = new Map(measured.map((t) => [t.target, manifestsFile(desired, t.target)]));
+  const kubectlRun = async (label: string) => {
+    let ms = 0;
+    for (const target of measured) ms += await kubectlApply(kubeconfigFile, target.target, files.get(target.target)!, label);
+    return ms;
+  };
+  resetRequests(peer);
+  const kubectlInitialMs = (await kubectlRun('initial')) * scale;
+  const kubectlInitialRequests = requestCount(peer) * scale;
+  resetRequests(peer);
+  const kubectlNoopMs = (await kubectlRun('no-op')) * scale;
+  const kubectlNoopRequests = requestCount(peer) * scale;
+  const kubectlNoopWrites = writeCount(peer) * scale;
+  const subset = measured.length < desired.targets.length;
+
+  const note = subset
+    ? `kubectl measured on the master and ${measured.length - 1} of ${seeds.length} seeds (${measuredObjects.toLocaleString('en-US')} of ${objects.toLocaleString('en-US')} objects) and scaled ×${scale.toFixed(2)}`
+    : 'kubectl measured on every target';
+  printFigure('peer', note);
+  printRatio('initial apply, whole landscape (ms)', initialMs, kubectlInitialMs, 'ms', { lowerIsBetter: true, target: '≥ 5x' });
+  printFigure('  ours: plan (load, validate, read) / apply', `${initial.planMs.toFixed(0)} ms / ${initial.applyMs.toFixed(0)} ms`);
+  printRatio('initial apply, API requests', initialRequests, kubectlInitialRequests, 'requests', { lowerIsBetter: true });
+  printRatio('no-op (plan + apply, nothing written) (ms)', noop.planMs + noop.applyMs, kubectlNoopMs, 'ms', { lowerIsBetter: true, target: '≥ 5x' });
+  printRatio('no-op: whole plan (load, validate, render, read, diff) (ms)', noop.planMs, kubectlNoopMs, 'ms', { lowerIsBetter: true, target: 'plan < 3,000 ms' });
+  printRatio('no-op, API requests', noopRequests, kubectlNoopRequests, 'requests', { lowerIsBetter: true, target: `≤ ${requestBudget} (targets × kinds)` });
+  printFigure('  of which reads / writes', `${noopPlanReads} / ${noopWrites} (target: 0 writes)`);
+  printRatio('one-cluster change, writes', oneWrites, kubectlNoopWrites, 'writes', { lowerIsBetter: true, target: 'exactly 1 (peer: kubectl re-applies every object)' });
+  const oneChange = one.plan.targets.flatMap((t) => t.stages.flatMap((s) => s.changes)).filter((c) => c.action !== 'unchanged');
+  printFigure('  changes planned', oneChange.map((c) => `${c.action} ${c.id.target}: ${c.id.kind}/${c.id.name}`).join(', '));
+  if (noopWrites !== 0 || oneWrites !== 1 || noopRequests > requestBudget) process.exitCode = 1;
+}
+
+async function sandboxFor(seeds: readonly string[]): Promise<Sandbox> {
+  const sandbox = await startSandbox({ seeds: [...seeds] });
+  sandboxes.push(sandbox);
+  return sandbox;
+}
+
+function resetRequests(sandbox: Sandbox): void {
+  for (const c of sandbox.clusters.values()) c.requests.clear();
+}
+
+function requestCount(sandbox: Sandbox): number {
+  return [...sandbox.clusters.values()].reduce((n, c) => n + c.requests.count, 0);
+}
+
+function writeCount(sandbox: Sandbox): number {
+  return [...sandbox.clusters.values()].reduce((n, c) => n + c.requests.entries.filter((r) => WRITE_VERBS.has(r.verb)).length, 0);
+}
+
+function findClusterFile(head: Awaited<ReturnType<typeof loadRepository>>): string {
+  const doc = head.documents.find((d) => d.kind === 'Cluster');
+  if (!doc) throw new Error('no Cluster in the generated repository');
+  return doc.file;
+}
+
+/** One target's rendered objects as a `v1 List` file for kubectl. */
+function manifestsFile(desired: DesiredState, target: string): string {
+  const file = join(scratch, `kubectl-${target}.json`);
+  const items = desired.targets.find((t) => t.target === target)?.objects.map((o) => o.manifest) ?? [];
+  writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
+  return file;
+}
+
+/**
+ * `kubectl apply --server-side` of one file to one context; its wall time in ms. Asynchronous: the sandbox that
+ * answers it runs in this process.
+ */
+function kubectlApply(kubeconfig: string, context: string, file: string, label: string): Promise<number> {
+  const start = process.hrtime.bigint();
+  const child = spawn('kubectl', ['--kubeconfig', kubeconfig, '--context', context, 'apply', '--server-side', '--field-manager', 'kkp-gitops', '-f', file], {
+    env: { ...process.env, KUBECACHEDIR: join(scratch, 'kube-cache') },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`kubectl (${label}) on ${context} failed: ${stderr.slice(0, 500)}`));
+      else resolve(Number(process.hrtime.bigint() - start) / 1e6);
+    });
+  });
+}
