@@ -141,7 +141,8 @@ export function invalid(kind: string, group: string, name: string, errors: reado
   const texts = errors.map((e) => `${e.field}: ${fieldErrorBody(e)}`);
   const joined = texts.length === 1 ? texts[0] : `[${texts.join(', ')}]`;
   const qualifiedKind = group ? `${kind}.${group}` : kind;
-  const details: StatusDetails = { name, kind, causes: errors.map((e) => ({ reason: CAUSE_REASON[e.type], message: fieldErrorBody(e), field: e.field })) };
+  const details: StatusDetails = { kind, causes: errors.map((e) => ({ reason: CAUSE_REASON[e.type], message: fieldErrorBody(e), field: e.field })) };
+  if (name) details.name = name;
   if (group) details.group = group;
   return new ApiError(failure(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${joined}`, details));
 }

@@ -244,9 +244,10 @@ export class VirtualCluster {
     if (patchType === 'strategic' && type.custom) {
       throw unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']);
     }
-    if (options.force !== undefined) throw badRequest('force: Forbidden: may not be specified for non-apply patch');
+    if (options.force !== undefined) throw invalid('PatchOptions', 'meta.k8s.io', '', [{ field: 'force', type: 'Forbidden', detail: 'may not be specified for non-apply patch' }]);
     const old = this.get(type, namespace, name);
-    const patched = patchType === 'json' ? applyJsonPatch(old.object, patch) : applyMergePatch(old.object, patch);
+    // Strategic merge on built-ins: a merge patch without the directives (the served built-ins have no merge keys).
+    const patched = patchType === 'json' ? applyJsonPatch(old.object, patch) : applyMergePatch(old.object, patchType === 'strategic' ? withoutDirectives(patch) : patch);
     if (!isPlainObject(patched)) throw badRequest('the patched object is not an object');
     const object = this.decode(type, patched as KubeObject, namespace, name);
     const rv = object.metadata.resourceVersion;
@@ -259,7 +260,7 @@ export class VirtualCluster {
 
   apply(type: ResourceType, namespace: string | undefined, name: string, body: unknown, options: WriteOptions = {}): WriteResult {
     const manager = options.fieldManager;
-    if (!manager) throw badRequest('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+    if (!manager) throw invalid('PatchOptions', 'meta.k8s.io', '', [{ field: 'fieldManager', type: 'Required', detail: 'is required for apply patch' }]);
     if (!isPlainObject(body)) throw badRequest('error decoding YAML: the apply patch is not an object');
     const applied = body as KubeObject;
     if (!applied.apiVersion || !applied.kind) {
@@ -564,6 +565,14 @@ export class VirtualCluster {
     }
     this.store.advanceTo(snapshot.resourceVersion);
   }
+}
+
+/** A strategic merge patch minus its `$patch`, `$setElementOrder/...`, `$retainKeys` directives. */
+function withoutDirectives(patch: unknown): unknown {
+  if (!isPlainObject(patch)) return patch;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(patch)) if (!key.startsWith('$')) out[key] = withoutDirectives(value);
+  return out;
 }
 
 function upperBound(keys: readonly string[], key: string): number {

@@ -78,7 +78,8 @@ describe('@kubernetes/client-node against the sandbox', () => {
     const forced = await api.patch(project('cn-ssa', { name: 'Other' }), undefined, undefined, 'someone-else', true, PatchStrategy.ServerSideApply);
     expect(forced.spec).toEqual({ name: 'Other' });
     const noManager = await failure(api.patch(project('cn-ssa', { name: 'X' }), undefined, undefined, undefined, false, PatchStrategy.ServerSideApply));
-    expect(noManager.code).toBe(400);
+    expect(noManager.code).toBe(422);
+    expect(noManager.body['message']).toBe('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
   });
 
   it('patches with merge and JSON patches and refuses strategic merge on custom resources', async () => {
