@@ -1,0 +1,120 @@
+/**
+ * The Probot app: filters the events kkp-gitops handles and hands them to the handlers in `src/github/`, through a
+ * work queue so that deliveries are answered at once and work for one repository runs in order. Dependencies come
+ * in as options with production defaults (the real engine on the master from the environment, mirrors in the
+ * cache folder).
+ */
+import type { ApplicationFunction, Context, Probot } from 'probot';
+import { createKubeConnector } from './kube/kube-connector.js';
+import { appConfigFromEnv, type AppConfig } from './github/app-config.js';
+import { CHECK_NAME, type AppDeps } from './github/app-deps.js';
+import { deployPush } from './github/deploy-push.js';
+import { octokitRepository, toPullRequestInfo, type GitHubRepository } from './github/github-repository.js';
+import { createKkpEngine, type KkpEngine } from './github/kkp-engine.js';
+import { planPullRequest } from './github/plan-pull-request.js';
+import { createRepositoryMirrors, type RepositoryMirrors } from './github/repository-mirror.js';
+import { runCommand } from './github/run-command.js';
+import { createWorkQueue, type WorkQueue } from './github/work-queue.js';
+
+export interface KkpAppOptions {
+  /** Default: `appConfigFromEnv()`. */
+  readonly config?: AppConfig;
+  /** Default: the real engine, reaching the master from `config`. */
+  readonly engine?: KkpEngine;
+  /** Default: bare mirrors under `config.cacheDir`. */
+  readonly mirrors?: RepositoryMirrors;
+}
+
+export interface KkpApp {
+  readonly appFn: ApplicationFunction;
+  /** Resolves when every job started by a delivery has finished (tests, benchmarks, shutdown). */
+  idle(): Promise<void>;
+}
+
+type RepoPayload = { owner: { login: string }; name: string; clone_url: string };
+
+export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
+  let queue: WorkQueue | undefined;
+
+  const appFn: ApplicationFunction = (app: Probot) => {
+    const config = options.config ?? appConfigFromEnv();
+    const engine =
+      options.engine ??
+      createKkpEngine({
+        connect: () => createKubeConnector({ ...(config.kubeconfigFile ? { kubeconfigFile: config.kubeconfigFile } : {}), ...(config.context ? { context: config.context } : {}), inCluster: config.inCluster }),
+      });
+    let appLogin: Promise<string> | undefined;
+    const deps: AppDeps = {
+      engine,
+      mirrors: options.mirrors ?? createRepositoryMirrors({ cacheDir: config.cacheDir }),
+      log: app.log,
+      appLogin: () => {
+        appLogin ??= app
+          .auth()
+          .then((octokit) => octokit.rest.apps.getAuthenticated())
+          .then(({ data }) => `${data?.slug ?? ''}[bot]`);
+        appLogin.catch(() => (appLogin = undefined));
+        return appLogin;
+      },
+    };
+    const workQueue = createWorkQueue((error, key) => app.log.error({ err: error, repository: key }, 'kkp-gitops job failed'));
+    queue = workQueue;
+    const repoOf = (context: Context, repository: RepoPayload): GitHubRepository => octokitRepository(context.octokit, repository);
+    const enqueue = (repository: GitHubRepository, job: () => Promise<unknown>) => workQueue.enqueue(repository.fullName, async () => void (await job()));
+
+    app.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.ready_for_review'], async (context) => {
+      const pr = toPullRequestInfo(context.payload.pull_request);
+      if (pr.draft) return;
+      const github = repoOf(context, context.payload.repository);
+      enqueue(github, () => planPullRequest(deps, github, pr));
+    });
+
+    app.on('check_run.rerequested', async (context) => {
+      const run = context.payload.check_run;
+      if (run.name !== CHECK_NAME) return;
+      const github = repoOf(context, context.payload.repository);
+      enqueue(github, async () => {
+        const listed = run.pull_requests.map((p) => p.number);
+        const pulls = listed.length > 0 ? await Promise.all(listed.map((n) => github.pullRequest(n))) : (await github.openPullRequests()).filter((p) => p.headSha === run.head_sha);
+        for (const pr of pulls) if (pr.headSha === run.head_sha) await planPullRequest(deps, github, pr);
+      });
+    });
+
+    app.on('issue_comment.created', async (context) => {
+      const { issue, comment } = context.payload;
+      if (!issue.pull_request) return;
+      const github = repoOf(context, context.payload.repository);
+      enqueue(github, () => runCommand(deps, github, { pullNumber: issue.number, author: comment.user?.login ?? '', authorIsBot: comment.user?.type === 'Bot', body: comment.body, source: { kind: 'issue-comment', id: comment.id } }));
+    });
+
+    app.on('pull_request_review_comment.created', async (context) => {
+      const { pull_request: pr, comment } = context.payload;
+      const github = repoOf(context, context.payload.repository);
+      enqueue(github, () => runCommand(deps, github, { pullNumber: pr.number, author: comment.user?.login ?? '', authorIsBot: comment.user?.type === 'Bot', body: comment.body, source: { kind: 'review-comment', id: comment.id } }));
+    });
+
+    app.on('pull_request_review.submitted', async (context) => {
+      const { pull_request: pr, review } = context.payload;
+      const github = repoOf(context, context.payload.repository);
+      // GitHub has no reactions on reviews: the pull request gets the reaction.
+      enqueue(github, () => runCommand(deps, github, { pullNumber: pr.number, author: review.user?.login ?? '', authorIsBot: review.user?.type === 'Bot', body: review.body, source: { kind: 'pull-request', number: pr.number } }));
+    });
+
+    app.on('push', async (context) => {
+      const { ref, before, after, deleted, repository } = context.payload;
+      if (deleted || ref !== `refs/heads/${repository.default_branch}`) return;
+      const github = repoOf(context, { owner: { login: repository.owner?.login ?? repository.owner?.name ?? '' }, name: repository.name, clone_url: repository.clone_url });
+      enqueue(github, () => deployPush(deps, github, { branch: repository.default_branch, before, after }));
+    });
+  };
+
+  return {
+    appFn,
+    async idle() {
+      await queue?.idle();
+    },
+  };
+}
+
+/** The production app (`kkp-gitops serve`). */
+export default createKkpApp().appFn;

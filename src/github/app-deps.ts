@@ -1,0 +1,22 @@
+/** What the handlers depend on; `src/app.ts` builds the production set, tests build their own. */
+import type { KkpEngine } from './kkp-engine.js';
+import type { RepositoryMirrors } from './repository-mirror.js';
+
+export interface AppLog {
+  info(data: object, message: string): void;
+  warn(data: object, message: string): void;
+  error(data: object, message: string): void;
+}
+
+export interface AppDeps {
+  readonly engine: KkpEngine;
+  readonly mirrors: RepositoryMirrors;
+  /** The app's bot account (`<slug>[bot]`): only its statuses count as allowances. */
+  readonly appLogin: () => Promise<string>;
+  readonly log: AppLog;
+}
+
+/** The check run's name, shown on every pull request. */
+export const CHECK_NAME = 'kkp-gitops';
+/** The sticky plan comment's marker name (`<!-- kkp-gitops:plan -->`). */
+export const PLAN_COMMENT = 'plan';

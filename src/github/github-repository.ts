@@ -1,0 +1,179 @@
+/**
+ * The GitHub calls the app makes, for one repository, behind a narrow interface: handlers depend on this, not on
+ * Octokit, and tests may replace it. `octokitRepository` implements it with an installation's Octokit.
+ */
+import type { ProbotOctokit } from 'probot';
+
+export interface PullRequestInfo {
+  readonly number: number;
+  readonly state: string;
+  readonly draft: boolean;
+  readonly merged: boolean;
+  readonly mergeCommitSha: string | null;
+  readonly headSha: string;
+  readonly headRef: string;
+  readonly baseRef: string;
+  readonly baseSha: string;
+  /** The head branch lives in another repository (a fork). */
+  readonly fromFork: boolean;
+}
+
+export interface CheckRunOutput {
+  readonly title: string;
+  readonly summary: string;
+  readonly text?: string;
+  readonly annotations?: readonly object[];
+}
+
+export interface CheckRunUpdate {
+  readonly status?: 'in_progress' | 'completed';
+  readonly conclusion?: 'success' | 'failure' | 'neutral' | 'cancelled' | 'action_required';
+  readonly output?: CheckRunOutput;
+}
+
+export interface IssueComment {
+  readonly id: number;
+  readonly body: string;
+  /** Written by a bot account (an app), not a person. */
+  readonly byBot: boolean;
+  readonly authorLogin: string;
+}
+
+export type ReactionTarget = { readonly kind: 'issue-comment' | 'review-comment'; readonly id: number } | { readonly kind: 'pull-request'; readonly number: number };
+export type Reaction = '+1' | 'eyes' | 'confused';
+
+export interface CommitStatus {
+  readonly context: string;
+  readonly state: string;
+  readonly description: string | null;
+  readonly creatorLogin: string | undefined;
+}
+
+export interface GitHubRepository {
+  readonly owner: string;
+  readonly name: string;
+  /** `owner/name` */
+  readonly fullName: string;
+  readonly cloneUrl: string;
+  /** An installation access token for Git over HTTPS. */
+  token(): Promise<string>;
+  createCheckRun(headSha: string, name: string, update: CheckRunUpdate): Promise<number>;
+  updateCheckRun(id: number, update: CheckRunUpdate): Promise<void>;
+  listComments(issueNumber: number): Promise<IssueComment[]>;
+  createComment(issueNumber: number, body: string): Promise<number>;
+  updateComment(id: number, body: string): Promise<void>;
+  deleteComment(id: number): Promise<void>;
+  react(target: ReactionTarget, content: Reaction): Promise<void>;
+  /** The person's role on the repository (`admin`, `maintain`, `write`, `triage`, `read`, `none`). */
+  permission(login: string): Promise<string>;
+  pullRequest(number: number): Promise<PullRequestInfo>;
+  openPullRequests(): Promise<PullRequestInfo[]>;
+  pullRequestsOfCommit(sha: string): Promise<PullRequestInfo[]>;
+  createDeployment(sha: string, environment: string, description: string): Promise<number>;
+  setDeploymentStatus(id: number, environment: string, state: 'in_progress' | 'success' | 'failure' | 'error', description: string): Promise<void>;
+  setCommitStatus(sha: string, context: string, state: 'pending' | 'success' | 'failure' | 'error', description: string): Promise<void>;
+  commitStatuses(sha: string): Promise<CommitStatus[]>;
+}
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+interface PullLike {
+  number: number;
+  state: string;
+  draft?: boolean | null | undefined;
+  merged?: boolean | null | undefined;
+  merged_at?: string | null | undefined;
+  merge_commit_sha: string | null;
+  head: { sha: string; ref: string; repo: { full_name: string } | null };
+  base: { sha: string; ref: string; repo: { full_name: string } };
+}
+
+export function toPullRequestInfo(pr: PullLike): PullRequestInfo {
+  return {
+    number: pr.number,
+    state: pr.state,
+    draft: pr.draft ?? false,
+    merged: pr.merged ?? (pr.merged_at !== null && pr.merged_at !== undefined),
+    mergeCommitSha: pr.merge_commit_sha,
+    headSha: pr.head.sha,
+    headRef: pr.head.ref,
+    baseRef: pr.base.ref,
+    baseSha: pr.base.sha,
+    // A deleted fork has no head repository: still not this repository.
+    fromFork: pr.head.repo?.full_name !== pr.base.repo.full_name,
+  };
+}
+
+export function octokitRepository(octokit: Octokit, repository: { owner: { login: string }; name: string; clone_url: string }): GitHubRepository {
+  const owner = repository.owner.login;
+  const repo = repository.name;
+  const at = { owner, repo };
+  const outputOf = (u: CheckRunUpdate) => (u.output ? { output: { ...u.output, annotations: u.output.annotations as never } } : {});
+  return {
+    owner,
+    name: repo,
+    fullName: `${owner}/${repo}`,
+    cloneUrl: repository.clone_url,
+    async token() {
+      const auth = (await octokit.auth({ type: 'installation' })) as { token: string };
+      return auth.token;
+    },
+    async createCheckRun(headSha, name, u) {
+      const { data } = await octokit.rest.checks.create({ ...at, head_sha: headSha, name, ...(u.status ? { status: u.status } : {}), ...(u.conclusion ? { conclusion: u.conclusion } : {}), ...outputOf(u) });
+      return Number(data.id);
+    },
+    async updateCheckRun(id, u) {
+      await octokit.rest.checks.update({ ...at, check_run_id: id, ...(u.status ? { status: u.status } : {}), ...(u.conclusion ? { conclusion: u.conclusion } : {}), ...outputOf(u) });
+    },
+    async listComments(issueNumber) {
+      const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...at, issue_number: issueNumber, per_page: 100 });
+      return comments.map((c) => ({ id: Number(c.id), body: c.body ?? '', byBot: c.user?.type === 'Bot', authorLogin: c.user?.login ?? '' }));
+    },
+    async createComment(issueNumber, body) {
+      const { data } = await octokit.rest.issues.createComment({ ...at, issue_number: issueNumber, body });
+      return Number(data.id);
+    },
+    async updateComment(id, body) {
+      await octokit.rest.issues.updateComment({ ...at, comment_id: id, body });
+    },
+    async deleteComment(id) {
+      await octokit.rest.issues.deleteComment({ ...at, comment_id: id });
+    },
+    async react(target, content) {
+      if (target.kind === 'pull-request') await octokit.rest.reactions.createForIssue({ ...at, issue_number: target.number, content });
+      else if (target.kind === 'issue-comment') await octokit.rest.reactions.createForIssueComment({ ...at, comment_id: target.id, content });
+      else await octokit.rest.reactions.createForPullRequestReviewComment({ ...at, comment_id: target.id, content });
+    },
+    async permission(login) {
+      const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ ...at, username: login });
+      return data.role_name || data.permission;
+    },
+    async pullRequest(number) {
+      const { data } = await octokit.rest.pulls.get({ ...at, pull_number: number });
+      return toPullRequestInfo(data);
+    },
+    async openPullRequests() {
+      const pulls = await octokit.paginate(octokit.rest.pulls.list, { ...at, state: 'open', per_page: 100 });
+      return pulls.map((p) => toPullRequestInfo(p));
+    },
+    async pullRequestsOfCommit(sha) {
+      const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ ...at, commit_sha: sha, per_page: 100 });
+      return data.map((p) => toPullRequestInfo(p));
+    },
+    async createDeployment(sha, environment, description) {
+      const { data } = await octokit.rest.repos.createDeployment({ ...at, ref: sha, environment, description, task: 'deploy', auto_merge: false, required_contexts: [], production_environment: true });
+      if (!('id' in data)) throw new Error(`GitHub did not create the deployment for ${environment}: ${data.message ?? 'no reason given'}`);
+      return Number(data.id);
+    },
+    async setDeploymentStatus(id, environment, state, description) {
+      await octokit.rest.repos.createDeploymentStatus({ ...at, deployment_id: id, state, description, environment });
+    },
+    async setCommitStatus(sha, context, state, description) {
+      await octokit.rest.repos.createCommitStatus({ ...at, sha, state, context, description });
+    },
+    async commitStatuses(sha) {
+      const { data } = await octokit.rest.repos.listCommitStatusesForRef({ ...at, ref: sha, per_page: 100 });
+      return data.map((s) => ({ context: s.context, state: s.state, description: s.description, creatorLogin: s.creator?.login }));
+    },
+  };
+}

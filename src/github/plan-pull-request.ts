@@ -1,0 +1,77 @@
+/**
+ * Validates and plans one pull request head: a `kkp-gitops` check run goes in_progress at once, the head and base
+ * are fetched into the repository's mirror, the head is validated with the base as reference and planned against
+ * the live targets (policy from the base branch), then the check run completes with annotations (batches of 50)
+ * and the sticky comment is written. Nothing is applied here, whoever opened the pull request.
+ */
+import { describeError } from '../core/errors.js';
+import type { LoadedRepository } from '../core/load/loaded-repository.js';
+import type { AppDeps } from './app-deps.js';
+import { CHECK_NAME, PLAN_COMMENT } from './app-deps.js';
+import { batches, fitText, toAnnotation } from './check-run-output.js';
+import { hasAllowance } from './deletion-allowance.js';
+import type { GitHubRepository, PullRequestInfo } from './github-repository.js';
+import { checkSummary, conclusionOf, planCommentBody, planMarkdown, titleOf, type PlanOutcome } from './plan-comment.js';
+import { CommitNotFoundError } from './repository-mirror.js';
+import { upsertStickyComment } from './sticky-comment.js';
+
+/** The head as read, with the policy of the base: a pull request cannot loosen its own policy. */
+export function withBasePolicy(head: LoadedRepository, base: LoadedRepository): LoadedRepository {
+  return { ...head, config: { ...head.config, policy: base.config.policy } };
+}
+
+export async function planPullRequest(deps: AppDeps, github: GitHubRepository, pr: PullRequestInfo): Promise<PlanOutcome | undefined> {
+  const checkRunId = await github.createCheckRun(pr.headSha, CHECK_NAME, {
+    status: 'in_progress',
+    output: { title: 'Planning', summary: `Validating and planning \`${pr.headSha.slice(0, 7)}\` against the live clusters.` },
+  });
+  let outcome: PlanOutcome;
+  try {
+    outcome = await computeOutcome(deps, github, pr);
+  } catch (error) {
+    if (error instanceof CommitNotFoundError) {
+      // The branch moved on: the newer push has its own delivery and check run.
+      await github.updateCheckRun(checkRunId, { conclusion: 'cancelled', output: { title: 'Superseded', summary: `\`${pr.headSha.slice(0, 7)}\` is no longer the head of the pull request.` } });
+      return undefined;
+    }
+    deps.log.error({ err: error, repository: github.fullName, pull: pr.number }, 'planning failed');
+    outcome = { headSha: pr.headSha, diagnostics: [], failure: describeError(error), fromFork: pr.fromFork, deletions: 'not-allowed' };
+  }
+  await completeCheckRun(github, checkRunId, outcome);
+  await upsertStickyComment(github, pr.number, planCommentBody(outcome), { name: PLAN_COMMENT });
+  return outcome;
+}
+
+async function computeOutcome(deps: AppDeps, github: GitHubRepository, pr: PullRequestInfo): Promise<PlanOutcome> {
+  const baseRef = `refs/heads/${pr.baseRef}`;
+  const gitDir = await deps.mirrors.fetch({ fullName: github.fullName, cloneUrl: github.cloneUrl, token: await github.token(), refs: [baseRef, `refs/pull/${pr.number}/head`], commits: [pr.headSha] });
+  // The base branch as it is now (the payload's base SHA may be older).
+  const base = await deps.engine.load(gitDir, baseRef);
+  const head = withBasePolicy(await deps.engine.load(gitDir, pr.headSha), base);
+  const allowedByPolicy = base.config.policy.allowDeletions;
+  const allowedForCommit = !allowedByPolicy && (await hasAllowance(github, pr.headSha, await deps.appLogin()));
+  const planned = await deps.engine.plan({ head, base, repository: github.fullName, allowDeletions: allowedByPolicy || allowedForCommit });
+  await planned.release();
+  return {
+    headSha: pr.headSha,
+    diagnostics: planned.diagnostics,
+    ...(planned.plan ? { plan: planned.plan } : {}),
+    fromFork: pr.fromFork,
+    deletions: allowedByPolicy ? 'allowed-by-policy' : allowedForCommit ? 'allowed-for-commit' : 'not-allowed',
+  };
+}
+
+async function completeCheckRun(github: GitHubRepository, id: number, outcome: PlanOutcome): Promise<void> {
+  const title = titleOf(outcome);
+  const summary = fitText(checkSummary(outcome));
+  const text = outcome.plan ? fitText(planMarkdown(outcome.plan)) : undefined;
+  const groups = batches(outcome.diagnostics.map(toAnnotation));
+  // Annotations accumulate over updates: every batch but the last goes in its own update.
+  for (const group of groups.slice(0, -1)) await github.updateCheckRun(id, { output: { title, summary, annotations: group } });
+  const last = groups.at(-1);
+  await github.updateCheckRun(id, {
+    status: 'completed',
+    conclusion: conclusionOf(outcome),
+    output: { title, summary, ...(text ? { text } : {}), ...(last ? { annotations: last } : {}) },
+  });
+}

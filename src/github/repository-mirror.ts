@@ -1,0 +1,86 @@
+/**
+ * One bare mirror per repository under a cache folder, so that a new push costs an incremental fetch, not a
+ * fresh clone. The installation token travels in an `http.extraHeader` passed through Git's environment
+ * (`GIT_CONFIG_COUNT`): never in the process arguments, never written to the mirror's config or FETCH_HEAD.
+ * Fetches of one repository run one at a time.
+ */
+import { mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { simpleGit, type SimpleGit } from 'simple-git';
+import { ConfigurationError } from '../core/errors.js';
+
+export interface MirrorFetch {
+  /** `owner/name`: the mirror's folder. */
+  readonly fullName: string;
+  /** HTTPS (or HTTP) clone URL, without credentials. */
+  readonly cloneUrl: string;
+  /** Installation access token, sent as the Basic-auth password of `x-access-token`. */
+  readonly token: string;
+  /** Refs to bring up to date (`refs/heads/main`, `refs/pull/5/head`); each lands under the same name. */
+  readonly refs: readonly string[];
+  /** Commits that must be present afterwards. */
+  readonly commits?: readonly string[];
+}
+
+export interface RepositoryMirrors {
+  /** Fetches `refs` into the repository's mirror (creating it on first use); returns the bare repository's path. */
+  fetch(request: MirrorFetch): Promise<string>;
+}
+
+export interface RepositoryMirrorsOptions {
+  /** Folder holding the mirrors (`<cacheDir>/<owner>/<name>.git`). */
+  readonly cacheDir: string;
+}
+
+/** A commit the fetch should have brought is not in the mirror (the branch moved on, or was force-pushed). */
+export class CommitNotFoundError extends ConfigurationError {}
+
+export function createRepositoryMirrors(options: RepositoryMirrorsOptions): RepositoryMirrors {
+  const queues = new Map<string, Promise<unknown>>();
+
+  async function fetchNow(request: MirrorFetch): Promise<string> {
+    if (!/^[\w.-]+\/[\w.-]+$/.test(request.fullName)) throw new ConfigurationError(`not a repository name: ${request.fullName}`);
+    const dir = join(options.cacheDir, `${request.fullName}.git`);
+    if (!(await stat(join(dir, 'HEAD')).catch(() => undefined))) {
+      await mkdir(dir, { recursive: true });
+      await simpleGit({ baseDir: dir }).init(true);
+    }
+    const header = `Authorization: Basic ${Buffer.from(`x-access-token:${request.token}`).toString('base64')}`;
+    const git: SimpleGit = simpleGit({ baseDir: dir, unsafe: { allowUnsafeConfigEnvCount: true } }).env({
+      ...process.env,
+      GIT_TERMINAL_PROMPT: '0',
+      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_KEY_0: 'http.extraHeader',
+      GIT_CONFIG_VALUE_0: header,
+    });
+    const refspecs = request.refs.map((ref) => `+${ref}:${ref}`);
+    try {
+      await git.raw(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', request.cloneUrl, ...refspecs]);
+    } catch (cause) {
+      throw new ConfigurationError(`cannot fetch ${request.fullName}: ${redact(cause, request.token)}`);
+    }
+    for (const commit of request.commits ?? []) {
+      try {
+        await git.raw(['cat-file', '-e', `${commit}^{commit}`]);
+      } catch {
+        throw new CommitNotFoundError(`commit ${commit} of ${request.fullName} is not in the fetched refs (${request.refs.join(', ')})`);
+      }
+    }
+    return dir;
+  }
+
+  return {
+    fetch(request) {
+      const previous = queues.get(request.fullName) ?? Promise.resolve();
+      const next = previous.catch(() => undefined).then(() => fetchNow(request));
+      queues.set(request.fullName, next);
+      return next;
+    },
+  };
+}
+
+/** Git's error text without the token (Git does not echo headers, but be sure). */
+function redact(error: unknown, token: string): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split(token).join('***').trim();
+}

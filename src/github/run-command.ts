@@ -1,0 +1,67 @@
+/**
+ * `/kkp` commands in pull request comments, review comments and reviews. Every command is acknowledged with a
+ * reaction (eyes: working on it, +1: done, confused: refused or unknown). Commands that change something need
+ * write, maintain or admin permission, asked from GitHub; others get a short reply saying why.
+ */
+import type { AppDeps } from './app-deps.js';
+import { recordAllowance } from './deletion-allowance.js';
+import type { GitHubRepository, ReactionTarget } from './github-repository.js';
+import { commandHelp, mayChange, parseCommand } from './kkp-command.js';
+import { planPullRequest } from './plan-pull-request.js';
+
+export interface CommandEvent {
+  readonly pullNumber: number;
+  readonly author: string;
+  /** Bots' comments are never commands (the app must not answer itself). */
+  readonly authorIsBot: boolean;
+  readonly body: string | null | undefined;
+  /** Where the reaction goes. */
+  readonly source: ReactionTarget;
+}
+
+/** Returns whether the body held a command. */
+export async function runCommand(deps: AppDeps, github: GitHubRepository, event: CommandEvent): Promise<boolean> {
+  if (event.authorIsBot) return false;
+  const parsed = parseCommand(event.body);
+  if (!parsed) return false;
+  if (parsed.kind === 'unknown') {
+    await github.react(event.source, 'confused');
+    const what = parsed.word ? `\`/kkp ${parsed.word}\` is not a command` : '`/kkp` needs a command';
+    await github.createComment(event.pullNumber, `@${event.author} ${what}. Commands:\n\n${commandHelp()}\n`);
+    return true;
+  }
+  const { command } = parsed;
+  if (command.changesState) {
+    const permission = await github.permission(event.author);
+    if (!mayChange(permission)) {
+      await github.react(event.source, 'confused');
+      await github.createComment(event.pullNumber, `@${event.author} \`/kkp ${command.name}\` needs write, maintain or admin permission on ${github.fullName}; you have ${permission}. Ask a maintainer to run it.\n`);
+      return true;
+    }
+  }
+  switch (command.name) {
+    case 'help':
+      await github.react(event.source, '+1');
+      await github.createComment(event.pullNumber, `Commands for kkp-gitops:\n\n${commandHelp()}\n`);
+      return true;
+    case 'plan': {
+      await github.react(event.source, 'eyes');
+      const pr = await github.pullRequest(event.pullNumber);
+      await planPullRequest(deps, github, pr);
+      return true;
+    }
+    case 'allow-deletions': {
+      const pr = await github.pullRequest(event.pullNumber);
+      if (pr.state !== 'open') {
+        await github.react(event.source, 'confused');
+        await github.createComment(event.pullNumber, `@${event.author} this pull request is ${pr.merged ? 'merged' : 'closed'}; an allowance only counts for an open pull request's head.\n`);
+        return true;
+      }
+      await recordAllowance(github, pr.headSha, event.author);
+      await github.react(event.source, '+1');
+      // Re-plan so that the comment and the check say the deletions will run.
+      await planPullRequest(deps, github, pr);
+      return true;
+    }
+  }
+}
