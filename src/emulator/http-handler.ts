@@ -108,6 +108,13 @@ function outputJson(type: ResourceType, entry: { object: KubeObject; json: strin
   return entry.object.apiVersion === apiVersion ? entry.json : JSON.stringify({ ...entry.object, apiVersion });
 }
 
+/** Non-apply writes without `fieldManager`: the apiserver names the manager after the User-Agent's first part. */
+function defaultManager(verb: string, patchType: string | undefined, userAgent: string | undefined): { fieldManager?: string } {
+  if (verb === 'patch' && patchType === 'apply') return {};
+  const prefix = (userAgent ?? '').split('/')[0]?.slice(0, 128) ?? '';
+  return { fieldManager: prefix || 'unknown' };
+}
+
 function wantsPartialMetadata(accept: string | undefined): boolean {
   return !!accept && /as=PartialObjectMetadata(List)?\b/.test(accept) && /g=meta\.k8s\.io/.test(accept);
 }
@@ -206,7 +213,7 @@ export async function handleResource(ctx: HandlerContext, req: IncomingMessage, 
       const body = decodeBody(await readBody(req), contentType);
       const options: WriteOptions = {
         dryRun: dryRunOf(query),
-        ...(query.get('fieldManager') ? { fieldManager: query.get('fieldManager') as string } : {}),
+        ...(query.get('fieldManager') ? { fieldManager: query.get('fieldManager') as string } : defaultManager(info.verb, patchTypeOf(req.headers['content-type']), req.headers['user-agent'])),
         ...(info.subresource === 'status' ? { subresource: 'status' as const } : {}),
         ...(query.has('force') ? { force: query.get('force') === 'true' } : {}),
       };

@@ -309,7 +309,7 @@ export class VirtualCluster {
       if (type.generation) marked.metadata.generation = (old.object.metadata.generation ?? 0) + 1;
       if (type === NAMESPACES) marked['status'] = { ...(isPlainObject(old.object['status']) ? old.object['status'] : {}), phase: 'Terminating' };
       if (options.dryRun) return { object: marked, json: JSON.stringify(marked), deleted: false };
-      const stored = this.store_(type, marked, 'MODIFIED');
+      const stored = this.store_(type, marked, 'MODIFIED', old.object);
       if (type === NAMESPACES) {
         // Removing the last object of a terminating namespace removes the namespace too.
         this.deleteNamespaceContent(name);
@@ -485,7 +485,7 @@ export class VirtualCluster {
       const shown = old ? { ...object, metadata: { ...object.metadata, resourceVersion: String(old.resourceVersion) } } : object;
       return { object: shown, json: JSON.stringify(shown), created: !old };
     }
-    const stored = this.store_(type, object, old ? 'MODIFIED' : 'ADDED');
+    const stored = this.store_(type, object, old ? 'MODIFIED' : 'ADDED', old?.object);
     if (type === CRDS) this.registry.setCrd(object.metadata.name ?? '', crdResourceTypes(object));
     for (const plugin of this.admission) {
       plugin.committed?.({ operation: old ? 'UPDATE' : 'CREATE', type, dryRun, cluster: this, object: stored.object, ...(old ? { oldObject: old.object } : {}) });
@@ -493,11 +493,11 @@ export class VirtualCluster {
     return { object: stored.object, json: stored.json, created: !old };
   }
 
-  private store_(type: ResourceType, object: KubeObject, event: 'ADDED' | 'MODIFIED'): StoredObject {
+  private store_(type: ResourceType, object: KubeObject, event: 'ADDED' | 'MODIFIED', previous?: KubeObject): StoredObject {
     const rv = this.store.nextResourceVersion();
     const final: KubeObject = { ...object, metadata: { ...object.metadata, resourceVersion: String(rv) } };
     const entry = this.store.put(type.storageKey, final, rv);
-    this.hub.publish({ type: event, storageKey: type.storageKey, object: final, json: entry.json, resourceVersion: rv });
+    this.hub.publish({ type: event, storageKey: type.storageKey, object: final, json: entry.json, resourceVersion: rv, ...(previous ? { previous } : {}) });
     return entry;
   }
 

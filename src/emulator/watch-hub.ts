@@ -10,6 +10,8 @@ export interface ChangeEvent {
   /** The object's JSON text. */
   readonly json: string;
   readonly resourceVersion: number;
+  /** For MODIFIED: the object before the change (watches with selectors turn leaving into DELETED). */
+  readonly previous?: KubeObject;
 }
 
 export type ChangeListener = (event: ChangeEvent) => void;

@@ -51,6 +51,15 @@ export function streamWatch(cluster: VirtualCluster, res: ServerResponse, reques
     res.write(`${JSON.stringify({ type: 'BOOKMARK', object: { kind: type.kind, apiVersion: apiVersionOf(type), metadata } })}\n`);
   };
 
+  /** An object entering the selection is ADDED for this watch, one leaving it DELETED, as the apiserver's cacher does. */
+  function forward(event: ChangeEvent): void {
+    const now = matches(event.object);
+    const before = event.type === 'MODIFIED' && event.previous ? matches(event.previous) : now;
+    if (now && before) send(event.type, event.object, event.json);
+    else if (now) send('ADDED', event.object, event.json);
+    else if (before) send('DELETED', event.object, event.json);
+  }
+
   const rv = request.resourceVersion;
   const fromState = request.sendInitialEvents || rv === undefined || rv === '' || rv === '0';
   if (fromState) {
@@ -66,12 +75,10 @@ export function streamWatch(cluster: VirtualCluster, res: ServerResponse, reques
       res.end(`${JSON.stringify({ type: 'ERROR', object: status })}\n`);
       return;
     }
-    for (const event of replay) if (matches(event.object)) send(event.type, event.object, event.json);
+    for (const event of replay) forward(event);
   }
 
-  const unsubscribe = cluster.hub.subscribe(type.storageKey, (event: ChangeEvent) => {
-    if (matches(event.object)) send(event.type, event.object, event.json);
-  });
+  const unsubscribe = cluster.hub.subscribe(type.storageKey, forward);
   const timers: NodeJS.Timeout[] = [];
   if (request.allowBookmarks) timers.push(setInterval(() => bookmark(), request.bookmarkIntervalMs));
   if (request.timeoutSeconds && request.timeoutSeconds > 0) timers.push(setTimeout(() => res.end(), request.timeoutSeconds * 1000));

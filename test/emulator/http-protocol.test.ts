@@ -151,6 +151,20 @@ describe('the emulator over HTTP', () => {
     expect(bookmarks[0]).toMatchObject({ type: 'BOOKMARK', object: { kind: 'Project', apiVersion: 'kubermatic.k8c.io/v1' } });
   });
 
+  it('turns objects leaving or entering a watch selection into DELETED and ADDED events', async () => {
+    const labelled = (team: string) => JSON.stringify({ metadata: { labels: { team } } });
+    await call(cluster, 'POST', '/apis/kubermatic.k8c.io/v1/projects', { body: project('mover', { name: 'M' }), contentType: 'application/json' });
+    const start = cluster.api.store.resourceVersion;
+    const events = await watch(cluster, `/apis/kubermatic.k8c.io/v1/projects?watch=true&resourceVersion=${start}&labelSelector=team%3Da`, 3, () => {
+      void (async () => {
+        for (const team of ['a', 'b', 'a']) {
+          await call(cluster, 'PATCH', '/apis/kubermatic.k8c.io/v1/projects/mover', { body: labelled(team), contentType: 'application/merge-patch+json' });
+        }
+      })();
+    });
+    expect(events.map((e) => e.type)).toEqual(['ADDED', 'DELETED', 'ADDED']);
+  });
+
   it('answers 410 Expired as an ERROR event when the resourceVersion is too old', async () => {
     const old = cluster.api.store.resourceVersion;
     for (let i = 0; i < 8; i++) await call(cluster, 'POST', '/apis/kubermatic.k8c.io/v1/projects', { body: project(`churn-${i}`, { name: 'C' }), contentType: 'application/json' });
