@@ -31,7 +31,7 @@ export interface KkpApp {
   idle(): Promise<void>;
 }
 
-type RepoPayload = { owner: { login: string }; name: string; clone_url: string };
+type RepoPayload = { id: number; owner: { login: string }; name: string; clone_url: string };
 
 export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
   let queue: WorkQueue | undefined;
@@ -59,7 +59,16 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
     };
     const workQueue = createWorkQueue((error, key) => app.log.error({ err: error, repository: key }, 'kkp-gitops job failed'));
     queue = workQueue;
-    const repoOf = (context: Context, repository: RepoPayload): GitHubRepository => octokitRepository(context.octokit, repository);
+    // Git gets its own token, narrowed to reading this one repository, minted with the app's JWT.
+    const repoOf = (context: Context, repository: RepoPayload): GitHubRepository => {
+      const installationId = (context.payload as { installation?: { id: number } }).installation?.id;
+      return octokitRepository(context.octokit, repository, async (repositoryId) => {
+        if (installationId === undefined) throw new Error('the delivery names no installation');
+        const jwt = await app.auth();
+        const { data } = await jwt.rest.apps.createInstallationAccessToken({ installation_id: installationId, repository_ids: [repositoryId], permissions: { contents: 'read' } });
+        return data.token;
+      });
+    };
     const enqueue = (repository: GitHubRepository, job: () => Promise<unknown>) => workQueue.enqueue(repository.fullName, async () => void (await job()));
 
     app.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.ready_for_review'], async (context) => {
@@ -103,7 +112,7 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
     app.on('push', async (context) => {
       const { ref, before, after, deleted, repository } = context.payload;
       if (deleted || ref !== `refs/heads/${repository.default_branch}`) return;
-      const github = repoOf(context, { owner: { login: repository.owner?.login ?? repository.owner?.name ?? '' }, name: repository.name, clone_url: repository.clone_url });
+      const github = repoOf(context, { id: repository.id, owner: { login: repository.owner?.login ?? repository.owner?.name ?? '' }, name: repository.name, clone_url: repository.clone_url });
       enqueue(github, () => deployPush(deps, github, { branch: repository.default_branch, before, after }));
     });
   };

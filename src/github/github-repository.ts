@@ -55,7 +55,7 @@ export interface GitHubRepository {
   /** `owner/name` */
   readonly fullName: string;
   readonly cloneUrl: string;
-  /** An installation access token for Git over HTTPS. */
+  /** An installation access token for Git over HTTPS (read-only contents of this repository). */
   token(): Promise<string>;
   createCheckRun(headSha: string, name: string, update: CheckRunUpdate): Promise<number>;
   updateCheckRun(id: number, update: CheckRunUpdate): Promise<void>;
@@ -104,7 +104,10 @@ export function toPullRequestInfo(pr: PullLike): PullRequestInfo {
   };
 }
 
-export function octokitRepository(octokit: Octokit, repository: { owner: { login: string }; name: string; clone_url: string }): GitHubRepository {
+/** Mints a token for Git: `contents: read` on one repository only. */
+export type TokenMinter = (repositoryId: number) => Promise<string>;
+
+export function octokitRepository(octokit: Octokit, repository: { id: number; owner: { login: string }; name: string; clone_url: string }, mintToken: TokenMinter): GitHubRepository {
   const owner = repository.owner.login;
   const repo = repository.name;
   const at = { owner, repo };
@@ -114,9 +117,8 @@ export function octokitRepository(octokit: Octokit, repository: { owner: { login
     name: repo,
     fullName: `${owner}/${repo}`,
     cloneUrl: repository.clone_url,
-    async token() {
-      const auth = (await octokit.auth({ type: 'installation' })) as { token: string };
-      return auth.token;
+    token() {
+      return mintToken(repository.id);
     },
     async createCheckRun(headSha, name, u) {
       const { data } = await octokit.rest.checks.create({ ...at, head_sha: headSha, name, ...(u.status ? { status: u.status } : {}), ...(u.conclusion ? { conclusion: u.conclusion } : {}), ...outputOf(u) });

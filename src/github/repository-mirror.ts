@@ -47,7 +47,7 @@ export function createRepositoryMirrors(options: RepositoryMirrorsOptions): Repo
     }
     const header = `Authorization: Basic ${Buffer.from(`x-access-token:${request.token}`).toString('base64')}`;
     const git: SimpleGit = simpleGit({ baseDir: dir, unsafe: { allowUnsafeConfigEnvCount: true } }).env({
-      ...process.env,
+      ...passThroughEnv(),
       GIT_TERMINAL_PROMPT: '0',
       GIT_CONFIG_COUNT: '1',
       GIT_CONFIG_KEY_0: 'http.extraHeader',
@@ -77,6 +77,17 @@ export function createRepositoryMirrors(options: RepositoryMirrorsOptions): Repo
       return next;
     },
   };
+}
+
+/** What Git needs from the environment (paths, locale, proxies, CA bundle), and nothing that runs programs. */
+function passThroughEnv(): Record<string, string> {
+  const keep = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TMPDIR', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'GIT_SSL_CAINFO', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy'];
+  const env: Record<string, string> = {};
+  for (const key of keep) {
+    const value = process.env[key];
+    if (value !== undefined) env[key] = value;
+  }
+  return env;
 }
 
 /** Git's error text without the token (Git does not echo headers, but be sure). */

@@ -107,7 +107,7 @@ describe('the local GitHub API server', () => {
     gh.injectFault({ path: /\/pulls\/1$/, kind: 'secondary-rate-limit', retryAfterSeconds: 7 });
     const limited = await octokit.rest.pulls.get({ owner: 'acme', repo: 'kkp-config', pull_number: 1 }).catch((e: unknown) => e);
     expect(limited).toMatchObject({ status: 403, response: { headers: { 'retry-after': '7' } } });
-    const statuses = gh.requests.filter((r) => r.path === '/repos/acme/kkp-config/pulls/1').map((r) => r.status);
+    const statuses = gh.requests.filter((r) => r.path === '/repos/acme/kkp-config/pulls/1' && r.auth === 'installation').map((r) => r.status);
     expect(statuses).toEqual([502, 200, 403]);
   });
 });

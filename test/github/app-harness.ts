@@ -1,0 +1,118 @@
+/**
+ * Integration harness: the real Probot server with the kkp-gitops app on a free port, the local GitHub API
+ * server (with the permissions `app.yml` declares), the sandbox's master and seeds, and a test repository made
+ * from `examples/` with real Git, pushed to the GitHub server's bare repository.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Probot, ProbotOctokit, Server } from 'probot';
+import { parse } from 'yaml';
+import { createKkpApp, type KkpApp } from '../../src/app.js';
+import { createKkpEngine } from '../../src/github/kkp-engine.js';
+import { createKubeConnector } from '../../src/kube/kube-connector.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { deliverWebhook, type DeliveryResult } from '../support/github-server/deliver-webhook.js';
+import { startGitHubServer, type GitHubServer } from '../support/github-server/github-server.js';
+import type { AppPermissions } from '../support/github-server/route.js';
+import type { RepositoryRecord } from '../support/github-server/store.js';
+import type { Delivery } from '../support/github-server/webhook-payloads.js';
+
+export interface AppHarness {
+  readonly gh: GitHubServer;
+  readonly sandbox: Sandbox;
+  readonly repo: RepositoryRecord;
+  /** Work tree of the test repository (remote: the GitHub server's bare repository). */
+  readonly work: string;
+  readonly app: KkpApp;
+  readonly webhookUrl: string;
+  /** Delivers over HTTP, signed with the app's secret (or `secret`); returns the response. */
+  deliver(delivery: Delivery, secret?: string): Promise<DeliveryResult>;
+  /** Delivers, then waits until the app's work is done. */
+  deliverAndWait(delivery: Delivery): Promise<DeliveryResult>;
+  git(...args: string[]): string;
+  /** Commits everything in the work tree; returns the SHA. */
+  commitAll(message: string): string;
+  stop(): Promise<void>;
+}
+
+const EXAMPLES = join(import.meta.dirname, '..', '..', 'examples');
+
+export function appPermissions(): AppPermissions {
+  const manifest = parse(readFileSync(join(import.meta.dirname, '..', '..', 'app.yml'), 'utf8')) as { default_permissions: AppPermissions };
+  return manifest.default_permissions;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+export async function startAppHarness(options: { repository?: string } = {}): Promise<AppHarness> {
+  const sandbox = await startSandbox({ port: 0 });
+  const gh = await startGitHubServer({ permissions: appPermissions() });
+  const repo = gh.addRepository({ owner: 'acme', name: options.repository ?? 'kkp-config' });
+  const work = mkdtempSync(join(tmpdir(), 'kkp-app-work-'));
+  const cacheDir = mkdtempSync(join(tmpdir(), 'kkp-app-cache-'));
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  cpSync(EXAMPLES, work, { recursive: true });
+  git('init', '--quiet', '--initial-branch=main');
+  git('config', 'user.name', 'Test');
+  git('config', 'user.email', 'test@example.com');
+  git('remote', 'add', 'origin', repo.gitDir);
+  const commitAll = (message: string) => {
+    git('add', '-A');
+    git('commit', '--quiet', '--allow-empty', '-m', message);
+    return git('rev-parse', 'HEAD');
+  };
+  commitAll('KKP configuration');
+  git('push', '--quiet', 'origin', 'main');
+
+  const app = createKkpApp({
+    config: { cacheDir, inCluster: false },
+    engine: createKkpEngine({ connect: () => createKubeConnector({ kubeconfig: sandbox.kubeconfigYaml }) }),
+  });
+  // Probot's write throttling (1 s between writes, 3 s between comments) is for github.com, not for tests.
+  const Octokit = ProbotOctokit.defaults({ throttle: { enabled: false } });
+  // Probot's Server treats port 0 as "default 3000": pick a free port first.
+  const port = await freePort();
+  const server = new Server({
+    Probot: Probot.defaults({ appId: gh.app.appId, privateKey: gh.app.privateKey, secret: gh.app.webhookSecret, baseUrl: gh.apiUrl, Octokit, logLevel: 'fatal' }),
+    port,
+    host: '127.0.0.1',
+  });
+  await server.load(app.appFn);
+  await server.start();
+  const webhookUrl = `http://127.0.0.1:${server.port}/api/github/webhooks`;
+
+  const deliver = (delivery: Delivery, secret = gh.app.webhookSecret) => deliverWebhook(webhookUrl, secret, delivery);
+  return {
+    gh,
+    sandbox,
+    repo,
+    work,
+    app,
+    webhookUrl,
+    deliver,
+    async deliverAndWait(delivery) {
+      const result = await deliver(delivery);
+      await app.idle();
+      return result;
+    },
+    git,
+    commitAll,
+    async stop() {
+      await app.idle();
+      await server.stop();
+      await gh.stop();
+      await sandbox.stop();
+      rmSync(work, { recursive: true, force: true });
+      rmSync(cacheDir, { recursive: true, force: true });
+    },
+  };
+}
