@@ -35,9 +35,9 @@ export function httpClusterClient(endpoint: KubeEndpoint, options: RequestOption
       return items;
     },
 
-    async apply(object: KubeObject, applyOptions: ApplyOptions): Promise<KubeObject> {
+    async apply(object: KubeObject, applyOptions: ApplyOptions): Promise<void> {
       const id = { target, apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name, ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}) };
-      const response = await kubeRequest(
+      await kubeRequest(
         endpoint,
         {
           method: 'PATCH',
@@ -46,10 +46,11 @@ export function httpClusterClient(endpoint: KubeEndpoint, options: RequestOption
           body: object,
           contentType: 'application/apply-patch+yaml',
           what: 'apply',
+          // The stored object is not needed; only error Statuses are read.
+          ignoreSuccessBody: true,
         },
         options,
       );
-      return response.body as KubeObject;
     },
 
     async delete(id: ObjectId, deleteOptions: DeleteOptions): Promise<void> {

@@ -12,6 +12,8 @@ export interface KubeRequest {
   readonly contentType?: string;
   /** Words for error messages: `list seeds`, `apply Cluster/prod-1`. Never contains data. */
   readonly what: string;
+  /** Do not parse a successful answer's body (it is not needed). Default: false. */
+  readonly ignoreSuccessBody?: boolean;
 }
 
 export interface KubeResponse {
@@ -59,7 +61,9 @@ async function send(endpoint: KubeEndpoint, request: KubeRequest): Promise<KubeR
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
         let body: unknown = text;
-        if (text !== '' && (res.headers['content-type'] ?? '').includes('json')) {
+        const status = res.statusCode ?? 0;
+        if (request.ignoreSuccessBody && status < 400) body = undefined;
+        else if (text !== '' && (res.headers['content-type'] ?? '').includes('json')) {
           try {
             body = JSON.parse(text);
           } catch {
@@ -67,7 +71,7 @@ async function send(endpoint: KubeEndpoint, request: KubeRequest): Promise<KubeR
           }
         }
         const retryAfter = res.headers['retry-after'];
-        resolve({ status: res.statusCode ?? 0, body, ...(typeof retryAfter === 'string' ? { retryAfter } : {}) });
+        resolve({ status, body, ...(typeof retryAfter === 'string' ? { retryAfter } : {}) });
       });
     });
     req.setTimeout(30_000, () => req.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })));

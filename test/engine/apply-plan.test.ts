@@ -42,7 +42,6 @@ function recordingClient(target: string, failing: Record<string, Error> = {}) {
     list: async () => [],
     apply: async (object, options) => {
       await write(`apply ${object.kind}/${object.metadata.name}${options.force ? ' force' : ''}${options.dryRun ? ' dry-run' : ''}`, object.metadata.name);
-      return object;
     },
     delete: async (id, options) => write(`delete ${id.kind}/${id.name} uid=${options.uid ?? ''}`, id.name),
   };
@@ -119,7 +118,6 @@ describe('applyPlan', () => {
       apply: async (object) => {
         await new Promise((r) => setImmediate(r));
         log.push(`${target} apply ${object.kind}`);
-        return object;
       },
       delete: async (id) => {
         log.push(`${target} delete ${id.kind}`);

@@ -39,8 +39,8 @@ export interface ClusterClient {
   readonly target: string;
   /** Every object of a kind; each item carries `apiVersion` and `kind`. */
   list(kind: ResourceKind, options?: ListOptions): Promise<KubeObject[]>;
-  /** Server-side apply with field manager `kkp-gitops`; returns the object as stored. */
-  apply(object: KubeObject, options: ApplyOptions): Promise<KubeObject>;
+  /** Server-side apply with field manager `kkp-gitops`. */
+  apply(object: KubeObject, options: ApplyOptions): Promise<void>;
   /** Delete; an object already gone counts as deleted. */
   delete(id: ObjectId, options: DeleteOptions): Promise<void>;
 }
