@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -113,6 +114,37 @@ describe('kkp-gitops plan and apply', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^kkp-gitops apply: cannot read the kubeconfig file .*missing/);
     expect(missing.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('names the other field manager when an apply conflicts, and takes the field over with --force-conflicts', async () => {
+    expect((await cli('apply', join(dir, 'repo'), ...target())).code).toBe(1);
+    const master = sandbox.clusters.get('master')!.api;
+    const projects = master.typeOf('kubermatic.k8c.io/v1', 'Project')!;
+    master.apply(projects, undefined, 'shop4x7k2m', { apiVersion: 'kubermatic.k8c.io/v1', kind: 'Project', metadata: { name: 'shop4x7k2m' }, spec: { name: 'By hand' } }, { fieldManager: 'kubectl-edit', force: true });
+    const refused = await cli('apply', join(dir, 'repo'), ...target());
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toContain('[drift, error]');
+    expect(refused.stdout).toContain('fields owned by kubectl-edit; apply with force to take them over');
+    const forced = await cli('apply', join(dir, 'repo'), ...target(), '--force-conflicts');
+    expect(forced.code).toBe(1);
+    expect((master.find(projects, undefined, 'shop4x7k2m') as unknown as { spec: { name: string } }).spec.name).toBe('Web shop');
+  });
+
+  it('plans a Git revision with --rev instead of the files in the folder', async () => {
+    const repo = join(dir, 'repo');
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'pipe' });
+    git('init', '-q');
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '--allow-empty', '-m', 'empty');
+    git('add', '.');
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'all');
+    rmSync(join(repo, 'projects'), { recursive: true });
+    const folder = await cli('plan', repo, ...target());
+    const committed = await cli('plan', repo, ...target(), '--rev', 'HEAD');
+    expect(folder.stdout).toMatch(/^Plan for acme\/kkp-config: 3 to create/);
+    expect(committed.code).toBe(1);
+    expect(committed.stdout).toMatch(/^Plan for acme\/kkp-config @ [0-9a-f]{7}: 10 to create/);
+    const empty = await cli('plan', repo, ...target(), '--rev', 'HEAD~1');
+    expect(empty.stdout).toMatch(/Plan for \S+ @ [0-9a-f]{7}: 0 to create/);
   });
 
   it('refuses an unknown format', async () => {

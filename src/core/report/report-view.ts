@@ -66,7 +66,9 @@ function toRow(change: Change | ChangeResult): ReportRow {
   if ('plannedAction' in change) {
     plannedAction = change.plannedAction;
     if (change.error) {
-      const managers = change.error.conflictManagers?.length ? ` (conflicting field managers: ${change.error.conflictManagers.join(', ')})` : '';
+      const managers = change.error.conflictManagers?.length
+        ? ` (fields owned by ${change.error.conflictManagers.join(', ')}; apply with force to take them over)`
+        : '';
       errors.push(`${change.error.message}${managers}`);
     }
   }
