@@ -78,7 +78,8 @@ export async function startAppHarness(options: { repository?: string } = {}): Pr
     engine: createKkpEngine({ connect: () => createKubeConnector({ kubeconfig: sandbox.kubeconfigYaml }) }),
   });
   // Probot's write throttling (1 s between writes, 3 s between comments) is for github.com, not for tests.
-  const Octokit = ProbotOctokit.defaults({ throttle: { enabled: false } });
+  // A function default sees Probot's final options, so it wins over the throttle options Probot adds.
+  const Octokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({ ...options, throttle: { ...(options['throttle'] as object), enabled: false } }));
   // Probot's Server treats port 0 as "default 3000": pick a free port first.
   const port = await freePort();
   const server = new Server({

@@ -35,7 +35,7 @@ describe('the local GitHub API server', () => {
 
   /** Probot's own Octokit, with the write throttling (1 s between writes) off so tests stay fast. */
   function probot(throttle = false): Probot {
-    const Octokit = throttle ? ProbotOctokit : ProbotOctokit.defaults({ throttle: { enabled: false } });
+    const Octokit = throttle ? ProbotOctokit : ProbotOctokit.defaults((options: Record<string, unknown>) => ({ ...options, throttle: { ...(options['throttle'] as object), enabled: false } }));
     return new Probot({ appId: gh.app.appId, privateKey: gh.app.privateKey, baseUrl: gh.apiUrl, logLevel: 'fatal', Octokit });
   }
 
