@@ -37,7 +37,8 @@ export interface RepositoryPlan {
 }
 
 export async function planRepository(input: PlanRepositoryInput): Promise<RepositoryPlan> {
-  const diagnostics = [...input.head.diagnostics, ...validateRepository(input.head, input.base ? { base: input.base } : {})];
+  // The validator's findings include the loader's.
+  const diagnostics = validateRepository(input.head, input.base ? { base: input.base } : {});
   if (hasErrors(diagnostics)) return { diagnostics };
   const repository = input.repository ?? input.head.config.repository ?? lastSegment(input.head.source);
   const desired = renderDesiredState(input.head, { repository });

@@ -77,7 +77,9 @@ function headline(view: ReportView): string {
   const lead = n === 0 && view.errorCount === 0 && c.skip === 0 ? (view.type === 'plan' ? 'No changes. ' : 'Nothing to apply. ') : '';
   const targets = `${view.targets.length} target${view.targets.length === 1 ? '' : 's'}`;
   const errors = view.errorCount > 0 ? `, **${view.errorCount} error${view.errorCount === 1 ? '' : 's'}**` : '';
-  return `${lead}**${parts.join(' · ')}** on ${targets}${errors}`;
+  const drift = view.targets.reduce((sum, t) => sum + t.rows.filter((r) => r.drift).length, 0);
+  const drifted = drift > 0 ? `; ${drift} object${drift === 1 ? '' : 's'} drifted from Git (edited in the cluster)` : '';
+  return `${lead}**${parts.join(' · ')}** on ${targets}${errors}${drifted}`;
 }
 
 function destructiveLine(r: ReportRow): string {

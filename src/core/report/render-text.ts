@@ -19,7 +19,7 @@ export function renderText(view: ReportView, options: TextOptions = {}): string 
   const c = view.counts;
   const title = view.type === 'plan' ? 'Plan' : view.dryRun ? 'Apply (dry run)' : 'Apply';
   const verbs = view.type === 'plan' ? ['to create', 'to update', 'to delete'] : view.dryRun ? ['would be created', 'would be updated', 'would be deleted'] : ['created', 'updated', 'deleted'];
-  out.push(`${title} for ${view.repository}${commit ? ` @ ${commit}` : ''}: ${c.create} ${verbs[0]}, ${c.update} ${verbs[1]}, ${c.delete} ${verbs[2]}, ${c.skip} skipped, ${c.unchanged} unchanged${view.errorCount ? `, ${view.errorCount} error${view.errorCount === 1 ? '' : 's'}` : ''}`);
+  out.push(`${title} for ${view.repository}${commit ? ` @ ${commit}` : ''}: ${c.create} ${verbs[0]}, ${c.update} ${verbs[1]}, ${c.delete} ${verbs[2]}, ${c.skip} skipped, ${c.unchanged} unchanged${drifted(view)}${view.errorCount ? `, ${view.errorCount} error${view.errorCount === 1 ? '' : 's'}` : ''}`);
   if (changeCount(c) === 0 && view.errorCount === 0 && c.skip === 0) out.push(view.type === 'plan' ? 'No changes: the clusters match the repository.' : 'Nothing to apply.');
   if (changeCount(c) === 0 && view.errorCount === 0 && c.skip > 0) out.push(`Nothing will be written; ${c.skip} skipped (see below).`);
 
@@ -63,4 +63,9 @@ function rowLines(r: ReportRow, diffs: boolean): string[] {
   for (const e of r.errors) lines.push(`      error: ${e}`);
   if (diffs) for (const d of diffLines(r.diff)) lines.push(`      ${d}`);
   return lines;
+}
+
+function drifted(view: ReportView): string {
+  const n = view.targets.reduce((sum, t) => sum + t.rows.filter((r) => r.drift).length, 0);
+  return n > 0 ? ` (${n} drifted from Git)` : '';
 }
