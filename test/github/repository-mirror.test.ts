@@ -67,8 +67,8 @@ describe('the repository mirror', () => {
 
   it('fails without leaking the token when the token is refused', async () => {
     const mirrors = createRepositoryMirrors({ cacheDir });
-    const error = await mirrors.fetch({ fullName: 'acme/mirrored', cloneUrl: `${gh.url}/acme/mirrored.git`, token: 'ghs_not_a_token', refs: ['refs/heads/main'] }).catch((e: unknown) => e as Error);
+    const error: unknown = await mirrors.fetch({ fullName: 'acme/mirrored', cloneUrl: `${gh.url}/acme/mirrored.git`, token: 'ghs_not_a_token', refs: ['refs/heads/main'] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
-    expect(error!.message).not.toContain('ghs_not_a_token');
+    expect((error as Error).message).not.toContain('ghs_not_a_token');
   });
 });
