@@ -109,6 +109,22 @@ describe('reconciling against the sandbox', () => {
     }
   });
 
+  it('retries requests the API answers with 503 or 429, and reports the ones that keep failing', async () => {
+    const faults = h.sandbox.clusters.get('seed-eu')!.faults;
+    faults.set({ failureRate: 0.5, failureStatus: 503, verbs: ['patch'] });
+    const retried = await h.apply();
+    expect(retried.result?.targets.map((t) => t.status)).toEqual(['applied', 'applied', 'applied']);
+    expect(h.sandbox.clusters.get('seed-eu')!.requests.filter({ verb: 'patch', injected: true }).length).toBeGreaterThan(0);
+
+    faults.set({ failureRate: 1, failureStatus: 429, retryAfterSeconds: 0, verbs: ['patch'] });
+    h.edit('projects/shop/clusters/shop-eu.yaml', (t) => t.replace('Shop (EU)', 'Shop (Europe)'));
+    const failing = await h.apply();
+    const change = failing.result?.targets[1]?.stages.flatMap((s) => s.changes).find((c) => c.id.name === 'shop-eu');
+    expect(change?.error).toMatchObject({ code: 429 });
+    expect(failing.result?.targets[1]?.status).toBe('failed');
+    faults.clear();
+  });
+
   it('skips and reports a destructive deletion without an allowance, and runs it with one', async () => {
     await h.apply();
     h.remove('projects/shop/clusters/shop-ams.yaml');
