@@ -2,7 +2,6 @@ import type { Action } from '../action.js';
 import { kindInfo } from '../kinds.js';
 import { objectKey, type ObjectId } from '../object-id.js';
 import type { DesiredObject, DesiredState } from '../render/desired-state.js';
-import { MASTER_TARGET } from '../render/desired-state.js';
 import { isJsonObject, type KubeObject } from '../render/kube-object.js';
 import { DESIRED_HASH_ANNOTATION, FIELD_MANAGER, MANAGED_BY_LABEL, MANAGED_BY_VALUE, REPOSITORY_LABEL, repositoryLabelValue } from '../render/managed-labels.js';
 import { diffManagedFields, diffWholeObject } from './diff-managed-fields.js';
