@@ -86,6 +86,8 @@ export async function startAppHarness(options: { repository?: string } = {}): Pr
     Probot: Probot.defaults({ appId: gh.app.appId, privateKey: gh.app.privateKey, secret: gh.app.webhookSecret, baseUrl: gh.apiUrl, Octokit, logLevel: 'fatal' }),
     port,
     host: '127.0.0.1',
+    // The server's own request log, quiet (a Probot with a token needs no key to hand out its logger).
+    log: new Probot({ githubToken: 'unused', logLevel: 'fatal' }).log,
   });
   await server.load(app.appFn);
   await server.start();
