@@ -37,8 +37,9 @@ export async function planPullRequest(deps: AppDeps, github: GitHubRepository, p
     deps.log.error({ err: error, repository: github.fullName, pull: pr.number }, 'planning failed');
     outcome = { headSha: pr.headSha, diagnostics: [], failure: describeError(error), fromFork: pr.fromFork, deletions: 'not-allowed' };
   }
-  await completeCheckRun(github, checkRunId, outcome);
+  // The comment first: Octokit spaces writes by a second, and the comment is what people wait for.
   await upsertStickyComment(github, pr.number, planCommentBody(outcome), { name: PLAN_COMMENT });
+  await completeCheckRun(github, checkRunId, outcome);
   return outcome;
 }
 

@@ -124,7 +124,7 @@ describe('the GitHub App over HTTP', () => {
     expect(comments[0]!.body).toContain('Cluster/shop-staging-eu');
     expect(comments[0]!.body).toContain('"Shop staging EU"');
     const writes = h.gh.writes(since).map((r) => `${r.method} ${r.route}`);
-    expect(writes).toEqual(['POST /repos/{owner}/{repo}/check-runs', 'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments']);
+    expect(writes).toEqual(['POST /repos/{owner}/{repo}/check-runs', 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments', 'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}']);
   });
 
   it('edits the same plan comment in place when the pull request gets a new push', async () => {
@@ -138,8 +138,8 @@ describe('the GitHub App over HTTP', () => {
     expect(comments[0]!.body).toContain('"Shop staging Europe"');
     expect(h.gh.writes(since).map((r) => `${r.method} ${r.route}`)).toEqual([
       'POST /repos/{owner}/{repo}/check-runs',
-      'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}',
       'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}',
+      'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}',
     ]);
     expect(h.gh.store.checkRuns.filter((r) => r.headSha === bump.head.sha).map((r) => r.conclusion)).toEqual(['success']);
   });
