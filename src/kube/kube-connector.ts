@@ -11,9 +11,12 @@ import { ClusterUnreachableError, ConfigurationError, describeError } from '../c
 import type { KubeconfigReference } from '../core/render/desired-state.js';
 import { MASTER_TARGET } from '../core/render/desired-state.js';
 import type { KubeObject } from '../core/render/kube-object.js';
-import { httpClusterClient } from './http-cluster-client.js';
-import { kubeEndpoint, type KubeEndpoint } from './kube-endpoint.js';
-import { SECRET_KIND } from './resource-path.js';
+import type { ResourceKind } from '../core/apply/cluster-client.js';
+import { clientNodeClusterClient } from './client-node-cluster-client.js';
+import { objectApiFor, type ClusterApi } from './object-api.js';
+
+/** Core v1 Secrets, which the connector reads to reach seeds. */
+const SECRET_KIND: ResourceKind = { apiVersion: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true };
 
 export interface KubeConnectorOptions {
   /** A kubeconfig as YAML/JSON text or as a plain object (the sandbox's). Wins over `kubeconfigFile`. */
@@ -29,14 +32,14 @@ export interface KubeConnectorOptions {
 }
 
 export function createKubeConnector(options: KubeConnectorOptions = {}): TargetConnector {
-  const endpoints: KubeEndpoint[] = [];
+  const endpoints: ClusterApi[] = [];
   let master: Promise<ClusterClient> | undefined;
   const secrets = new Map<string, Promise<Map<string, KubeObject>>>();
 
   const connect = async (target: string, kc: KubeConfig): Promise<ClusterClient> => {
-    const endpoint = await kubeEndpoint(target, kc, options.maxSockets !== undefined ? { maxSockets: options.maxSockets } : {});
+    const endpoint = await objectApiFor(target, kc, options.maxSockets !== undefined ? { maxSockets: options.maxSockets } : {});
     endpoints.push(endpoint);
-    return httpClusterClient(endpoint);
+    return clientNodeClusterClient(endpoint);
   };
   const getMaster = () => (master ??= connect(MASTER_TARGET, masterConfig(options)));
   /** One list of Secrets per namespace, shared by every seed that needs one. */

@@ -44,14 +44,15 @@ describe('reconciling against the sandbox', () => {
     expect(h.find('seed-us', 'Cluster', 'shop-eu')).toBeUndefined();
   });
 
-  it('writes nothing when the same commit is applied a second time, and reads with one list per kind per target', async () => {
+  it('writes nothing when the same commit is applied a second time, and reads with one list per kind and one discovery per API group version per target', async () => {
     await h.apply();
     h.resetRequests();
     const { result } = await h.apply();
     expect(actions(result!)).toEqual([]);
     expect(h.writes()).toEqual([]);
-    // master: 6 kinds + the Secrets of `kubermatic`; each seed: Clusters.
-    expect(h.requestCount()).toBe(9);
+    // master: 6 kinds + the Secrets of `kubermatic`, and discovery of v1 and kubermatic.k8c.io/v1; each seed: Clusters
+    // and discovery of kubermatic.k8c.io/v1.
+    expect(h.requestCount()).toBe(7 + 2 + 2 * (1 + 1));
   });
 
   it('updates exactly the object whose file changed', async () => {

@@ -1,0 +1,55 @@
+import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { ApiRequestError } from '../core/apply/api-request-error.js';
+import type { ApplyOptions, ClusterClient, DeleteOptions, ListOptions, ResourceKind } from '../core/apply/cluster-client.js';
+import type { ObjectId } from '../core/object-id.js';
+import type { KubeObject } from '../core/render/kube-object.js';
+import { FIELD_MANAGER } from '../core/render/managed-labels.js';
+import { callKubeApi, type CallOptions } from './call-kube-api.js';
+import type { ClusterApi } from './object-api.js';
+
+/**
+ * The `ClusterClient` port over @kubernetes/client-node's `KubernetesObjectApi`: lists (paged), server-side apply
+ * as `kkp-gitops`, deletes with a uid precondition.
+ */
+export function clientNodeClusterClient(cluster: ClusterApi, options: CallOptions = {}): ClusterClient {
+  const { target, server, api } = cluster;
+  const call = <T>(what: string, fn: () => Promise<T>) => callKubeApi(target, server, what, fn, options);
+  return {
+    target,
+    async list(kind: ResourceKind, listOptions: ListOptions = {}): Promise<KubeObject[]> {
+      const items: KubeObject[] = [];
+      let token: string | undefined;
+      do {
+        const page = await call(`list ${kind.plural}`, () =>
+          api.list(kind.apiVersion, kind.kind, listOptions.namespace, undefined, undefined, undefined, undefined, listOptions.labelSelector, undefined, token),
+        );
+        for (const item of page.items) items.push({ ...plain(item), apiVersion: kind.apiVersion, kind: kind.kind });
+        token = page.metadata?._continue || undefined;
+      } while (token);
+      return items;
+    },
+
+    async apply(object: KubeObject, applyOptions: ApplyOptions): Promise<void> {
+      await call('apply', () =>
+        api.patch(object as KubernetesObject, undefined, applyOptions.dryRun ? 'All' : undefined, FIELD_MANAGER, applyOptions.force, PatchStrategy.ServerSideApply),
+      );
+    },
+
+    async delete(id: ObjectId, deleteOptions: DeleteOptions): Promise<void> {
+      const spec: KubernetesObject = { apiVersion: id.apiVersion, kind: id.kind, metadata: { name: id.name, ...(id.namespace ? { namespace: id.namespace } : {}) } };
+      const body = { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: 'Background', ...(deleteOptions.uid ? { preconditions: { uid: deleteOptions.uid } } : {}) };
+      try {
+        await call('delete', () => api.delete(spec, undefined, deleteOptions.dryRun ? 'All' : undefined, undefined, undefined, 'Background', body));
+      } catch (error) {
+        // Already gone is what a delete wants.
+        if (error instanceof ApiRequestError && error.status.code === 404) return;
+        throw error;
+      }
+    },
+  };
+}
+
+/** client-node turns known kinds into class instances with `Date` timestamps; the core works on plain JSON data. */
+function plain(object: KubernetesObject): KubeObject {
+  return JSON.parse(JSON.stringify(object)) as KubeObject;
+}
