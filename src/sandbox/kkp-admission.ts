@@ -6,6 +6,7 @@
  * namespace `cluster-<name>` KKP creates on the seed.
  */
 import { KKP_NAMESPACE } from '../core/kinds.js';
+import { providerKeysOf } from '../core/model/providers.js';
 import type { AdmissionPlugin, AdmissionRequest } from '../emulator/admission.js';
 import { admissionDenied, type FieldError, invalid } from '../emulator/api-status.js';
 import { isPlainObject, jsonEqual, type KubeObject } from '../emulator/kube-object.js';
@@ -13,24 +14,6 @@ import { NAMESPACES } from '../emulator/resource-type.js';
 import type { VirtualCluster } from '../emulator/virtual-cluster.js';
 import { KKP_GROUP } from './kkp-crds.js';
 
-export const PROVIDER_KEYS = [
-  'aws',
-  'azure',
-  'digitalocean',
-  'gcp',
-  'hetzner',
-  'openstack',
-  'vsphere',
-  'vmwareclouddirector',
-  'nutanix',
-  'alibaba',
-  'anexia',
-  'kubevirt',
-  'baremetal',
-  'bringyourown',
-  'edge',
-  'fake',
-] as const;
 
 /** The field manager of the defaulting webhook's changes. */
 export const KKP_DEFAULTING_MANAGER = 'kubermatic-webhook';
@@ -70,7 +53,7 @@ function datacentersOf(seed: KubeObject | undefined): Obj {
 
 function providersOf(datacenter: unknown): string[] {
   const spec = obj(obj(datacenter)['spec']);
-  return PROVIDER_KEYS.filter((key) => spec[key] !== undefined);
+  return providerKeysOf(spec);
 }
 
 function clustersOn(seed: VirtualCluster | undefined): KubeObject[] {
@@ -141,7 +124,7 @@ function setDefault(target: Obj, key: string, value: unknown): void {
 
 /** The cloud block's provider: the one key of `spec.cloud` other than dc and providerName. */
 function cloudProvider(cloud: Obj): string | undefined {
-  return PROVIDER_KEYS.find((key) => cloud[key] !== undefined);
+  return providerKeysOf(cloud)[0];
 }
 
 /** KKP's Cluster defaulting: returns a new object with the defaults filled in. */
