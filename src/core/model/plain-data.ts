@@ -2,11 +2,12 @@
  * Safe reading of parsed YAML (plain data of unknown shape). Rules run on documents that may have failed their
  * schema, so every read checks the type it expects and answers `undefined` otherwise, never throwing.
  */
+import { isJsonObject } from '../json-value.js';
+
 export type PlainObject = Readonly<Record<string, unknown>>;
 
-export function isPlainObject(value: unknown): value is PlainObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+/** A JSON object, typed read-only. */
+export const isPlainObject: (value: unknown) => value is PlainObject = isJsonObject;
 
 /** The value at a path of keys, or undefined when any step is missing or not an object. */
 export function valueAt(root: unknown, ...path: readonly string[]): unknown {

@@ -1,4 +1,5 @@
 import { isJsonObject, type KubeObject } from '../render/kube-object.js';
+import { jsonEqual } from '../json-value.js';
 import { formatFieldPath } from './field-path.js';
 import { isWebhookDefaulted, normalizerFor } from './comparison-rules.js';
 import type { OwnedFields } from './owned-fields.js';
@@ -84,16 +85,7 @@ function change(path: string[], before: unknown, after: unknown): FieldChange {
 
 function valuesEqual(kind: string, path: readonly string[], a: unknown, b: unknown): boolean {
   const normalize = normalizerFor(kind, path);
-  return normalize ? deepEqual(normalize(a), normalize(b)) : deepEqual(a, b);
+  return normalize ? jsonEqual(normalize(a), normalize(b)) : jsonEqual(a, b);
 }
 
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
-  if (isJsonObject(a) && isJsonObject(b)) {
-    const ka = Object.keys(a).filter((k) => a[k] !== undefined);
-    const kb = Object.keys(b).filter((k) => b[k] !== undefined);
-    return ka.length === kb.length && ka.every((k) => deepEqual(a[k], b[k]));
-  }
-  return false;
-}
+

@@ -1,6 +1,6 @@
 import { providerKeysOf } from '../model/providers.js';
 import { isJsonObject, type KubeObject } from '../render/kube-object.js';
-import { deepEqual } from './diff-managed-fields.js';
+import { jsonEqual } from '../json-value.js';
 import { formatFieldPath } from './field-path.js';
 
 /** A field KKP refuses to change after create, unless the object carries `unlessLabel`. */
@@ -38,7 +38,7 @@ export function immutableFieldErrors(desired: KubeObject, live: KubeObject): str
     if (rule.kind !== desired.kind || (rule.unlessLabel !== undefined && labels[rule.unlessLabel] !== undefined)) continue;
     const after = at(desired, rule.path);
     const before = at(live, rule.path);
-    if (after === undefined || before === undefined || deepEqual(after, before)) continue;
+    if (after === undefined || before === undefined || jsonEqual(after, before)) continue;
     const unless = rule.unlessLabel ? ` (unless the Cluster carries the label '${rule.unlessLabel}')` : '';
     errors.push(`${formatFieldPath(rule.path)} cannot change once set${unless}: ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
   }

@@ -39,6 +39,4 @@ export interface KubeObject {
 /** A plain JSON object (what YAML mappings and API objects are made of). */
 export type JsonObject = Record<string, unknown>;
 
-export function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isJsonObject } from '../json-value.js';

@@ -35,31 +35,9 @@ export interface KObject {
   [key: string]: unknown;
 }
 
-/** True for a JSON object (not null, not an array). */
-export function isJsonObject(value: unknown): value is { [key: string]: unknown } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isJsonObject } from '../../core/json-value.js';
 
-/** Deep equality of two JSON values (key order of objects does not matter). */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const left = a as { [key: string]: unknown };
-  const right = b as { [key: string]: unknown };
-  const leftKeys = Object.keys(left).filter((key) => left[key] !== undefined);
-  const rightKeys = Object.keys(right).filter((key) => right[key] !== undefined);
-  if (leftKeys.length !== rightKeys.length) return false;
-  for (const key of leftKeys) {
-    if (!Object.hasOwn(right, key) || !jsonEqual(left[key], right[key])) return false;
-  }
-  return true;
-}
+export { jsonEqual } from '../../core/json-value.js';
 
 /** A deep copy of a JSON value (drops `undefined` members). */
 export function cloneJson<T>(value: T): T {
