@@ -12,10 +12,12 @@ export function signPayload(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
-/** POSTs `delivery` to the app's webhook URL; `secret` signs it (pass a wrong one to test rejection). */
-export async function deliverWebhook(webhookUrl: string, secret: string, delivery: Delivery): Promise<DeliveryResult> {
+/**
+ * POSTs `delivery` to the app's webhook URL; `secret` signs it (pass a wrong one to test rejection). `id` is the
+ * `X-GitHub-Delivery` header (default: a new UUID); GitHub redelivers with the same id.
+ */
+export async function deliverWebhook(webhookUrl: string, secret: string, delivery: Delivery, id: string = randomUUID()): Promise<DeliveryResult> {
   const body = JSON.stringify(delivery.payload);
-  const id = randomUUID();
   const response = await fetch(webhookUrl, {
     method: 'POST',
     headers: {

@@ -96,9 +96,8 @@ export function reviewDelivery(gh: GitHubServer, pr: PullRequestRecord, login: s
   };
 }
 
-/** A push of `branch` from `before` to its current head in the repository. */
-export function pushDelivery(gh: GitHubServer, repository: RepositoryRecord, branch: string, before: string, pusher = 'octocat'): Delivery {
-  const after = gh.branchSha(repository, branch);
+/** A push of `branch` from `before` to `after` (default: its current head in the repository). */
+export function pushDelivery(gh: GitHubServer, repository: RepositoryRecord, branch: string, before: string, pusher = 'octocat', after = gh.branchSha(repository, branch)): Delivery {
   const example = exampleWebhook('push') as unknown as Record<string, unknown>;
   const headCommit = { ...(example['head_commit'] as Record<string, unknown> | null ?? {}), id: after, tree_id: after, url: `${gh.url}/${repository.fullName}/commit/${after}` };
   const shared = common(gh, repository, pusher);
