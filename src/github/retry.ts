@@ -1,7 +1,7 @@
 /**
  * The one retry helper of kkp-gitops (GitHub calls, Kubernetes calls, Git fetches): an operation is tried again
  * when `classify` calls its error transient, after an exponential backoff with full jitter
- * (`random() × min(maxDelayMs, baseDelayMs × 2^retry)`), or after the server's `Retry-After` when it gave one, up
+ * (`random() × min(maxDelayMs, baseDelayMs × 2^retry)`), and never before the server's `Retry-After`, up
  * to `attempts` tries in all. The last error is thrown as it is. The clock and the randomness come in as options,
  * so that tests run without sleeping.
  */
@@ -68,7 +68,8 @@ export async function retry<T>(operation: (attempt: number) => Promise<T>, class
       const verdict = classify(error);
       if (!verdict.retry) throw error;
       if (verdict.afterMs !== undefined && verdict.afterMs > maxRetryAfter) throw error;
-      const delayMs = verdict.afterMs !== undefined ? Math.max(0, Math.ceil(verdict.afterMs)) : backoffDelay(attempt - 1, random, options);
+      // Never sooner than the server asked; a `Retry-After: 0` still gets the backoff.
+      const delayMs = Math.max(Math.ceil(verdict.afterMs ?? 0), backoffDelay(attempt - 1, random, options));
       options.onRetry?.({ error, attempt, delayMs });
       await sleep(delayMs);
     }

@@ -1,34 +1,56 @@
 import { ApiException } from '@kubernetes/client-node';
 import { ApiRequestError, type ApiErrorCause } from '../core/apply/api-request-error.js';
 import { ClusterUnreachableError } from '../core/errors.js';
+import { connectionFailure, NOT_TRANSIENT, parseRetryAfter, retry, TRANSIENT, type RetryOptions, type Transience } from '../github/retry.js';
 
 export interface CallOptions {
-  /** Requests answered 429 or 503 are tried again this many times (after `Retry-After`, at most 1 s). Default: 2. */
+  /** Tries after the first; shorthand for `retry.attempts - 1`. Default: 5. */
   readonly retries?: number;
+  /** Backoff, jitter, clock. Default: up to 6 tries, 50 ms doubling to at most 2 s, full jitter; `Retry-After` up to 10 s. */
+  readonly retry?: RetryOptions;
+  /**
+   * The request may be repeated without harm (GET, list, server-side apply, a delete whose repetition answers 404):
+   * then 500, 502, 504 and broken connections are retried too, not only 429 and 503 (which say the request was not
+   * handled). Pass false for a create or an update with a resourceVersion precondition. Default: true.
+   */
+  readonly idempotent?: boolean;
 }
+
+/** What the Kubernetes adapter uses unless told otherwise. */
+export const KUBE_RETRY_POLICY = Object.freeze({ attempts: 6, baseDelayMs: 50, maxDelayMs: 2_000, maxRetryAfterMs: 10_000 });
 
 /**
  * Runs one client-node call. A connection failure becomes `ClusterUnreachableError`; an error Status becomes
- * `ApiRequestError` with its code, reason and causes; 429 and 503 are retried. Bodies are never quoted in errors.
+ * `ApiRequestError` with its code, reason and causes. Transient failures are retried (see `kubeTransience`) with
+ * backoff and full jitter, honouring `Retry-After`. Bodies are never quoted in errors.
  * `what` names the request for messages (`list seeds`, `apply`) and never contains data.
  */
 export async function callKubeApi<T>(target: string, server: string, what: string, call: () => Promise<T>, options: CallOptions = {}): Promise<T> {
-  const retries = options.retries ?? 2;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      if (error instanceof ApiException) {
-        const code = error.code;
-        if ((code === 429 || code === 503) && attempt < retries) {
-          await sleep(Math.min(1000, (Number(headerOf(error.headers, 'retry-after')) || 0.05 * (attempt + 1)) * 1000));
-          continue;
-        }
-        throw statusError(what, code, error.body);
-      }
-      throw new ClusterUnreachableError(target, `${target} is unreachable at ${server} (${what}: ${connectionProblem(error)})`);
-    }
+  const policy: RetryOptions = { ...KUBE_RETRY_POLICY, ...options.retry, ...(options.retries !== undefined ? { attempts: options.retries + 1 } : {}) };
+  const idempotent = options.idempotent ?? true;
+  try {
+    return await retry(call, (error) => kubeTransience(error, idempotent), policy);
+  } catch (error) {
+    if (error instanceof ApiException) throw statusError(what, error.code, error.body);
+    throw new ClusterUnreachableError(target, `${target} is unreachable at ${server} (${what}: ${connectionProblem(error)})`);
   }
+}
+
+/**
+ * 429, 503 and refused connections are always worth another try (the apiserver did not handle the request); 500,
+ * 502, 504 and reset connections only for requests that may be repeated.
+ */
+export function kubeTransience(error: unknown, idempotent: boolean, now: number = Date.now()): Transience {
+  if (error instanceof ApiException) {
+    const afterMs = parseRetryAfter(headerOf(error.headers, 'retry-after'), now);
+    const after = afterMs !== undefined ? { afterMs } : {};
+    if (error.code === 429 || error.code === 503) return { retry: true, ...after };
+    if (idempotent && (error.code === 500 || error.code === 502 || error.code === 504)) return { retry: true, ...after };
+    return NOT_TRANSIENT;
+  }
+  const broken = connectionFailure(error);
+  // A refused connection never reached the server; a reset one may have.
+  return broken === 'ECONNREFUSED' || (idempotent && broken !== undefined) ? TRANSIENT : NOT_TRANSIENT;
 }
 
 function headerOf(headers: unknown, name: string): string | undefined {
@@ -70,8 +92,4 @@ function statusError(what: string, code: number, rawBody: unknown): ApiRequestEr
     ...(reason ? { reason } : {}),
     ...(causes.length ? { causes } : {}),
   });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

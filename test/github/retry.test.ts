@@ -73,6 +73,13 @@ describe('retry', () => {
     expect(clock.waits).toEqual([3000]);
   });
 
+  it('keeps its own backoff when the server asks for less (Retry-After: 0)', async () => {
+    const clock = fakeClock();
+    const op = failing(new Flaky());
+    await retry(op.run, () => ({ retry: true, afterMs: 0 }), { sleep: clock.sleep, random: () => 0.5, baseDelayMs: 100 });
+    expect(clock.waits).toEqual([50]);
+  });
+
   it('does not wait longer than the policy allows: a longer Retry-After fails at once', async () => {
     const clock = fakeClock();
     const op = failing(new Flaky('come back in an hour'));
