@@ -15,6 +15,7 @@ import { planPullRequest } from './github/plan-pull-request.js';
 import { createRepositoryMirrors, type RepositoryMirrors } from './github/repository-mirror.js';
 import { runCommand } from './github/run-command.js';
 import { createWorkQueue, type WorkQueue } from './github/work-queue.js';
+import type { Metrics } from './observability/metrics.js';
 
 export interface KkpAppOptions {
   /** Default: `appConfigFromEnv()`. */
@@ -23,12 +24,19 @@ export interface KkpAppOptions {
   readonly engine?: KkpEngine;
   /** Default: bare mirrors under `config.cacheDir`. */
   readonly mirrors?: RepositoryMirrors;
+  /** Where job failures, queue depth and GitHub's rate limit are recorded. Default: nowhere. */
+  readonly metrics?: Metrics;
 }
+
+/** The webhook events the app acts on (others are acknowledged and ignored). */
+export const HANDLED_EVENTS: ReadonlySet<string> = new Set(['pull_request', 'check_run', 'issue_comment', 'pull_request_review_comment', 'pull_request_review', 'push']);
 
 export interface KkpApp {
   readonly appFn: ApplicationFunction;
   /** Resolves when every job started by a delivery has finished (tests, benchmarks, shutdown). */
   idle(): Promise<void>;
+  /** Releases every lock this process holds (graceful shutdown). */
+  releaseLocks(): Promise<void>;
 }
 
 type RepoPayload = { id: number; owner: { login: string }; name: string; clone_url: string };
@@ -57,11 +65,16 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
         return appLogin;
       },
     };
-    const workQueue = createWorkQueue((error, key) => app.log.error({ err: error, repository: key }, 'kkp-gitops job failed'));
+    const metrics = options.metrics;
+    const workQueue = createWorkQueue((error, key) => {
+      metrics?.errors.inc(error);
+      app.log.error({ err: error, repository: key }, 'kkp-gitops job failed');
+    });
     queue = workQueue;
     // Git gets its own token, narrowed to reading this one repository, minted with the app's JWT.
     const repoOf = (context: Context, repository: RepoPayload): GitHubRepository => {
       const installationId = (context.payload as { installation?: { id: number } }).installation?.id;
+      if (metrics) context.octokit.hook.after('request', (response) => metrics.githubRateLimit.observeHeaders(response.headers as Record<string, string | number | undefined>));
       return octokitRepository(context.octokit, repository, async (repositoryId) => {
         if (installationId === undefined) throw new Error('the delivery names no installation');
         const jwt = await app.auth();
@@ -69,7 +82,16 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
         return data.token;
       });
     };
-    const enqueue = (repository: GitHubRepository, job: () => Promise<unknown>) => workQueue.enqueue(repository.fullName, async () => void (await job()));
+    const enqueue = (repository: GitHubRepository, job: () => Promise<unknown>) => {
+      workQueue.enqueue(repository.fullName, async () => {
+        try {
+          await job();
+        } finally {
+          metrics?.queueDepth.set(workQueue.size - 1);
+        }
+      });
+      metrics?.queueDepth.set(workQueue.size);
+    };
 
     app.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.ready_for_review'], async (context) => {
       const pr = toPullRequestInfo(context.payload.pull_request);
@@ -121,6 +143,9 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
     appFn,
     async idle() {
       await queue?.idle();
+    },
+    async releaseLocks() {
+      // No lock is held outside a running job; jobs release theirs when they end (see deploy-push).
     },
   };
 }

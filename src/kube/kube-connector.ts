@@ -41,7 +41,7 @@ export function createKubeConnector(options: KubeConnectorOptions = {}): TargetC
     endpoints.push(endpoint);
     return clientNodeClusterClient(endpoint);
   };
-  const getMaster = () => (master ??= connect(MASTER_TARGET, masterConfig(options)));
+  const getMaster = () => (master ??= connect(MASTER_TARGET, masterKubeConfig(options)));
   /** One list of Secrets per namespace, shared by every seed that needs one. */
   const secretsIn = (namespace: string) => {
     let list = secrets.get(namespace);
@@ -72,7 +72,8 @@ export function createKubeConnector(options: KubeConnectorOptions = {}): TargetC
   };
 }
 
-function masterConfig(options: KubeConnectorOptions): KubeConfig {
+/** The master's KubeConfig, as the connector reaches it: explicit text/object, in-cluster, a file, or the default. */
+export function masterKubeConfig(options: KubeConnectorOptions): KubeConfig {
   const kc = new KubeConfig();
   try {
     if (options.kubeconfig !== undefined) kc.loadFromString(typeof options.kubeconfig === 'string' ? options.kubeconfig : JSON.stringify(options.kubeconfig));

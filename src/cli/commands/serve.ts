@@ -1,39 +1,86 @@
 /**
- * `kkp-gitops serve` (`npm start`): runs the GitHub App in Probot's server. Without APP_ID and a private key it
- * serves Probot's setup page, which registers the app from `app.yml`. Settings come from the environment
- * (README.md lists every variable).
+ * `kkp-gitops serve` (`npm start`): runs the GitHub App in Probot's server, with `/metrics`, `/healthz` and
+ * `/readyz` beside the webhook endpoint and a graceful shutdown on SIGTERM/SIGINT. Without APP_ID and a private key
+ * it serves Probot's setup page, which registers the app from `app.yml`. Settings come from the environment
+ * (README.md lists every variable). This file only wires.
  */
 import { parseArgs } from 'node:util';
-import { run as runProbot } from 'probot';
-import { ConfigurationError } from '../../core/errors.js';
-import { createKkpApp } from '../../app.js';
+import { run as runProbot, type ApplicationFunction, type Probot } from 'probot';
+import { ConfigurationError, describeError } from '../../core/errors.js';
+import { createKkpApp, HANDLED_EVENTS } from '../../app.js';
+import { appConfigFromEnv } from '../../github/app-config.js';
+import { instrumentEngine } from '../../github/instrument-engine.js';
+import { createKkpEngine } from '../../github/kkp-engine.js';
+import { createKubeConnector, type KubeConnectorOptions } from '../../kube/kube-connector.js';
+import { masterReachable } from '../../kube/master-reachable.js';
+import { installGracefulShutdown } from '../../observability/graceful-shutdown.js';
+import { healthHandlers } from '../../observability/health.js';
+import { createMetrics } from '../../observability/metrics.js';
+import { observabilityRoutes } from '../../observability/observability-routes.js';
+import { readObservabilityEnv } from '../../observability/read-observability-env.js';
 
 export const SERVE_USAGE = `Usage: kkp-gitops serve
 
-Runs the kkp-gitops GitHub App (a Probot server) on $PORT (default 3000). With no app configured yet
-(APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET), it serves Probot's setup page to register one.
-Clusters: KKP_KUBECONFIG and KKP_CONTEXT (the master), or KKP_IN_CLUSTER=true. Mirrors: KKP_GITOPS_CACHE_DIR.`;
+Runs the kkp-gitops GitHub App (a Probot server) on $PORT (default 3000), with /metrics, /healthz and /readyz.
+With no app configured yet (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET), it serves Probot's setup
+page to register one. Clusters: KKP_KUBECONFIG and KKP_CONTEXT (the master), or KKP_IN_CLUSTER=true.
+Mirrors: KKP_GITOPS_CACHE_DIR. README.md lists every variable.`;
 
 export async function run(args: string[]): Promise<number> {
   let help = false;
   try {
     help = parseArgs({ args, options: { help: { type: 'boolean', short: 'h' } } }).values.help === true;
   } catch (error) {
-    throw new ConfigurationError(`${error instanceof Error ? error.message : String(error)} (see kkp-gitops serve --help)`);
+    throw new ConfigurationError(`${describeError(error)} (see kkp-gitops serve --help)`);
   }
   if (help) {
     process.stdout.write(`${SERVE_USAGE}\n`);
     return 0;
   }
-  const app = createKkpApp();
-  const server = await runProbot(app.appFn);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+
+  const settings = readObservabilityEnv(process.env);
+  const config = appConfigFromEnv();
+  const cluster: KubeConnectorOptions = {
+    ...(config.kubeconfigFile ? { kubeconfigFile: config.kubeconfigFile } : {}),
+    ...(config.context ? { context: config.context } : {}),
+    inCluster: config.inCluster,
+  };
+  const metrics = createMetrics();
+  const engine = instrumentEngine(createKkpEngine({ connect: () => createKubeConnector(cluster) }), metrics);
+  const kkp = createKkpApp({ config, engine, metrics });
+
+  let probot: Probot | undefined;
+  const health = healthHandlers({
+    timeoutMs: settings.readyTimeoutMs,
+    checks: {
+      // The app's own JWT call: needs no installation, proves the credentials and GitHub's reachability.
+      github: async () => {
+        if (!probot) throw new ConfigurationError('the app is not loaded yet');
+        await (await probot.auth()).request('GET /app');
+      },
+      master: masterReachable(cluster),
+    },
+    onCheckFailure: (check, error) => probot?.log.warn({ check, err: describeError(error) }, 'readiness check failed'),
   });
-  // Finish the work already accepted before leaving.
-  await app.idle();
-  await server.stop();
+
+  const appFn: ApplicationFunction = (app, options) => {
+    probot = app;
+    options.addHandler(observabilityRoutes({ metrics, health }));
+    app.webhooks.onAny(({ name }) => metrics.webhookDeliveries.inc(name, HANDLED_EVENTS.has(name) ? 'handled' : 'ignored'));
+    return kkp.appFn(app, options);
+  };
+  const server = await runProbot(appFn);
+
+  const shutdown = installGracefulShutdown({
+    server: { close: (done?: (error?: Error) => void) => void server.stop().then(() => done?.(), (error: Error) => done?.(error)) } as never,
+    markNotReady: health.markNotReady,
+    drain: () => kkp.idle(),
+    releaseLocks: () => kkp.releaseLocks(),
+    timeoutMs: settings.shutdownTimeoutMs,
+    log: { info: (message) => probot?.log.info(message), warn: (message) => probot?.log.warn(message) },
+  });
+  // The process ends through the shutdown's exit; until then the server runs.
+  await new Promise<void>(() => undefined);
+  shutdown.uninstall();
   return 0;
 }
