@@ -31,6 +31,12 @@ export interface CheckRunUpdate {
   readonly output?: CheckRunOutput;
 }
 
+export interface CheckRunSummary {
+  readonly id: number;
+  readonly status: string;
+  readonly conclusion: string | null;
+}
+
 export interface IssueComment {
   readonly id: number;
   readonly body: string;
@@ -58,6 +64,8 @@ export interface GitHubRepository {
   /** An installation access token for Git over HTTPS (read-only contents of this repository). */
   token(): Promise<string>;
   createCheckRun(headSha: string, name: string, update: CheckRunUpdate): Promise<number>;
+  /** The check runs named `name` on `headSha`, newest first (to find one a failed create may have made). */
+  checkRunsOf(headSha: string, name: string): Promise<CheckRunSummary[]>;
   updateCheckRun(id: number, update: CheckRunUpdate): Promise<void>;
   listComments(issueNumber: number): Promise<IssueComment[]>;
   createComment(issueNumber: number, body: string): Promise<number>;
@@ -123,6 +131,10 @@ export function octokitRepository(octokit: Octokit, repository: { id: number; ow
     async createCheckRun(headSha, name, u) {
       const { data } = await octokit.rest.checks.create({ ...at, head_sha: headSha, name, ...(u.status ? { status: u.status } : {}), ...(u.conclusion ? { conclusion: u.conclusion } : {}), ...outputOf(u) });
       return Number(data.id);
+    },
+    async checkRunsOf(headSha, name) {
+      const { data } = await octokit.rest.checks.listForRef({ ...at, ref: headSha, check_name: name, filter: 'all', per_page: 100 });
+      return data.check_runs.map((r) => ({ id: Number(r.id), status: r.status, conclusion: r.conclusion ?? null }));
     },
     async updateCheckRun(id, u) {
       await octokit.rest.checks.update({ ...at, check_run_id: id, ...(u.status ? { status: u.status } : {}), ...(u.conclusion ? { conclusion: u.conclusion } : {}), ...outputOf(u) });

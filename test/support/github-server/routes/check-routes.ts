@@ -102,6 +102,20 @@ export const checkRoutes: readonly Route[] = [
   },
   {
     method: 'GET',
+    path: '/repos/{owner}/{repo}/commits/{ref}/check-runs',
+    auth: 'installation',
+    permission: ['checks', 'read'],
+    handle: (ctx) => {
+      const repo = repositoryOf(ctx);
+      const name = ctx.query.get('check_name');
+      // Newest first, as GitHub lists them; `filter=latest` (the default) keeps the newest run per name.
+      let runs = ctx.store.checkRuns.filter((r) => r.repositoryId === repo.id && r.headSha === ctx.params['ref'] && (name === null || r.name === name)).reverse();
+      if ((ctx.query.get('filter') ?? 'latest') === 'latest') runs = runs.filter((r, i) => runs.findIndex((o) => o.name === r.name) === i);
+      return { status: 200, body: { total_count: runs.length, check_runs: runs.map((r) => presentCheckRun(ctx, r)) } };
+    },
+  },
+  {
+    method: 'GET',
     path: '/repos/{owner}/{repo}/check-runs/{check_run_id}/annotations',
     auth: 'installation',
     permission: ['checks', 'read'],
