@@ -3,6 +3,8 @@
  * Standard formats (email, uri, ipv4) come from ajv-formats.
  */
 import { isIPv4, isIPv6 } from 'node:net';
+import type { Format } from 'ajv';
+import { fullFormats } from 'ajv-formats/dist/formats.js';
 
 export interface CustomFormat {
   readonly validate: (value: string) => boolean;
@@ -84,6 +86,18 @@ export const STANDARD_FORMAT_DESCRIPTIONS: Readonly<Record<string, string>> = {
   email: 'an e-mail address',
   uri: 'an absolute URI (like https://keystone.example.com:5000/v3)',
   ipv4: 'an IPv4 address',
+};
+
+/**
+ * Every format the schemas use, as ajv takes them (`ajv.addFormat(name, format)`): the custom ones above and
+ * ajv-formats' full `email`, `uri` and `ipv4`. The schemas compiled at run time add these; the precompiled
+ * validators (`src/generated/validators/`) call them by name, so both check exactly the same.
+ */
+export const SCHEMA_FORMATS: Readonly<Record<string, Format>> = {
+  email: fullFormats.email,
+  uri: fullFormats.uri,
+  ipv4: fullFormats.ipv4,
+  ...Object.fromEntries(Object.entries(CUSTOM_FORMATS).map(([name, format]): [string, Format] => [name, { type: 'string', validate: format.validate }])),
 };
 
 export function describeFormat(format: string): string {

@@ -1,51 +1,45 @@
 /**
- * The compiled schemas: one ajv instance, every schema of `schemas/` compiled once per process, looked up by kind.
+ * The schema validators, looked up by kind. In production they are the precompiled ones of
+ * `src/generated/validators/` (ajv standalone code: no compilation at start-up); `compileSchemaValidators` builds
+ * the same from `schemas/` at run time, to measure the difference and to check the generated code against it.
  */
-import { Ajv, type ValidateFunction } from 'ajv';
-import formatsPlugin, { type FormatsPlugin } from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { SCHEMA_DOCUMENTS } from '../../../generated/schemas.js';
-import { CUSTOM_FORMATS } from './formats.js';
+import * as precompiled from '../../../generated/validators/schema-validators.js';
+import { createSchemaAjv, schemaIdsByKind } from './schema-ajv.js';
+
+/** What a validator of either origin offers: call it, then read `errors` (ajv's, `verbose`) when it returned false. */
+export interface DocumentValidator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
 
 export interface SchemaValidators {
   /** The validator of a kind (`Cluster`, `Datacenter`, ...), or undefined when no schema declares that kind. */
-  forKind(kind: string): ValidateFunction | undefined;
+  forKind(kind: string): DocumentValidator | undefined;
   /** The kinds that have a schema, sorted. */
   readonly kinds: readonly string[];
 }
 
-// ajv-formats is CommonJS: under NodeNext its default import is the module object, whose `default` is the plugin.
-const addFormats = ((formatsPlugin as unknown as { default?: FormatsPlugin }).default ?? formatsPlugin) as unknown as FormatsPlugin;
-
-/** Compiles every schema afresh. Costly (tens of milliseconds): call `schemaValidators()` instead, except to measure. */
+/** Compiles every schema afresh with ajv. Costly (a few hundred milliseconds): call `schemaValidators()` instead, except to measure or compare. */
 export function compileSchemaValidators(): SchemaValidators {
-  // Strict mode, except strictRequired: "exactly one provider" is written as `oneOf: [{required: [aws]}, ...]`,
-  // whose branches name properties their parent defines.
-  const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, verbose: true });
-  addFormats(ajv, ['email', 'uri', 'ipv4']);
-  for (const [name, format] of Object.entries(CUSTOM_FORMATS)) ajv.addFormat(name, { type: 'string', validate: format.validate });
-  for (const schema of SCHEMA_DOCUMENTS) ajv.addSchema(schema as Record<string, unknown>);
-
+  const ajv = createSchemaAjv({ documents: SCHEMA_DOCUMENTS });
   const byKind = new Map<string, ValidateFunction>();
-  for (const schema of SCHEMA_DOCUMENTS) {
-    const kind = kindConst(schema);
-    const id = schema.$id;
-    if (kind === undefined || typeof id !== 'string') continue;
+  for (const [kind, id] of schemaIdsByKind(SCHEMA_DOCUMENTS)) {
     const validate = ajv.getSchema(id);
     if (validate) byKind.set(kind, validate);
   }
-  return { forKind: (kind) => byKind.get(kind), kinds: [...byKind.keys()].sort() };
+  return byKindValidators(byKind);
 }
 
-let compiled: SchemaValidators | undefined;
+let loaded: SchemaValidators | undefined;
 
-/** The process-wide compiled schemas, compiled on first use. */
+/** The process-wide validators: the precompiled ones (`npx tsx scripts/generate-validators.ts` writes them). */
 export function schemaValidators(): SchemaValidators {
-  compiled ??= compileSchemaValidators();
-  return compiled;
+  loaded ??= byKindValidators(new Map(Object.entries(precompiled.VALIDATORS_BY_KIND as Readonly<Record<string, DocumentValidator>>)));
+  return loaded;
 }
 
-function kindConst(schema: Readonly<Record<string, unknown>>): string | undefined {
-  const properties = schema.properties as Record<string, { const?: unknown }> | undefined;
-  const kind = properties?.kind?.const;
-  return typeof kind === 'string' ? kind : undefined;
+function byKindValidators(byKind: ReadonlyMap<string, DocumentValidator>): SchemaValidators {
+  return { forKind: (kind) => byKind.get(kind), kinds: [...byKind.keys()].sort() };
 }
