@@ -1,0 +1,144 @@
+/**
+ * The landscape of the fault-injection tests: the local GitHub API server (with the permissions `app.yml`
+ * declares), the sandbox's master and seeds, the test repository made from `examples/` and pushed to the GitHub
+ * server, and any number of real bot processes (`test/support/bot-process.ts`) pointed at both. Deliveries go over
+ * HTTP, signed; the bots run out of process, so completion is observed on GitHub (deployment and commit statuses,
+ * comments, check runs), never awaited in process.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { appPermissions } from '../github/app-harness.js';
+import { APPLY_STATUS_CONTEXT, environmentOf } from '../../src/github/deploy-push.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { createBotProcess, type BotProcess, type BotProcessOptions } from '../support/bot-process.js';
+import { deliverWebhook, type DeliveryResult } from '../support/github-server/deliver-webhook.js';
+import { startGitHubServer, type GitHubServer } from '../support/github-server/github-server.js';
+import type { DeploymentRecord, RepositoryRecord } from '../support/github-server/store.js';
+import { pushDelivery, type Delivery } from '../support/github-server/webhook-payloads.js';
+import { compareWithSandbox, desiredAt, type Convergence } from './cluster-convergence.js';
+
+const EXAMPLES = join(import.meta.dirname, '..', '..', 'examples');
+export const CLUSTER_FILE = 'projects/webshop7k2/clusters/shop-staging-eu.yaml';
+const FINAL_DEPLOYMENT_STATES = ['success', 'failure', 'error', 'inactive'];
+const FINAL_COMMIT_STATES = ['success', 'failure', 'error'];
+
+export interface ReliabilityHarness {
+  readonly gh: GitHubServer;
+  readonly sandbox: Sandbox;
+  readonly repo: RepositoryRecord;
+  /** Work tree of the test repository (remote `origin`: the GitHub server's bare repository). */
+  readonly work: string;
+  readonly bots: BotProcess[];
+  /** Creates (not starts) a bot process pointed at this landscape. */
+  bot(options?: Omit<BotProcessOptions, 'gh' | 'sandbox'>): BotProcess;
+  /** Delivers to one bot, signed with the app's secret; `id` is the delivery id (default: a new one). */
+  deliver(bot: BotProcess, delivery: Delivery, id?: string): Promise<DeliveryResult>;
+  git(...args: string[]): string;
+  /** Commits the work tree on `main` and pushes it; returns `{ before, after }`. */
+  commitAndPush(message: string, change: () => void): { before: string; after: string };
+  /** The push delivery of `main` from `before` to `after`. */
+  push(before: string, after: string): Delivery;
+  /** Replaces a match in a work-tree file (throws when `from` is not found). */
+  edit(path: string, from: RegExp, to: string): void;
+  /** Deployments of `sha`, by environment. */
+  deploymentsOf(sha: string): DeploymentRecord[];
+  /** Commit statuses `kkp-gitops/apply` of `sha`, oldest first. */
+  applyStatuses(sha: string): string[];
+  /** Waits until `sha`'s apply status is final and every deployment of it has a final status. */
+  waitForDeploy(sha: string, timeoutMs?: number): Promise<void>;
+  /** Desired objects of `sha` versus the sandbox's live ones. */
+  convergence(sha: string): Promise<Convergence>;
+  /** Kills every bot, stops the servers, removes the temporary folders. */
+  stop(): Promise<void>;
+}
+
+/** Polls `check` every 50 ms until it returns true; throws with `describe()` after `timeoutMs`. */
+export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, describe: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${describe()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function startReliabilityHarness(options: { seeds?: readonly string[] } = {}): Promise<ReliabilityHarness> {
+  const sandbox = await startSandbox({ port: 0, ...(options.seeds ? { seeds: options.seeds } : {}) });
+  const gh = await startGitHubServer({ permissions: appPermissions() });
+  const repo = gh.addRepository({ owner: 'acme', name: 'kkp-config' });
+  const work = mkdtempSync(join(tmpdir(), 'kkp-reliability-work-'));
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  cpSync(EXAMPLES, work, { recursive: true });
+  git('init', '--quiet', '--initial-branch=main');
+  git('config', 'user.name', 'Test');
+  git('config', 'user.email', 'test@example.com');
+  git('remote', 'add', 'origin', repo.gitDir);
+  git('add', '-A');
+  git('commit', '--quiet', '-m', 'KKP configuration');
+  git('push', '--quiet', 'origin', 'main');
+  const bots: BotProcess[] = [];
+
+  const h: ReliabilityHarness = {
+    gh,
+    sandbox,
+    repo,
+    work,
+    bots,
+    bot(botOptions = {}) {
+      const bot = createBotProcess({ gh, sandbox, name: `bot-${bots.length + 1}`, ...botOptions });
+      bots.push(bot);
+      return bot;
+    },
+    deliver(bot, delivery, id) {
+      return deliverWebhook(bot.webhookUrl, gh.app.webhookSecret, delivery, id);
+    },
+    git,
+    commitAndPush(message, change) {
+      const before = git('rev-parse', 'HEAD');
+      change();
+      git('add', '-A');
+      git('commit', '--quiet', '--allow-empty', '-m', message);
+      git('push', '--quiet', 'origin', 'main');
+      return { before, after: git('rev-parse', 'HEAD') };
+    },
+    push(before, after) {
+      return pushDelivery(gh, repo, 'main', before, 'octocat', after);
+    },
+    edit(path, from, to) {
+      const file = join(work, path);
+      const text = readFileSync(file, 'utf8');
+      if (!from.test(text)) throw new Error(`${from} not found in ${path}`);
+      writeFileSync(file, text.replace(from, to));
+    },
+    deploymentsOf(sha) {
+      return gh.store.deployments.filter((d) => d.sha === sha).sort((a, b) => a.environment.localeCompare(b.environment));
+    },
+    applyStatuses(sha) {
+      return gh.store.statuses.filter((s) => s.sha === sha && s.context === APPLY_STATUS_CONTEXT).map((s) => s.state);
+    },
+    async waitForDeploy(sha, timeoutMs = 20_000) {
+      const targets = ['master', ...sandbox.seeds].map(environmentOf);
+      await waitFor(
+        () => {
+          const states = h.applyStatuses(sha);
+          if (!FINAL_COMMIT_STATES.includes(states.at(-1) ?? '')) return false;
+          const deployments = h.deploymentsOf(sha);
+          return targets.every((env) => deployments.some((d) => d.environment === env)) && deployments.every((d) => FINAL_DEPLOYMENT_STATES.includes(d.statuses.at(-1)?.state ?? ''));
+        },
+        timeoutMs,
+        () => `deploy of ${sha.slice(0, 7)}: apply statuses [${h.applyStatuses(sha).join(', ')}], deployments ${JSON.stringify(h.deploymentsOf(sha).map((d) => [d.environment, d.statuses.map((s) => s.state)]))}\n${bots.map((b) => b.output()).join('\n')}`,
+      );
+    },
+    async convergence(sha) {
+      return compareWithSandbox(await desiredAt(work, sha, repo.fullName), sandbox);
+    },
+    async stop() {
+      await Promise.all(bots.map((b) => b.dispose()));
+      await gh.stop();
+      await sandbox.stop();
+      rmSync(work, { recursive: true, force: true });
+    },
+  };
+  return h;
+}
