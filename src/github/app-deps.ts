@@ -1,4 +1,5 @@
 /** What the handlers depend on; `src/app.ts` builds the production set, tests build their own. */
+import type { Coordination } from '../coordination/coordination.js';
 import type { KkpEngine } from './kkp-engine.js';
 import type { RepositoryMirrors } from './repository-mirror.js';
 
@@ -14,6 +15,11 @@ export interface AppDeps {
   /** The app's bot account (`<slug>[bot]`): only its statuses count as allowances. */
   readonly appLogin: () => Promise<string>;
   readonly log: AppLog;
+  /**
+   * Repository locks and the applied-commit record (Leases on the master). The app always sets it; without it a push
+   * is applied directly, with no cross-process lock and no record (single-process unit tests).
+   */
+  readonly coordination?: Coordination;
 }
 
 /** The check run's name, shown on every pull request. */

@@ -4,7 +4,18 @@
  * policy (of the branch before the push) allows them; otherwise they are skipped and reported. One GitHub deployment
  * per target (`kkp/master`, `kkp/<seed>`) with in_progress → success/failure statuses, a comment with the result on
  * the merged pull request, and a commit status with the overall outcome on the pushed commit.
+ *
+ * Exactly once and in order, across processes: the reconcile holds the repository's Lease lock
+ * (`deps.coordination`) and reads the applied-commit record on it. A commit that is the applied commit is skipped
+ * silently (a redelivery, or the other replica already did it); an ancestor of the applied commit (or of a newer
+ * commit whose apply did not finish) is skipped as superseded, with a commit status saying so. Otherwise the record
+ * gets `applying-commit` and the deployment ids before the first cluster write, and `applied-commit` after the
+ * last. Deployments a dead holder left in progress get a final `error` status first.
  */
+import type { AppliedRecord } from '../coordination/applied-record.js';
+import { isAncestor } from '../coordination/commit-order.js';
+import { LockTimeoutError } from '../coordination/lock-errors.js';
+import type { RepositoryLock } from '../coordination/repository-lock.js';
 import type { ApplyResult } from '../core/apply/apply-result.js';
 import { DEFAULT_REPOSITORY_CONFIG } from '../core/config/repository-config.js';
 import { describeError } from '../core/errors.js';
@@ -21,9 +32,12 @@ import { upsertStickyComment } from './sticky-comment.js';
 export const APPLY_STATUS_CONTEXT = 'kkp-gitops/apply';
 
 export interface PushEvent {
+  /** The default branch. */
   readonly branch: string;
   readonly before: string;
   readonly after: string;
+  /** The GitHub App installation that delivered it; kept in the record for restart recovery. */
+  readonly installationId?: number;
 }
 
 export interface DeployOutcome {
@@ -31,13 +45,122 @@ export interface DeployOutcome {
   readonly result?: ApplyResult;
   readonly mergedPullRequest?: number;
   readonly allowDeletions: boolean;
+  /** Not applied: `already-applied` (the record names this commit) or `superseded` (a newer commit is recorded). */
+  readonly skipped?: 'already-applied' | 'superseded';
+  /** The newer commit that superseded this one. */
+  readonly supersededBy?: string;
+  /** Deployments left in progress by an interrupted reconcile that got their final status here. */
+  readonly finalizedDeployments?: readonly number[];
 }
 
 const ZERO_SHA = /^0+$/;
+/** Deployment states that are not final: an interrupted reconcile leaves these behind. */
+const OPEN_DEPLOYMENT_STATES = new Set(['in_progress', 'queued', 'pending']);
 
+/**
+ * Reconciles a pushed commit of the default branch: under the repository's lock when `deps.coordination` is set
+ * (always, in the app), else directly (single process, no record).
+ */
 export async function deployPush(deps: AppDeps, github: GitHubRepository, push: PushEvent): Promise<DeployOutcome> {
-  const branchRef = `refs/heads/${push.branch}`;
-  const gitDir = await deps.mirrors.fetch({ fullName: github.fullName, cloneUrl: github.cloneUrl, token: await github.token(), refs: [branchRef], commits: [push.after] });
+  const coordination = deps.coordination;
+  if (!coordination) return applyPush(deps, github, push, undefined);
+  try {
+    return await coordination.withLock(github.fullName, (lock) => reconcileUnderLock(deps, github, push, lock));
+  } catch (error) {
+    if (error instanceof LockTimeoutError) {
+      // Said where people look; restart recovery applies the branch's head once the lock is free.
+      await github.setCommitStatus(push.after, APPLY_STATUS_CONTEXT, 'error', describe(`Not applied yet: the repository lock is held by ${error.holder ?? 'another process'}; recovery will apply the branch head`));
+    }
+    throw error;
+  }
+}
+
+async function reconcileUnderLock(deps: AppDeps, github: GitHubRepository, push: PushEvent, lock: RepositoryLock): Promise<DeployOutcome> {
+  const gitDir = await fetchBranch(deps, github, push);
+  const record = lock.record;
+  const finalized = await finalizeInterrupted(github, lock, record, push.after);
+  const decision = await decide(gitDir, record, push.after);
+  if (decision.skip) {
+    if (finalized.length > 0 || record?.applyingCommit) {
+      // The interrupted commit was not fully applied: recovery retries it (or the branch's head).
+      await lock.updateRecord((current) => ({ ...baseRecord(current, github, push), ...(record?.applyingCommit ? { attemptedCommit: record.applyingCommit, attemptOutcome: 'failed' as const } : {}) }));
+    }
+    if (decision.skip === 'superseded') {
+      await github.setCommitStatus(push.after, APPLY_STATUS_CONTEXT, 'success', describe(`Superseded by ${decision.by.slice(0, 7)}: not applied (a newer commit is applied)`));
+    }
+    deps.log.info({ repository: github.fullName, commit: push.after, skipped: decision.skip, by: decision.by }, decision.skip === 'superseded' ? `superseded by ${decision.by}` : 'already applied');
+    return { ok: true, allowDeletions: false, skipped: decision.skip, supersededBy: decision.by, ...(finalized.length ? { finalizedDeployments: finalized } : {}) };
+  }
+  const outcome = await applyPush(deps, github, push, { lock, gitDir });
+  return finalized.length ? { ...outcome, finalizedDeployments: finalized } : outcome;
+}
+
+type Decision = { skip: false } | { skip: 'already-applied' | 'superseded'; by: string };
+
+/** Whether `commit` must be applied, given what the record says is applied or was last (partly) applied. */
+async function decide(gitDir: string, record: AppliedRecord | undefined, commit: string): Promise<Decision> {
+  const applied = record?.appliedCommit;
+  if (applied === commit) return { skip: 'already-applied', by: applied };
+  if (applied && (await isAncestor(gitDir, commit, applied))) return { skip: 'superseded', by: applied };
+  // A newer commit whose apply failed or was interrupted has partly reached the clusters: never go back behind it.
+  const partial = record?.applyingCommit ?? record?.attemptedCommit;
+  if (partial && partial !== commit && (await isAncestor(gitDir, commit, partial))) return { skip: 'superseded', by: partial };
+  if (partial === commit && record?.attemptOutcome === 'invalid' && !record.applyingCommit) return { skip: 'already-applied', by: commit };
+  return { skip: false };
+}
+
+/**
+ * Gives the deployments a dead holder left open a final `error` status: the ids its record names, and any `kkp/*`
+ * deployment of its commit still open (it may have died between creating one and recording it).
+ */
+async function finalizeInterrupted(github: GitHubRepository, lock: RepositoryLock, record: AppliedRecord | undefined, next: string): Promise<number[]> {
+  const interrupted = record?.applyingCommit;
+  if (!interrupted) return [];
+  const listed = (await github.deploymentsOf(interrupted)).filter((d) => d.environment.startsWith('kkp/'));
+  const environments = new Map(listed.map((d) => [d.id, d.environment]));
+  const ids = [...new Set([...record.deployments, ...listed.map((d) => d.id)])];
+  const by = record.applyingHolder ? ` (${record.applyingHolder})` : '';
+  const finalized: number[] = [];
+  for (const id of ids) {
+    const state = await github.deploymentState(id);
+    if (state !== undefined && !OPEN_DEPLOYMENT_STATES.has(state)) continue;
+    const description = next === interrupted ? `Interrupted${by}; re-applied by ${lock.holderIdentity}` : `Interrupted${by}; superseded by ${next.slice(0, 7)} (${lock.holderIdentity})`;
+    await github.setDeploymentStatus(id, environments.get(id) ?? 'kkp/unknown', 'error', describe(description));
+    finalized.push(id);
+  }
+  if (next !== interrupted) await github.setCommitStatus(interrupted, APPLY_STATUS_CONTEXT, 'error', describe(`Interrupted${by}; superseded by ${next.slice(0, 7)}`));
+  return finalized;
+}
+
+/** The record's identity fields, with nothing in progress. */
+function baseRecord(current: AppliedRecord | undefined, github: GitHubRepository, push: PushEvent): AppliedRecord {
+  const installationId = push.installationId ?? current?.installationId;
+  return {
+    repository: github.fullName,
+    ...(installationId !== undefined ? { installationId } : {}),
+    defaultBranch: push.branch,
+    ...(current?.appliedCommit ? { appliedCommit: current.appliedCommit } : {}),
+    ...(current?.appliedAt ? { appliedAt: current.appliedAt } : {}),
+    ...(current?.attemptedCommit ? { attemptedCommit: current.attemptedCommit } : {}),
+    ...(current?.attemptOutcome ? { attemptOutcome: current.attemptOutcome } : {}),
+    deployments: [],
+  };
+}
+
+function fetchBranch(deps: AppDeps, github: GitHubRepository, push: PushEvent): Promise<string> {
+  return github.token().then((token) => deps.mirrors.fetch({ fullName: github.fullName, cloneUrl: github.cloneUrl, token, refs: [`refs/heads/${push.branch}`], commits: [push.after] }));
+}
+
+interface Held {
+  readonly lock: RepositoryLock;
+  readonly gitDir: string;
+}
+
+async function applyPush(deps: AppDeps, github: GitHubRepository, push: PushEvent, held: Held | undefined): Promise<DeployOutcome> {
+  const gitDir = held?.gitDir ?? (await fetchBranch(deps, github, push));
+  const lock = held?.lock;
+  /** Writes the record (when holding a lock): its identity fields, nothing in progress, then `change`. */
+  const record = (change: (base: AppliedRecord) => AppliedRecord) => lock?.updateRecord((current) => change(baseRecord(current, github, push)));
   const head = await deps.engine.load(gitDir, push.after);
   const policy = (await policyBefore(deps, gitDir, push.before)) ?? head.config.policy;
   const merged = (await github.pullRequestsOfCommit(push.after)).find((p) => p.merged && p.mergeCommitSha === push.after) ?? (await github.pullRequestsOfCommit(push.after)).find((p) => p.merged);
@@ -51,8 +174,12 @@ export async function deployPush(deps: AppDeps, github: GitHubRepository, push: 
       const errors = planned.diagnostics.filter((d) => d.severity === 'error');
       await github.setCommitStatus(push.after, APPLY_STATUS_CONTEXT, 'failure', `Not applied: ${errors.length} validation error(s)`);
       if (merged) await comment(github, merged, push.after, [`Nothing was applied: \`${push.after.slice(0, 7)}\` has validation errors.`, '', ...errors.slice(0, 50).map(formatDiagnosticLine)].join('\n'));
+      await record((base) => ({ ...base, attemptedCommit: push.after, attemptOutcome: 'invalid' }));
       return { ok: false, allowDeletions, ...(merged ? { mergedPullRequest: merged.number } : {}) };
     }
+    // Recorded before the first write anywhere: a crash from here on leaves `applying-commit` for recovery.
+    const applyingHolder = lock?.holderIdentity;
+    await record((base) => ({ ...base, applyingCommit: push.after, ...(applyingHolder ? { applyingHolder } : {}) }));
     const deployments = new Map<string, number>();
     for (const target of planned.plan.targets) {
       const environment = environmentOf(target.target);
@@ -60,12 +187,15 @@ export async function deployPush(deps: AppDeps, github: GitHubRepository, push: 
       deployments.set(target.target, id);
       await github.setDeploymentStatus(id, environment, 'in_progress', 'Applying');
     }
+    await record((base) => ({ ...base, applyingCommit: push.after, ...(applyingHolder ? { applyingHolder } : {}), deployments: [...deployments.values()] }));
     let result: ApplyResult;
     try {
+      lock?.assertHeld();
       result = await deps.engine.apply(planned.plan, planned.clients ?? new Map());
     } catch (error) {
       for (const [target, id] of deployments) await github.setDeploymentStatus(id, environmentOf(target), 'error', describe(`apply failed: ${describeError(error)}`));
       await github.setCommitStatus(push.after, APPLY_STATUS_CONTEXT, 'error', describe(`Apply failed: ${describeError(error)}`));
+      if (lock?.held) await record((base) => ({ ...base, attemptedCommit: push.after, attemptOutcome: 'failed' }));
       throw error;
     }
     const view = toReportView(result);
@@ -82,6 +212,12 @@ export async function deployPush(deps: AppDeps, github: GitHubRepository, push: 
       const note = skipped > 0 ? `\n\n**${skipped} destructive change${skipped === 1 ? ' was' : 's were'} skipped**: the pull request had no \`/kkp allow-deletions\` for its final head \`${merged.headSha.slice(0, 7)}\` and the policy does not allow them.` : '';
       await comment(github, merged, push.after, `${renderReport(result, { format: 'markdown', detailLimit: Number.MAX_SAFE_INTEGER, maxLength: Number.MAX_SAFE_INTEGER }).trimEnd()}${note}`);
     }
+    // Last, so that a crash before it (comment or status not written yet) re-runs the whole reconcile; the re-run
+    // edits the same comment and finds the deployments final.
+    const appliedAt = deps.coordination ? new Date(deps.coordination.clock.now()).toISOString() : undefined;
+    await record(({ attemptedCommit: _commit, attemptOutcome: _outcome, appliedAt: previousAt, ...base }) =>
+      ok ? { ...base, appliedCommit: push.after, ...(appliedAt ? { appliedAt } : {}) } : { ...base, ...(previousAt ? { appliedAt: previousAt } : {}), attemptedCommit: push.after, attemptOutcome: 'failed' },
+    );
     return { ok, result, allowDeletions, ...(merged ? { mergedPullRequest: merged.number } : {}) };
   } finally {
     await planned.release();

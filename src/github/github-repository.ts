@@ -81,6 +81,18 @@ export interface GitHubRepository {
   setDeploymentStatus(id: number, environment: string, state: 'in_progress' | 'success' | 'failure' | 'error', description: string): Promise<void>;
   setCommitStatus(sha: string, context: string, state: 'pending' | 'success' | 'failure' | 'error', description: string): Promise<void>;
   commitStatuses(sha: string): Promise<CommitStatus[]>;
+  /** The commit a branch points at. */
+  branchHead(branch: string): Promise<string>;
+  /** The deployments of a commit, newest first. */
+  deploymentsOf(sha: string): Promise<DeploymentInfo[]>;
+  /** The newest status of a deployment (`in_progress`, `success`, ...); undefined when it has none yet. */
+  deploymentState(id: number): Promise<string | undefined>;
+}
+
+export interface DeploymentInfo {
+  readonly id: number;
+  readonly environment: string;
+  readonly sha: string;
 }
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -188,6 +200,18 @@ export function octokitRepository(octokit: Octokit, repository: { id: number; ow
     async commitStatuses(sha) {
       const { data } = await octokit.rest.repos.listCommitStatusesForRef({ ...at, ref: sha, per_page: 100 });
       return data.map((s) => ({ context: s.context, state: s.state, description: s.description, creatorLogin: s.creator?.login }));
+    },
+    async branchHead(branch) {
+      const { data } = await octokit.rest.repos.getBranch({ ...at, branch });
+      return data.commit.sha;
+    },
+    async deploymentsOf(sha) {
+      const deployments = await octokit.paginate(octokit.rest.repos.listDeployments, { ...at, sha, per_page: 100 });
+      return deployments.map((d) => ({ id: Number(d.id), environment: d.environment, sha: d.sha }));
+    },
+    async deploymentState(id) {
+      const { data } = await octokit.rest.repos.listDeploymentStatuses({ ...at, deployment_id: id, per_page: 1 });
+      return data[0]?.state;
     },
   };
 }

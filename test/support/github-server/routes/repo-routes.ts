@@ -1,4 +1,5 @@
-/** Repository routes: collaborator permission, deployments and their statuses, commit statuses. */
+/** Repository routes: collaborator permission, branches, deployments and their statuses, commit statuses. */
+import { execFileSync } from 'node:child_process';
 import type { components } from '@octokit/openapi-types';
 import { notFound, validationFailed } from '../http-json.js';
 import { GITHUB_LIMITS } from '../limits.js';
@@ -48,6 +49,31 @@ export const repoRoutes: readonly Route[] = [
         permission: legacy,
         role_name: permission,
         user: { ...presentUser(ctx, user), permissions: { admin: permission === 'admin', maintain: permission === 'maintain', push: ['admin', 'maintain', 'write'].includes(permission), triage: permission !== 'read', pull: true }, role_name: permission },
+      };
+      return { status: 200, body };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/repos/{owner}/{repo}/branches/{branch}',
+    auth: 'installation',
+    permission: ['contents', 'read'],
+    handle: (ctx) => {
+      const repo = repositoryOf(ctx);
+      const branch = ctx.params['branch']!;
+      let sha: string;
+      try {
+        sha = execFileSync('git', ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`], { cwd: repo.gitDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+      } catch {
+        throw notFound();
+      }
+      const self = `${ctx.urls.api}/repos/${repo.fullName}/branches/${branch}`;
+      const body: Pick<components['schemas']['branch-with-protection'], 'name' | 'protected' | 'protection_url' | '_links'> & { commit: Pick<components['schemas']['commit'], 'sha' | 'url' | 'html_url'> } = {
+        name: branch,
+        commit: { sha, url: `${ctx.urls.api}/repos/${repo.fullName}/commits/${sha}`, html_url: `${ctx.urls.web}/${repo.fullName}/commit/${sha}` },
+        _links: { html: `${ctx.urls.web}/${repo.fullName}/tree/${branch}`, self },
+        protected: false,
+        protection_url: `${self}/protection`,
       };
       return { status: 200, body };
     },

@@ -1,0 +1,110 @@
+/**
+ * What a repository's Lease remembers besides its holder: which commit of the default branch is applied, and which
+ * one is being applied (set before the first write to a cluster, cleared after the last), so that a reconcile cut
+ * short by a crash is found and finished after a restart. Kept as annotations on the Lease itself: one object per
+ * repository, written with the lock's own resourceVersion by the holder only, so the record can never disagree with
+ * who holds the lock, and the Kubernetes API stays the only store.
+ *
+ * | annotation | value |
+ * |---|---|
+ * | `gitops.kkp.dev/repository` | `owner/name` |
+ * | `gitops.kkp.dev/installation-id` | the GitHub App installation that covers it |
+ * | `gitops.kkp.dev/default-branch` | `main` |
+ * | `gitops.kkp.dev/applied-commit` | the last commit applied to every target without failure |
+ * | `gitops.kkp.dev/applied-at` | when (RFC 3339) |
+ * | `gitops.kkp.dev/applying-commit` | the commit being applied now; set means "interrupted" when nobody holds the lock |
+ * | `gitops.kkp.dev/applying-holder` | who started applying it |
+ * | `gitops.kkp.dev/deployments` | the GitHub deployment ids of that apply, comma-separated |
+ * | `gitops.kkp.dev/attempted-commit` | the last commit whose apply finished without applying everything |
+ * | `gitops.kkp.dev/attempt-outcome` | `failed` (some target failed: retried) or `invalid` (validation errors: not retried) |
+ */
+import type { LeaseState } from './lease-store.js';
+
+export const RECORD_ANNOTATIONS = {
+  repository: 'gitops.kkp.dev/repository',
+  installationId: 'gitops.kkp.dev/installation-id',
+  defaultBranch: 'gitops.kkp.dev/default-branch',
+  appliedCommit: 'gitops.kkp.dev/applied-commit',
+  appliedAt: 'gitops.kkp.dev/applied-at',
+  applyingCommit: 'gitops.kkp.dev/applying-commit',
+  applyingHolder: 'gitops.kkp.dev/applying-holder',
+  deployments: 'gitops.kkp.dev/deployments',
+  attemptedCommit: 'gitops.kkp.dev/attempted-commit',
+  attemptOutcome: 'gitops.kkp.dev/attempt-outcome',
+} as const;
+
+/** Labels of every repository Lease: recovery lists them by these. */
+export const REPOSITORY_LEASE_LABELS: Readonly<Record<string, string>> = {
+  'app.kubernetes.io/managed-by': 'kkp-gitops',
+  'gitops.kkp.dev/lock': 'repository',
+};
+
+export type AttemptOutcome = 'failed' | 'invalid';
+
+export interface AppliedRecord {
+  readonly repository: string;
+  readonly installationId?: number;
+  readonly defaultBranch?: string;
+  readonly appliedCommit?: string;
+  /** RFC 3339. */
+  readonly appliedAt?: string;
+  readonly applyingCommit?: string;
+  readonly applyingHolder?: string;
+  /** Deployments of the apply in progress (empty when none is). */
+  readonly deployments: readonly number[];
+  readonly attemptedCommit?: string;
+  readonly attemptOutcome?: AttemptOutcome;
+}
+
+/** The record on a Lease; `undefined` when the Lease has none yet (no reconcile ever started). */
+export function readAppliedRecord(lease: Pick<LeaseState, 'annotations'>): AppliedRecord | undefined {
+  const a = lease.annotations;
+  const repository = a[RECORD_ANNOTATIONS.repository];
+  if (!repository) return undefined;
+  const text = (key: keyof typeof RECORD_ANNOTATIONS) => a[RECORD_ANNOTATIONS[key]] || undefined;
+  const installationId = Number(text('installationId'));
+  const outcome = text('attemptOutcome');
+  return {
+    repository,
+    ...(Number.isSafeInteger(installationId) && installationId > 0 ? { installationId } : {}),
+    ...optional('defaultBranch', text('defaultBranch')),
+    ...optional('appliedCommit', text('appliedCommit')),
+    ...optional('appliedAt', text('appliedAt')),
+    ...optional('applyingCommit', text('applyingCommit')),
+    ...optional('applyingHolder', text('applyingHolder')),
+    deployments: (text('deployments') ?? '')
+      .split(',')
+      .map((id) => Number(id.trim()))
+      .filter((id) => Number.isSafeInteger(id) && id > 0),
+    ...optional('attemptedCommit', text('attemptedCommit')),
+    ...(outcome === 'failed' || outcome === 'invalid' ? { attemptOutcome: outcome } : {}),
+  };
+}
+
+/** The record as annotations; fields left out are absent (so a write removes them). */
+export function recordAnnotations(record: AppliedRecord): Record<string, string> {
+  const out: Record<string, string> = { [RECORD_ANNOTATIONS.repository]: record.repository };
+  const put = (key: keyof typeof RECORD_ANNOTATIONS, value: string | number | undefined) => {
+    if (value !== undefined && value !== '') out[RECORD_ANNOTATIONS[key]] = String(value);
+  };
+  put('installationId', record.installationId);
+  put('defaultBranch', record.defaultBranch);
+  put('appliedCommit', record.appliedCommit);
+  put('appliedAt', record.appliedAt);
+  put('applyingCommit', record.applyingCommit);
+  put('applyingHolder', record.applyingHolder);
+  put('deployments', record.deployments.join(','));
+  put('attemptedCommit', record.attemptedCommit);
+  put('attemptOutcome', record.attemptOutcome);
+  return out;
+}
+
+/** The Lease's annotations that are not part of the record (someone else's), kept on every write. */
+export function otherAnnotations(annotations: Readonly<Record<string, string>>): Record<string, string> {
+  const ours = new Set<string>(Object.values(RECORD_ANNOTATIONS));
+  return Object.fromEntries(Object.entries(annotations).filter(([key]) => !ours.has(key)));
+}
+
+function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+}

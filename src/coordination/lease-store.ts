@@ -1,0 +1,43 @@
+/**
+ * The narrow port the repository lock needs from Kubernetes: read, create, replace and list `coordination.k8s.io/v1`
+ * Leases in one namespace. `createLeaseStore` (`src/kube/lease-client.ts`) implements it with client-node's
+ * CoordinationV1Api; writes carry the resourceVersion they were based on, and a 409 (someone else wrote first)
+ * becomes `LeaseConflictError`.
+ */
+import { KkpGitopsError } from '../core/errors.js';
+
+/** What kkp-gitops reads and writes of a Lease. Times are milliseconds since the epoch. */
+export interface LeaseState {
+  readonly name: string;
+  /** The version this state was read at; a replace based on an older one is refused. */
+  readonly resourceVersion: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  /** Empty or absent: nobody holds the lease. */
+  readonly holderIdentity?: string;
+  readonly leaseDurationSeconds?: number;
+  readonly acquireTime?: number;
+  readonly renewTime?: number;
+  readonly leaseTransitions?: number;
+}
+
+/** A Lease to write: every field is written as given (a replace drops what is left out). */
+export type LeaseWrite = Omit<LeaseState, 'resourceVersion'>;
+
+export interface LeaseStore {
+  /** The namespace the leases live in (for messages). */
+  readonly namespace: string;
+  /** `undefined` when there is no such lease. */
+  get(name: string): Promise<LeaseState | undefined>;
+  /** Throws `LeaseConflictError` when it already exists. */
+  create(lease: LeaseWrite): Promise<LeaseState>;
+  /** Replaces the lease read at `resourceVersion`; throws `LeaseConflictError` when it changed since. */
+  replace(lease: LeaseWrite, resourceVersion: string): Promise<LeaseState>;
+  /** Leases carrying every label of `labels`. */
+  list(labels: Readonly<Record<string, string>>): Promise<LeaseState[]>;
+}
+
+/** The lease was created or changed by someone else since it was read (HTTP 409). */
+export class LeaseConflictError extends KkpGitopsError {
+  readonly code = 'lease-conflict';
+}

@@ -1,0 +1,134 @@
+/**
+ * The `LeaseStore` of the coordination code over @kubernetes/client-node's CoordinationV1Api, on the KKP master
+ * (the same kubeconfig, context or in-cluster settings as the rest of the app), in the `kubermatic` namespace.
+ * Replaces carry the resourceVersion they were based on; the API's 409 becomes `LeaseConflictError`.
+ */
+import { CoordinationV1Api, KubeConfig, V1MicroTime, type V1Lease } from '@kubernetes/client-node';
+import { ApiRequestError } from '../core/apply/api-request-error.js';
+import { ConfigurationError, describeError } from '../core/errors.js';
+import { KKP_NAMESPACE } from '../core/kinds.js';
+import { LeaseConflictError, type LeaseState, type LeaseStore, type LeaseWrite } from '../coordination/lease-store.js';
+import { callKubeApi } from './call-kube-api.js';
+
+export interface LeaseClientOptions {
+  /** A kubeconfig as YAML/JSON text or a plain object (the sandbox's). Wins over `kubeconfigFile`. */
+  readonly kubeconfig?: string | object;
+  /** Path of a kubeconfig file. Default: `$KUBECONFIG`, `~/.kube/config`, else in-cluster. */
+  readonly kubeconfigFile?: string;
+  /** Use the pod's service account. Default: false. */
+  readonly inCluster?: boolean;
+  /** The master's context. Default: the current context. */
+  readonly context?: string;
+  /** Default: `kubermatic`. */
+  readonly namespace?: string;
+}
+
+export function createLeaseStore(options: LeaseClientOptions = {}): LeaseStore {
+  const namespace = options.namespace ?? KKP_NAMESPACE;
+  let client: { api: CoordinationV1Api; server: string } | undefined;
+  const connect = () => (client ??= coordinationApi(options));
+  const call = <T>(what: string, run: (api: CoordinationV1Api) => Promise<T>): Promise<T> => {
+    const { api, server } = connect();
+    return callKubeApi('master', server, what, () => run(api));
+  };
+  const conflicts = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof ApiRequestError && error.status.code === 409) throw new LeaseConflictError(`${what}: ${error.message}`, { cause: error });
+      throw error;
+    }
+  };
+
+  return {
+    namespace,
+    async get(name) {
+      try {
+        return fromLease(await call(`read Lease ${namespace}/${name}`, (api) => api.readNamespacedLease({ name, namespace })));
+      } catch (error) {
+        if (error instanceof ApiRequestError && error.status.code === 404) return undefined;
+        throw error;
+      }
+    },
+    create(lease) {
+      const what = `create Lease ${namespace}/${lease.name}`;
+      return conflicts(what, async () => fromLease(await call(what, (api) => api.createNamespacedLease({ namespace, body: toLease(lease, namespace) }))));
+    },
+    replace(lease, resourceVersion) {
+      const what = `replace Lease ${namespace}/${lease.name}`;
+      return conflicts(what, async () => fromLease(await call(what, (api) => api.replaceNamespacedLease({ name: lease.name, namespace, body: toLease(lease, namespace, resourceVersion) }))));
+    },
+    async list(labels) {
+      const labelSelector = Object.entries(labels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',');
+      const list = await call(`list Leases in ${namespace}`, (api) => api.listNamespacedLease({ namespace, labelSelector }));
+      return list.items.map(fromLease);
+    },
+  };
+}
+
+function coordinationApi(options: LeaseClientOptions): { api: CoordinationV1Api; server: string } {
+  const kc = new KubeConfig();
+  try {
+    if (options.kubeconfig !== undefined) kc.loadFromString(typeof options.kubeconfig === 'string' ? options.kubeconfig : JSON.stringify(options.kubeconfig));
+    else if (options.inCluster) kc.loadFromCluster();
+    else if (options.kubeconfigFile !== undefined) kc.loadFromFile(options.kubeconfigFile);
+    else kc.loadFromDefault();
+  } catch (cause) {
+    throw new ConfigurationError(`cannot read the kubeconfig for the repository locks: ${describeError(cause).split('\n')[0]}`);
+  }
+  if (options.context !== undefined) {
+    if (!kc.getContexts().some((c) => c.name === options.context)) throw new ConfigurationError(`the kubeconfig has no context '${options.context}'`);
+    kc.setCurrentContext(options.context);
+  }
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new ConfigurationError('the kubeconfig has no current context; name the master with --context');
+  // client-node refuses plain-HTTP servers unless TLS verification is off; over plain HTTP there is nothing to verify.
+  let config = kc;
+  if (cluster.server.startsWith('http:') && !cluster.skipTLSVerify) {
+    config = new KubeConfig();
+    config.loadFromClusterAndUser({ ...cluster, skipTLSVerify: true }, kc.getCurrentUser() ?? { name: 'anonymous' });
+  }
+  return { api: config.makeApiClient(CoordinationV1Api), server: cluster.server };
+}
+
+function toLease(lease: LeaseWrite, namespace: string, resourceVersion?: string): V1Lease {
+  const time = (ms: number | undefined) => (ms === undefined ? undefined : new V1MicroTime(ms));
+  const spec: NonNullable<V1Lease['spec']> = {};
+  if (lease.holderIdentity) spec.holderIdentity = lease.holderIdentity;
+  if (lease.leaseDurationSeconds !== undefined) spec.leaseDurationSeconds = lease.leaseDurationSeconds;
+  const acquire = time(lease.acquireTime);
+  if (acquire) spec.acquireTime = acquire;
+  const renew = time(lease.renewTime);
+  if (renew) spec.renewTime = renew;
+  if (lease.leaseTransitions !== undefined) spec.leaseTransitions = lease.leaseTransitions;
+  return {
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    metadata: { name: lease.name, namespace, labels: { ...lease.labels }, annotations: { ...lease.annotations }, ...(resourceVersion ? { resourceVersion } : {}) },
+    spec,
+  };
+}
+
+function fromLease(lease: V1Lease): LeaseState {
+  const time = (value: unknown): number | undefined => {
+    if (value === undefined || value === null || value === '') return undefined;
+    const ms = new Date(value as string | Date).getTime();
+    return Number.isNaN(ms) ? undefined : ms;
+  };
+  const spec = lease.spec ?? {};
+  const acquireTime = time(spec.acquireTime);
+  const renewTime = time(spec.renewTime);
+  return {
+    name: lease.metadata?.name ?? '',
+    resourceVersion: lease.metadata?.resourceVersion ?? '',
+    labels: { ...(lease.metadata?.labels ?? {}) },
+    annotations: { ...(lease.metadata?.annotations ?? {}) },
+    ...(spec.holderIdentity ? { holderIdentity: spec.holderIdentity } : {}),
+    ...(spec.leaseDurationSeconds !== undefined ? { leaseDurationSeconds: spec.leaseDurationSeconds } : {}),
+    ...(acquireTime !== undefined ? { acquireTime } : {}),
+    ...(renewTime !== undefined ? { renewTime } : {}),
+    ...(spec.leaseTransitions !== undefined ? { leaseTransitions: spec.leaseTransitions } : {}),
+  };
+}
