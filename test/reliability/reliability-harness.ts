@@ -11,7 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appPermissions } from '../github/app-harness.js';
 import { APPLY_STATUS_CONTEXT, environmentOf } from '../../src/github/deploy-push.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { KKP_NAMESPACE } from '../../src/core/kinds.js';
+import type { KubeObject } from '../../src/emulator/kube-object.js';
+import type { RequestRecord } from '../../src/emulator/request-log.js';
+import { MASTER, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { createBotProcess, type BotProcess, type BotProcessOptions } from '../support/bot-process.js';
 import { deliverWebhook, type DeliveryResult } from '../support/github-server/deliver-webhook.js';
 import { startGitHubServer, type GitHubServer } from '../support/github-server/github-server.js';
@@ -20,7 +23,10 @@ import { pushDelivery, type Delivery } from '../support/github-server/webhook-pa
 import { compareWithSandbox, desiredAt, type Convergence } from './cluster-convergence.js';
 
 const EXAMPLES = join(import.meta.dirname, '..', '..', 'examples');
+/** A Cluster on seed-eu. */
 export const CLUSTER_FILE = 'projects/webshop7k2/clusters/shop-staging-eu.yaml';
+/** A Cluster on seed-us. */
+export const SEED_US_CLUSTER_FILE = 'projects/datalake3q/clusters/lake-query-us.yaml';
 const FINAL_DEPLOYMENT_STATES = ['success', 'failure', 'error', 'inactive'];
 const FINAL_COMMIT_STATES = ['success', 'failure', 'error'];
 
@@ -50,6 +56,12 @@ export interface ReliabilityHarness {
   waitForDeploy(sha: string, timeoutMs?: number): Promise<void>;
   /** Desired objects of `sha` versus the sandbox's live ones. */
   convergence(sha: string): Promise<Convergence>;
+  /** Edits one object on every target: the User alice (master), a Cluster on seed-eu and one on seed-us. */
+  changeEverywhere(tag: string): void;
+  /** Waits until cluster `name` has answered a request matching `match` (e.g. `{ verb: 'patch' }`) after index `since`. */
+  waitForRequest(name: string, match: Partial<RequestRecord>, options?: { since?: number; timeoutMs?: number }): Promise<void>;
+  /** The repository's Lease in the master's `kubermatic` namespace (read in process), if any. */
+  lease(): KubeObject | undefined;
   /** Kills every bot, stops the servers, removes the temporary folders. */
   stop(): Promise<void>;
 }
@@ -132,6 +144,30 @@ export async function startReliabilityHarness(options: { seeds?: readonly string
     },
     async convergence(sha) {
       return compareWithSandbox(await desiredAt(work, sha, repo.fullName), sandbox);
+    },
+    changeEverywhere(tag) {
+      h.edit('users/alice.yaml', /name: Alice .*/, `name: Alice ${tag}`);
+      h.edit(CLUSTER_FILE, /humanReadableName: .*/, `humanReadableName: Shop staging ${tag}`);
+      h.edit(SEED_US_CLUSTER_FILE, /humanReadableName: .*/, `humanReadableName: Lake query ${tag}`);
+    },
+    async waitForRequest(name, match, { since = 0, timeoutMs = 20_000 } = {}) {
+      const cluster = sandbox.clusters.get(name);
+      if (!cluster) throw new Error(`no cluster ${name} in the sandbox`);
+      const keys = Object.keys(match) as (keyof RequestRecord)[];
+      await waitFor(
+        () => cluster.requests.entries.slice(since).some((r) => keys.every((k) => r[k] === match[k])),
+        timeoutMs,
+        () => `no ${JSON.stringify(match)} request on ${name}\n${bots.map((b) => b.output()).join('\n')}`,
+      );
+    },
+    lease() {
+      const api = sandbox.clusters.get(MASTER)!.api;
+      const type = api.typeOf('coordination.k8s.io/v1', 'Lease');
+      if (!type) return undefined;
+      return api
+        .list(type, KKP_NAMESPACE)
+        .entries.map((e) => e.object)
+        .find((o) => o.metadata.labels?.['gitops.kkp.dev/lock'] === 'repository' && o.metadata.annotations?.['gitops.kkp.dev/repository'] === repo.fullName);
     },
     async stop() {
       await Promise.all(bots.map((b) => b.dispose()));
