@@ -1,12 +1,13 @@
 import type { SourceDocument } from '../load/source-document.js';
 import type { DatacenterEntry } from '../model/collect-datacenters.js';
 import { stringAt, valueAt } from '../model/plain-data.js';
+import { PROJECT_ID_LABEL } from '../model/immutable-fields.js';
 import { providerKeysOf, type Provider } from '../model/providers.js';
 import type { RepositoryIndex } from './repository-index.js';
 
 /** Facts about a Cluster document that several rules need, read defensively. */
 
-export const PROJECT_ID_LABEL = 'project-id';
+export { PROJECT_ID_LABEL } from '../model/immutable-fields.js';
 
 export function clusterDatacenterName(cluster: SourceDocument): string | undefined {
   return stringAt(cluster.value, 'spec', 'cloud', 'dc');

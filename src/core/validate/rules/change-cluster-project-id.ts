@@ -1,5 +1,6 @@
-import { clusterProjectId, PROJECT_ID_LABEL } from '../cluster-facts.js';
+import { describeValue, PROJECT_ID_LABEL } from '../../model/immutable-fields.js';
 import { diagnosticAt } from '../diagnostic-at.js';
+import { immutableChanges } from '../immutable-changes.js';
 import type { Rule } from '../rule.js';
 
 const id = 'change/cluster-project-id';
@@ -11,16 +12,14 @@ export const changeClusterProjectId: Rule = {
     if (!base) return [];
     return head.documentsOf('Cluster').flatMap((cluster) => {
       const before = base.clusters.get(cluster.name);
-      const then = before ? clusterProjectId(before) : undefined;
-      const now = clusterProjectId(cluster);
-      if (then === undefined || then === now) return [];
-      return [
-        diagnosticAt(cluster, `/metadata/labels/${PROJECT_ID_LABEL}`, {
+      if (!before) return [];
+      return immutableChanges(id, before, cluster).map(({ change, pointer }) =>
+        diagnosticAt(cluster, pointer, {
           rule: id,
-          message: `the ${PROJECT_ID_LABEL} label of cluster "${cluster.name}" cannot change (${then} → ${now ?? 'removed'})`,
+          message: `the ${PROJECT_ID_LABEL} label of cluster "${cluster.name}" cannot change (${describeValue(change.before)} → ${describeValue(change.after)})`,
           hint: 'A cluster stays in the project it was created in: keep the label, or create a new cluster in the other project.',
         }),
-      ];
+      );
     });
   },
 };

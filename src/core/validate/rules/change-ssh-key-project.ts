@@ -1,5 +1,6 @@
-import { stringAt } from '../../model/plain-data.js';
+import { describeValue } from '../../model/immutable-fields.js';
 import { diagnosticAt } from '../diagnostic-at.js';
+import { immutableChanges } from '../immutable-changes.js';
 import type { Rule } from '../rule.js';
 
 const id = 'change/ssh-key-project';
@@ -11,16 +12,14 @@ export const changeSshKeyProject: Rule = {
     if (!base) return [];
     return head.documentsOf('UserSSHKey').flatMap((key) => {
       const before = base.sshKeys.get(key.name);
-      const then = before ? stringAt(before.value, 'spec', 'project') : undefined;
-      const now = stringAt(key.value, 'spec', 'project');
-      if (then === undefined || now === undefined || then === now) return [];
-      return [
-        diagnosticAt(key, '/spec/project', {
+      if (!before) return [];
+      return immutableChanges(id, before, key).map(({ change, pointer }) =>
+        diagnosticAt(key, pointer, {
           rule: id,
-          message: `project of UserSSHKey "${key.name}" cannot change (${then} → ${now})`,
+          message: `project of UserSSHKey "${key.name}" cannot change (${describeValue(change.before)} → ${describeValue(change.after)})`,
           hint: 'Add a new UserSSHKey in the other project instead, and remove this one if it is no longer needed.',
         }),
-      ];
+      );
     });
   },
 };

@@ -1,5 +1,6 @@
-import { stringAt } from '../../model/plain-data.js';
+import { describeValue } from '../../model/immutable-fields.js';
 import { diagnosticAt } from '../diagnostic-at.js';
+import { immutableChanges } from '../immutable-changes.js';
 import type { Rule } from '../rule.js';
 
 const id = 'change/user-email';
@@ -11,16 +12,14 @@ export const changeUserEmail: Rule = {
     if (!base) return [];
     return head.documentsOf('User').flatMap((user) => {
       const before = base.users.get(user.name);
-      const then = before ? stringAt(before.value, 'spec', 'email') : undefined;
-      const now = stringAt(user.value, 'spec', 'email');
-      if (then === undefined || now === undefined || then.toLowerCase() === now.toLowerCase()) return [];
-      return [
-        diagnosticAt(user, '/spec/email', {
+      if (!before) return [];
+      return immutableChanges(id, before, user).map(({ change, pointer }) =>
+        diagnosticAt(user, pointer, {
           rule: id,
-          message: `e-mail of User "${user.name}" cannot change (${then} → ${now})`,
+          message: `e-mail of User "${user.name}" cannot change (${describeValue(change.before)} → ${describeValue(change.after)})`,
           hint: 'KKP identifies users by e-mail: keep it, or add a new User with the new e-mail and remove the old one.',
         }),
-      ];
+      );
     });
   },
 };
