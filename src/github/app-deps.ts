@@ -1,6 +1,7 @@
 /** What the handlers depend on; `src/app.ts` builds the production set, tests build their own. */
 import type { Coordination } from '../coordination/coordination.js';
 import type { KkpEngine } from './kkp-engine.js';
+import type { PullRequestHeads } from './plan-pull-request.js';
 import type { RepositoryMirrors } from './repository-mirror.js';
 
 export interface AppLog {
@@ -20,6 +21,8 @@ export interface AppDeps {
    * is applied directly, with no cross-process lock and no record (single-process unit tests).
    */
   readonly coordination?: Coordination;
+  /** The newest head known per pull request: a plan for an older head is abandoned. Default: none (never abandoned). */
+  readonly heads?: PullRequestHeads;
 }
 
 /** The check run's name, shown on every pull request. */

@@ -20,26 +20,71 @@ export function withBasePolicy(head: LoadedRepository, base: LoadedRepository): 
   return { ...head, config: { ...head.config, policy: base.config.policy } };
 }
 
+/**
+ * The newest head known for each pull request, noted when a delivery arrives (before its plan is queued), so that
+ * a plan still running for an older head sees at once that it is outdated. Bounded: the oldest entries are forgotten.
+ */
+export interface PullRequestHeads {
+  note(repository: string, pullNumber: number, headSha: string): void;
+  newest(repository: string, pullNumber: number): string | undefined;
+}
+
+export function createPullRequestHeads(limit = 10_000): PullRequestHeads {
+  const heads = new Map<string, string>();
+  return {
+    note(repository, pullNumber, headSha) {
+      const key = `${repository}#${pullNumber}`;
+      heads.delete(key);
+      heads.set(key, headSha);
+      for (const old of heads.keys()) {
+        if (heads.size <= limit) break;
+        heads.delete(old);
+      }
+    },
+    newest(repository, pullNumber) {
+      return heads.get(`${repository}#${pullNumber}`);
+    },
+  };
+}
+
+/**
+ * Plans `pr` and publishes the result, unless a newer head of the pull request became known (`deps.heads`): that is
+ * checked before every write (check run creation, the sticky comment, each check run update). A plan overtaken
+ * after its check run was created completes it as `cancelled` ("Superseded by <sha>") on its own, older commit and
+ * publishes nothing else; the newer head's plan (queued behind it) writes the comment and its own check run. Returns
+ * the outcome, or undefined when abandoned.
+ */
 export async function planPullRequest(deps: AppDeps, github: GitHubRepository, pr: PullRequestInfo): Promise<PlanOutcome | undefined> {
+  const supersededBy = (): string | undefined => {
+    const newest = deps.heads?.newest(github.fullName, pr.number);
+    return newest !== undefined && newest !== pr.headSha ? newest : undefined;
+  };
+  if (supersededBy()) return undefined;
   const checkRunId = await github.createCheckRun(pr.headSha, CHECK_NAME, {
     status: 'in_progress',
     output: { title: 'Planning', summary: `Validating and planning \`${pr.headSha.slice(0, 7)}\` against the live clusters.` },
   });
+  const abandon = async (newer: string | undefined) => {
+    const by = newer ? ` by \`${newer.slice(0, 7)}\`` : '';
+    deps.log.info({ repository: github.fullName, pull: pr.number, head: pr.headSha, newer }, 'plan superseded by a newer head');
+    await github.updateCheckRun(checkRunId, { conclusion: 'cancelled', output: { title: `Superseded${newer ? ` by ${newer.slice(0, 7)}` : ''}`, summary: `\`${pr.headSha.slice(0, 7)}\` is no longer the head of the pull request: superseded${by}. The newer head gets its own plan.` } });
+    return undefined;
+  };
   let outcome: PlanOutcome;
   try {
     outcome = await computeOutcome(deps, github, pr);
   } catch (error) {
-    if (error instanceof CommitNotFoundError) {
-      // The branch moved on: the newer push has its own delivery and check run.
-      await github.updateCheckRun(checkRunId, { conclusion: 'cancelled', output: { title: 'Superseded', summary: `\`${pr.headSha.slice(0, 7)}\` is no longer the head of the pull request.` } });
-      return undefined;
-    }
+    // The branch moved on: the newer push has its own delivery and check run.
+    if (error instanceof CommitNotFoundError) return abandon(supersededBy());
     deps.log.error({ err: error, repository: github.fullName, pull: pr.number }, 'planning failed');
     outcome = { headSha: pr.headSha, diagnostics: [], failure: describeError(error), fromFork: pr.fromFork, deletions: 'not-allowed' };
   }
+  const newer = supersededBy();
+  if (newer) return abandon(newer);
   // The comment first: Octokit spaces writes by a second, and the comment is what people wait for.
   await upsertStickyComment(github, pr.number, planCommentBody(outcome), { name: PLAN_COMMENT });
-  await completeCheckRun(github, checkRunId, outcome);
+  const completed = await completeCheckRun(github, checkRunId, outcome, supersededBy);
+  if (!completed) return abandon(supersededBy());
   return outcome;
 }
 
@@ -62,17 +107,23 @@ async function computeOutcome(deps: AppDeps, github: GitHubRepository, pr: PullR
   };
 }
 
-async function completeCheckRun(github: GitHubRepository, id: number, outcome: PlanOutcome): Promise<void> {
+/** Completes the check run; false (and nothing more written) once `supersededBy` names a newer head. */
+async function completeCheckRun(github: GitHubRepository, id: number, outcome: PlanOutcome, supersededBy: () => string | undefined): Promise<boolean> {
   const title = titleOf(outcome);
   const summary = fitText(checkSummary(outcome));
   const text = outcome.plan ? fitText(planMarkdown(outcome.plan)) : undefined;
   const groups = batches(outcome.diagnostics.map(toAnnotation));
   // Annotations accumulate over updates: every batch but the last goes in its own update.
-  for (const group of groups.slice(0, -1)) await github.updateCheckRun(id, { output: { title, summary, annotations: group } });
+  for (const group of groups.slice(0, -1)) {
+    if (supersededBy()) return false;
+    await github.updateCheckRun(id, { output: { title, summary, annotations: group } });
+  }
+  if (supersededBy()) return false;
   const last = groups.at(-1);
   await github.updateCheckRun(id, {
     status: 'completed',
     conclusion: conclusionOf(outcome),
     output: { title, summary, ...(text ? { text } : {}), ...(last ? { annotations: last } : {}) },
   });
+  return true;
 }

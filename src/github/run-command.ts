@@ -3,10 +3,11 @@
  * reaction (eyes: working on it, +1: done, confused: refused or unknown). Commands that change something need
  * write, maintain or admin permission, asked from GitHub; others get a short reply saying why.
  */
+import { describeError } from '../core/errors.js';
 import type { AppDeps } from './app-deps.js';
 import { recordAllowance } from './deletion-allowance.js';
 import type { GitHubRepository, ReactionTarget } from './github-repository.js';
-import { commandHelp, mayChange, parseCommand } from './kkp-command.js';
+import { commandHelp, mayChange, parseCommand, type ParsedCommand } from './kkp-command.js';
 import { planPullRequest } from './plan-pull-request.js';
 
 export interface CommandEvent {
@@ -19,11 +20,26 @@ export interface CommandEvent {
   readonly source: ReactionTarget;
 }
 
-/** Returns whether the body held a command. */
+/**
+ * Returns whether the body held a command. A command that fails (GitHub or the clusters refusing, after retries) is
+ * answered with a reply naming the reason, as well as logged: the person who asked is told.
+ */
 export async function runCommand(deps: AppDeps, github: GitHubRepository, event: CommandEvent): Promise<boolean> {
   if (event.authorIsBot) return false;
   const parsed = parseCommand(event.body);
   if (!parsed) return false;
+  try {
+    return await runParsed(deps, github, event, parsed);
+  } catch (error) {
+    const name = parsed.kind === 'unknown' ? (parsed.word ?? '') : parsed.command.name;
+    deps.log.error({ err: error, repository: github.fullName, pull: event.pullNumber, command: name }, 'command failed');
+    await github.react(event.source, 'confused');
+    await github.createComment(event.pullNumber, `@${event.author} \`/kkp ${name}\` failed: ${describeError(error)}\n`);
+    return true;
+  }
+}
+
+async function runParsed(deps: AppDeps, github: GitHubRepository, event: CommandEvent, parsed: ParsedCommand): Promise<boolean> {
   if (parsed.kind === 'unknown') {
     await github.react(event.source, 'confused');
     const what = parsed.word ? `\`/kkp ${parsed.word}\` is not a command` : '`/kkp` needs a command';
@@ -47,6 +63,7 @@ export async function runCommand(deps: AppDeps, github: GitHubRepository, event:
     case 'plan': {
       await github.react(event.source, 'eyes');
       const pr = await github.pullRequest(event.pullNumber);
+      deps.heads?.note(github.fullName, pr.number, pr.headSha);
       await planPullRequest(deps, github, pr);
       return true;
     }
@@ -57,6 +74,7 @@ export async function runCommand(deps: AppDeps, github: GitHubRepository, event:
         await github.createComment(event.pullNumber, `@${event.author} this pull request is ${pr.merged ? 'merged' : 'closed'}; an allowance only counts for an open pull request's head.\n`);
         return true;
       }
+      deps.heads?.note(github.fullName, pr.number, pr.headSha);
       await recordAllowance(github, pr.headSha, event.author);
       await github.react(event.source, '+1');
       // Re-plan so that the comment and the check say the deletions will run.
