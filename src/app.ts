@@ -4,14 +4,17 @@
  * in as options with production defaults (the real engine on the master from the environment, mirrors in the
  * cache folder).
  */
-import type { ApplicationFunction, Context, Probot } from 'probot';
+import type { ApplicationFunction, Context, Probot, ProbotOctokit } from 'probot';
+import { createCoordination, type Coordination } from './coordination/coordination.js';
 import { createKubeConnector } from './kube/kube-connector.js';
+import { createLeaseStore } from './kube/lease-client.js';
 import { appConfigFromEnv, type AppConfig } from './github/app-config.js';
 import { CHECK_NAME, type AppDeps } from './github/app-deps.js';
 import { deployPush } from './github/deploy-push.js';
 import { octokitRepository, toPullRequestInfo, type GitHubRepository } from './github/github-repository.js';
 import { createKkpEngine, type KkpEngine } from './github/kkp-engine.js';
 import { planPullRequest } from './github/plan-pull-request.js';
+import { recoverRepositories, RECOVERY_DEFAULTS, startRecovery, type RecoveryLoop, type RecoveryResult } from './github/recover-repositories.js';
 import { createRepositoryMirrors, type RepositoryMirrors } from './github/repository-mirror.js';
 import { runCommand } from './github/run-command.js';
 import { createWorkQueue, type WorkQueue } from './github/work-queue.js';
@@ -26,6 +29,13 @@ export interface KkpAppOptions {
   readonly mirrors?: RepositoryMirrors;
   /** Where job failures, queue depth and GitHub's rate limit are recorded. Default: nowhere. */
   readonly metrics?: Metrics;
+  /**
+   * Repository locks and applied-commit records. Default: Leases in the master's `kubermatic` namespace (reached as
+   * `config` says), lease duration and lock wait from `config`, holder identity `<POD_NAME or host>-<pid>-<random>`.
+   */
+  readonly coordination?: Coordination;
+  /** Run restart recovery on load and every `config.recoveryIntervalSeconds` (default 300). Default: true. */
+  readonly recovery?: boolean;
 }
 
 /** The webhook events the app acts on (others are acknowledged and ignored). */
@@ -35,14 +45,19 @@ export interface KkpApp {
   readonly appFn: ApplicationFunction;
   /** Resolves when every job started by a delivery has finished (tests, benchmarks, shutdown). */
   idle(): Promise<void>;
-  /** Releases every lock this process holds (graceful shutdown). */
+  /** Stops restart recovery and releases every lock this process holds (graceful shutdown). */
   releaseLocks(): Promise<void>;
+  /** Runs a restart-recovery pass now (after the one in progress); `[]` before the app is loaded. */
+  recover(): Promise<RecoveryResult[]>;
 }
 
 type RepoPayload = { id: number; owner: { login: string }; name: string; clone_url: string };
 
 export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
   let queue: WorkQueue | undefined;
+  let coordination: Coordination | undefined;
+  let recovery: RecoveryLoop | undefined;
+  let runRecovery: (() => Promise<RecoveryResult[]>) | undefined;
 
   const appFn: ApplicationFunction = (app: Probot) => {
     const config = options.config ?? appConfigFromEnv();
@@ -52,7 +67,15 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
         connect: () => createKubeConnector({ ...(config.kubeconfigFile ? { kubeconfigFile: config.kubeconfigFile } : {}), ...(config.context ? { context: config.context } : {}), inCluster: config.inCluster }),
       });
     let appLogin: Promise<string> | undefined;
+    const cluster = { ...(config.kubeconfigFile ? { kubeconfigFile: config.kubeconfigFile } : {}), ...(config.context ? { context: config.context } : {}), inCluster: config.inCluster };
+    coordination =
+      options.coordination ??
+      createCoordination({
+        leases: createLeaseStore(cluster),
+        lock: { ...(config.leaseDurationSeconds !== undefined ? { leaseDurationSeconds: config.leaseDurationSeconds } : {}), ...(config.lockWaitSeconds !== undefined ? { waitTimeoutMs: config.lockWaitSeconds * 1000 } : {}) },
+      });
     const deps: AppDeps = {
+      coordination,
       engine,
       mirrors: options.mirrors ?? createRepositoryMirrors({ cacheDir: config.cacheDir }),
       log: app.log,
@@ -72,16 +95,16 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
     });
     queue = workQueue;
     // Git gets its own token, narrowed to reading this one repository, minted with the app's JWT.
-    const repoOf = (context: Context, repository: RepoPayload): GitHubRepository => {
-      const installationId = (context.payload as { installation?: { id: number } }).installation?.id;
-      if (metrics) context.octokit.hook.after('request', (response) => metrics.githubRateLimit.observeHeaders(response.headers as Record<string, string | number | undefined>));
-      return octokitRepository(context.octokit, repository, async (repositoryId) => {
+    const repositoryOf = (octokit: InstanceType<typeof ProbotOctokit>, installationId: number | undefined, repository: RepoPayload): GitHubRepository => {
+      if (metrics) octokit.hook.after('request', (response) => metrics.githubRateLimit.observeHeaders(response.headers as Record<string, string | number | undefined>));
+      return octokitRepository(octokit, repository, async (repositoryId) => {
         if (installationId === undefined) throw new Error('the delivery names no installation');
         const jwt = await app.auth();
         const { data } = await jwt.rest.apps.createInstallationAccessToken({ installation_id: installationId, repository_ids: [repositoryId], permissions: { contents: 'read' } });
         return data.token;
       });
     };
+    const repoOf = (context: Context, repository: RepoPayload): GitHubRepository => repositoryOf(context.octokit, (context.payload as { installation?: { id: number } }).installation?.id, repository);
     const enqueue = (repository: GitHubRepository, job: () => Promise<unknown>) => {
       workQueue.enqueue(repository.fullName, async () => {
         try {
@@ -135,17 +158,42 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
       const { ref, before, after, deleted, repository } = context.payload;
       if (deleted || ref !== `refs/heads/${repository.default_branch}`) return;
       const github = repoOf(context, { id: repository.id, owner: { login: repository.owner?.login ?? repository.owner?.name ?? '' }, name: repository.name, clone_url: repository.clone_url });
-      enqueue(github, () => deployPush(deps, github, { branch: repository.default_branch, before, after }));
+      const installationId = (context.payload as { installation?: { id: number } }).installation?.id;
+      enqueue(github, () => deployPush(deps, github, { branch: repository.default_branch, before, after, ...(installationId !== undefined ? { installationId } : {}) }));
     });
+
+    // Restart recovery: reconciles run in the repository's queue, so they never overlap this process's own jobs.
+    const recoveryDeps = {
+      app: deps,
+      openRepository: async (record: { repository: string; installationId: number }) => {
+        const octokit = await app.auth(record.installationId);
+        const [owner = '', repo = ''] = record.repository.split('/');
+        const { data } = await octokit.rest.repos.get({ owner, repo });
+        return repositoryOf(octokit, record.installationId, data);
+      },
+      run: <T>(repository: string, job: () => Promise<T>) => new Promise<T>((resolve, reject) => workQueue.enqueue(repository, () => job().then(resolve, reject))),
+    };
+    if (options.recovery === false) {
+      runRecovery = () => recoverRepositories(recoveryDeps);
+    } else {
+      const loop = startRecovery(recoveryDeps, { intervalMs: (config.recoveryIntervalSeconds ?? RECOVERY_DEFAULTS.intervalMs / 1000) * 1000 });
+      recovery = loop;
+      runRecovery = () => loop.runNow();
+    }
   };
 
   return {
     appFn,
     async idle() {
+      await recovery?.idle();
       await queue?.idle();
     },
     async releaseLocks() {
-      // No lock is held outside a running job; jobs release theirs when they end (see deploy-push).
+      await recovery?.stop();
+      await coordination?.releaseAll();
+    },
+    recover() {
+      return runRecovery?.() ?? Promise.resolve([]);
     },
   };
 }

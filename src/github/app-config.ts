@@ -4,6 +4,7 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ConfigurationError } from '../core/errors.js';
 
 export interface AppConfig {
   /** `KKP_KUBECONFIG`: kubeconfig file of the KKP master. Default: `$KUBECONFIG`, `~/.kube/config`, else in-cluster. */
@@ -14,6 +15,12 @@ export interface AppConfig {
   readonly inCluster: boolean;
   /** `KKP_GITOPS_CACHE_DIR`: where the repository mirrors live. Default: `<tmp>/kkp-gitops-mirrors`. */
   readonly cacheDir: string;
+  /** `KKP_GITOPS_LEASE_DURATION_SECONDS`: how long a dead replica keeps a repository's lock. Default: 30. */
+  readonly leaseDurationSeconds?: number;
+  /** `KKP_GITOPS_LOCK_WAIT_SECONDS`: how long a reconcile waits for another replica's lock. Default: 300. */
+  readonly lockWaitSeconds?: number;
+  /** `KKP_GITOPS_RECOVERY_INTERVAL_SECONDS`: restart recovery runs on start and then this often; 0: on start only. Default: 300. */
+  readonly recoveryIntervalSeconds?: number;
 }
 
 export function appConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -24,5 +31,17 @@ export function appConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfi
     ...(context ? { context } : {}),
     inCluster: env['KKP_IN_CLUSTER'] === 'true',
     cacheDir: env['KKP_GITOPS_CACHE_DIR'] || join(tmpdir(), 'kkp-gitops-mirrors'),
+    ...seconds(env, 'KKP_GITOPS_LEASE_DURATION_SECONDS', 'leaseDurationSeconds', 1),
+    ...seconds(env, 'KKP_GITOPS_LOCK_WAIT_SECONDS', 'lockWaitSeconds', 0),
+    ...seconds(env, 'KKP_GITOPS_RECOVERY_INTERVAL_SECONDS', 'recoveryIntervalSeconds', 0),
   };
+}
+
+/** A whole number of seconds from `name`, at least `min`; absent or empty: left to the default. */
+function seconds<K extends string>(env: NodeJS.ProcessEnv, name: string, key: K, min: number): { [P in K]?: number } {
+  const text = env[name];
+  if (text === undefined || text === '') return {};
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min) throw new ConfigurationError(`${name} must be a whole number of seconds, at least ${min} (got '${text}')`);
+  return { [key]: value } as { [P in K]?: number };
 }

@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { Probot, ProbotOctokit, Server } from 'probot';
 import { parse } from 'yaml';
 import { createKkpApp, type KkpApp } from '../../src/app.js';
+import { createCoordination, type CoordinationOptions } from '../../src/coordination/coordination.js';
+import { createLeaseStore } from '../../src/kube/lease-client.js';
 import { createKkpEngine } from '../../src/github/kkp-engine.js';
 import { createKubeConnector } from '../../src/kube/kube-connector.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
@@ -73,9 +75,61 @@ export async function startAppHarness(options: { repository?: string } = {}): Pr
   commitAll('KKP configuration');
   git('push', '--quiet', 'origin', 'main');
 
+  const instance = await startAppInstance(gh, sandbox, { cacheDir });
+  const { app, webhookUrl, deliver } = instance;
+  return {
+    gh,
+    sandbox,
+    repo,
+    work,
+    app,
+    webhookUrl,
+    deliver,
+    async deliverAndWait(delivery) {
+      const result = await deliver(delivery);
+      await app.idle();
+      return result;
+    },
+    git,
+    commitAll,
+    async stop() {
+      await instance.stop();
+      await gh.stop();
+      await sandbox.stop();
+      rmSync(work, { recursive: true, force: true });
+      rmSync(cacheDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface AppInstance {
+  readonly app: KkpApp;
+  readonly webhookUrl: string;
+  /** Delivers over HTTP, signed with the app's secret (or `secret`); returns the response. */
+  deliver(delivery: Delivery, secret?: string): Promise<DeliveryResult>;
+  /** Waits for the app's work, stops recovery, releases its locks, stops the server. */
+  stop(): Promise<void>;
+}
+
+export interface AppInstanceOptions {
+  /** Mirror folder of this instance. */
+  readonly cacheDir: string;
+  /** Lock settings (holder identity, lease duration, clock, ...); the Leases are the sandbox master's. */
+  readonly coordination?: Omit<CoordinationOptions, 'leases'>;
+  /** Restart recovery on load. Default: false (tests call `app.recover()`). */
+  readonly recovery?: boolean;
+}
+
+/**
+ * One kkp-gitops process as a Probot server on a free port, against the GitHub server and the sandbox: a test may
+ * start several (replicas, each with its own queue, mirrors and lock holder identity).
+ */
+export async function startAppInstance(gh: GitHubServer, sandbox: Sandbox, options: AppInstanceOptions): Promise<AppInstance> {
   const app = createKkpApp({
-    config: { cacheDir, inCluster: false },
+    config: { cacheDir: options.cacheDir, inCluster: false },
     engine: createKkpEngine({ connect: () => createKubeConnector({ kubeconfig: sandbox.kubeconfigYaml }) }),
+    coordination: createCoordination({ ...options.coordination, leases: createLeaseStore({ kubeconfig: sandbox.kubeconfigYaml }) }),
+    recovery: options.recovery ?? false,
   });
   // Probot's write throttling (1 s between writes, 3 s between comments) is for github.com, not for tests.
   // A function default sees Probot's final options, so it wins over the throttle options Probot adds.
@@ -93,29 +147,14 @@ export async function startAppHarness(options: { repository?: string } = {}): Pr
   await server.start();
   const webhookUrl = `http://127.0.0.1:${server.port}/api/github/webhooks`;
 
-  const deliver = (delivery: Delivery, secret = gh.app.webhookSecret) => deliverWebhook(webhookUrl, secret, delivery);
   return {
-    gh,
-    sandbox,
-    repo,
-    work,
     app,
     webhookUrl,
-    deliver,
-    async deliverAndWait(delivery) {
-      const result = await deliver(delivery);
-      await app.idle();
-      return result;
-    },
-    git,
-    commitAll,
+    deliver: (delivery, secret = gh.app.webhookSecret) => deliverWebhook(webhookUrl, secret, delivery),
     async stop() {
       await app.idle();
+      await app.releaseLocks();
       await server.stop();
-      await gh.stop();
-      await sandbox.stop();
-      rmSync(work, { recursive: true, force: true });
-      rmSync(cacheDir, { recursive: true, force: true });
     },
   };
 }
