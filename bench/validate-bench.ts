@@ -5,6 +5,8 @@
  * the floor any validator pays (no positions, no messages, no cross-object rules).
  *
  * Each side runs in a child process of its own, so each peak memory figure is its own.
+ * Start-up: ours imports the precompiled validators (`src/generated/validators/`) and validates a first document;
+ * the peer compiles the schemas with ajv, as we did before precompiling.
  * Targets (issue 2): the whole repository in under 2 s on a 2-core machine, under 400 MB peak memory.
  */
 import { spawnSync } from 'node:child_process';
@@ -17,19 +19,20 @@ import formatsPlugin, { type FormatsPlugin } from 'ajv-formats';
 import { parseAllDocuments } from 'yaml';
 import { SCHEMA_DOCUMENTS } from '../src/generated/schemas.js';
 import { CUSTOM_FORMATS } from '../src/core/validate/schema/formats.js';
-import { compileSchemaValidators } from '../src/core/validate/schema/schema-validators.js';
 import { generateRepository } from './generate-repository.js';
 import { peakMemoryMiB, printFigure, printRatio, timed } from './report.js';
 import { folderSource } from '../src/core/load/folder-source.js';
 import { loadRepository } from '../src/core/load/load-repository.js';
-import { validateRepository } from '../src/core/validate/validate-repository.js';
 
 interface PhaseResult {
   readonly ms: number;
   readonly documents: number;
   readonly diagnostics: number;
   readonly peakMiB: number;
-  readonly compileMs: number;
+  /** Ours: importing the precompiled validators and validating a first document; the peer: compiling the schemas. */
+  readonly startupMs: number;
+  /** CPU time (user + system) of the measured part, start-up included. */
+  readonly cpuMs: number;
   /** Ours only: the load and validation parts of `ms`. */
   readonly loadMs?: number;
   readonly validateMs?: number;
@@ -56,9 +59,11 @@ async function main(): Promise<void> {
     const ours = runPhase('ours', repo);
     if (ours.diagnostics > 0) throw new Error(`the generated repository should be valid, but validation reported ${ours.diagnostics} diagnostics`);
 
-    printRatio('schema compile (ms, once per process)', ours.compileMs, peer.compileMs, 'ms', { lowerIsBetter: true });
+    printRatio('start-up: precompiled vs compiled schemas (ms)', ours.startupMs, peer.startupMs, 'ms', { lowerIsBetter: true });
     printRatio('load + validate, whole repository (ms)', ours.ms, peer.ms, 'ms', { lowerIsBetter: true, target: '< 2,000 ms' });
     printFigure('  of which load / validate', `${(ours.loadMs ?? 0).toFixed(0)} ms / ${(ours.validateMs ?? 0).toFixed(0)} ms`);
+    printRatio('start-up + load + validate (ms)', ours.startupMs + ours.ms, peer.startupMs + peer.ms, 'ms', { lowerIsBetter: true, target: '< 2,000 ms' });
+    printRatio('  CPU time, user + system (ms)', ours.cpuMs, peer.cpuMs, 'ms', { lowerIsBetter: true });
     printRatio('documents per second', (ours.documents / ours.ms) * 1000, (peer.documents / peer.ms) * 1000, 'docs/s', {
       target: `${Math.round(ours.documents / 2).toLocaleString('en-US')} docs/s (the repository in 2 s); kubeconform ~4,000/s on 4 cores`,
     });
@@ -76,7 +81,13 @@ function runPhase(name: 'ours' | 'peer', repo: string): PhaseResult {
 }
 
 async function runOurs(repo: string): Promise<PhaseResult> {
-  const compile = await timed(() => compileSchemaValidators());
+  const cpu = process.cpuUsage();
+  // Imported here, not at the top, so that loading the generated validators is part of the measurement.
+  const startup = await timed(async () => {
+    const { schemaValidators } = await import('../src/core/validate/schema/schema-validators.js');
+    schemaValidators().forKind('Cluster')?.({});
+  });
+  const { validateRepository } = await import('../src/core/validate/validate-repository.js');
   const load = await timed(() => loadRepository(folderSource(repo)));
   const validate = await timed(() => validateRepository(load.value));
   const head = load.value;
@@ -88,12 +99,14 @@ async function runOurs(repo: string): Promise<PhaseResult> {
     documents: head.documents.length + head.others.length + configDocuments,
     diagnostics: validate.value.length,
     peakMiB: peakMemoryMiB(),
-    compileMs: compile.ms,
+    startupMs: startup.ms,
+    cpuMs: cpuMs(cpu),
   };
 }
 
 /** The floor: read, parse, one precompiled validator per kind, count failures. */
 async function runPeer(repo: string): Promise<PhaseResult> {
+  const cpu = process.cpuUsage();
   const compile = await timed(() => {
     const ajv = new Ajv({ strict: true, strictRequired: false });
     const addFormats = ((formatsPlugin as unknown as { default?: FormatsPlugin }).default ?? formatsPlugin) as unknown as FormatsPlugin;
@@ -121,7 +134,12 @@ async function runPeer(repo: string): Promise<PhaseResult> {
     }
     return { documents, invalid };
   });
-  return { ms: run.ms, documents: run.value.documents, diagnostics: run.value.invalid, peakMiB: peakMemoryMiB(), compileMs: compile.ms };
+  return { ms: run.ms, documents: run.value.documents, diagnostics: run.value.invalid, peakMiB: peakMemoryMiB(), startupMs: compile.ms, cpuMs: cpuMs(cpu) };
+}
+
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
 }
 
 function yamlFiles(dir: string): string[] {
