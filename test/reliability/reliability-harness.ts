@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appPermissions } from '../github/app-harness.js';
 import { APPLY_STATUS_CONTEXT, environmentOf } from '../../src/github/deploy-push.js';
+import { RECORD_ANNOTATIONS, REPOSITORY_LEASE_LABELS } from '../../src/coordination/applied-record.js';
 import { KKP_NAMESPACE } from '../../src/core/kinds.js';
 import type { KubeObject } from '../../src/emulator/kube-object.js';
 import type { RequestRecord } from '../../src/emulator/request-log.js';
@@ -18,7 +19,7 @@ import { MASTER, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { createBotProcess, type BotProcess, type BotProcessOptions } from '../support/bot-process.js';
 import { deliverWebhook, type DeliveryResult } from '../support/github-server/deliver-webhook.js';
 import { startGitHubServer, type GitHubServer } from '../support/github-server/github-server.js';
-import type { DeploymentRecord, RepositoryRecord } from '../support/github-server/store.js';
+import type { DeploymentRecord, PullRequestRecord, RepositoryRecord } from '../support/github-server/store.js';
 import { pushDelivery, type Delivery } from '../support/github-server/webhook-payloads.js';
 import { compareWithSandbox, desiredAt, type Convergence } from './cluster-convergence.js';
 
@@ -27,6 +28,15 @@ const EXAMPLES = join(import.meta.dirname, '..', '..', 'examples');
 export const CLUSTER_FILE = 'projects/webshop7k2/clusters/shop-staging-eu.yaml';
 /** A Cluster on seed-us. */
 export const SEED_US_CLUSTER_FILE = 'projects/datalake3q/clusters/lake-query-us.yaml';
+/**
+ * Short coordination timings for the bots (`src/github/app-config.ts`): a dead holder's lease expires after 3 s,
+ * recovery runs on start and every 2 s, a reconcile waits up to 30 s for another holder's lock.
+ */
+export const RECOVERY_ENV: Readonly<Record<string, string>> = {
+  KKP_GITOPS_LEASE_DURATION_SECONDS: '3',
+  KKP_GITOPS_RECOVERY_INTERVAL_SECONDS: '2',
+  KKP_GITOPS_LOCK_WAIT_SECONDS: '30',
+};
 const FINAL_DEPLOYMENT_STATES = ['success', 'failure', 'error', 'inactive'];
 const FINAL_COMMIT_STATES = ['success', 'failure', 'error'];
 
@@ -60,8 +70,14 @@ export interface ReliabilityHarness {
   changeEverywhere(tag: string): void;
   /** Waits until cluster `name` has answered a request matching `match` (e.g. `{ verb: 'patch' }`) after index `since`. */
   waitForRequest(name: string, match: Partial<RequestRecord>, options?: { since?: number; timeoutMs?: number }): Promise<void>;
+  /** Branches from `main`, changes the work tree, commits, pushes the branch, opens a pull request (then back on `main`). */
+  openPullRequest(branch: string, change: () => void): PullRequestRecord;
+  /** Waits until the GitHub server has seen no request for `quietMs` (the bots are done talking to it). */
+  waitForGitHubQuiet(quietMs?: number, timeoutMs?: number): Promise<void>;
   /** The repository's Lease in the master's `kubermatic` namespace (read in process), if any. */
   lease(): KubeObject | undefined;
+  /** An annotation of the applied-commit record on the repository's Lease (`RECORD_ANNOTATIONS`). */
+  record(key: keyof typeof RECORD_ANNOTATIONS): string | undefined;
   /** Kills every bot, stops the servers, removes the temporary folders. */
   stop(): Promise<void>;
 }
@@ -160,6 +176,30 @@ export async function startReliabilityHarness(options: { seeds?: readonly string
         () => `no ${JSON.stringify(match)} request on ${name}\n${bots.map((b) => b.output()).join('\n')}`,
       );
     },
+    openPullRequest(branch, change) {
+      git('checkout', '--quiet', '-B', branch, 'main');
+      change();
+      git('add', '-A');
+      git('commit', '--quiet', '-m', `change ${branch}`);
+      git('push', '--quiet', '--force', 'origin', branch);
+      git('checkout', '--quiet', 'main');
+      return gh.openPullRequest({ repository: repo, headRef: branch, user: 'alice' });
+    },
+    async waitForGitHubQuiet(quietMs = 1_000, timeoutMs = 20_000) {
+      let count = -1;
+      let since = Date.now();
+      await waitFor(
+        () => {
+          if (gh.requests.length !== count) {
+            count = gh.requests.length;
+            since = Date.now();
+          }
+          return Date.now() - since >= quietMs;
+        },
+        timeoutMs,
+        () => `the bots kept calling GitHub\n${bots.map((b) => b.output()).join('\n')}`,
+      );
+    },
     lease() {
       const api = sandbox.clusters.get(MASTER)!.api;
       const type = api.typeOf('coordination.k8s.io/v1', 'Lease');
@@ -167,7 +207,10 @@ export async function startReliabilityHarness(options: { seeds?: readonly string
       return api
         .list(type, KKP_NAMESPACE)
         .entries.map((e) => e.object)
-        .find((o) => o.metadata.labels?.['gitops.kkp.dev/lock'] === 'repository' && o.metadata.annotations?.['gitops.kkp.dev/repository'] === repo.fullName);
+        .find((o) => Object.entries(REPOSITORY_LEASE_LABELS).every(([k, v]) => o.metadata.labels?.[k] === v) && o.metadata.annotations?.[RECORD_ANNOTATIONS.repository] === repo.fullName);
+    },
+    record(key) {
+      return h.lease()?.metadata.annotations?.[RECORD_ANNOTATIONS[key]];
     },
     async stop() {
       await Promise.all(bots.map((b) => b.dispose()));

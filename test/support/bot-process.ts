@@ -46,8 +46,8 @@ export interface BotProcess {
   /** The process id of the running child, if any. */
   readonly pid: number | undefined;
   readonly running: boolean;
-  /** Everything the child wrote (stdout and stderr, the last 64 KiB of each run), for failure messages. */
-  output(): string;
+  /** The last `limit` characters (default 8,000) the child wrote (stdout and stderr, of every run), for failure messages. */
+  output(limit?: number): string;
   /** Starts the child (again, after `kill`, on the same port and cache) and waits until it answers HTTP. */
   start(): Promise<void>;
   /** SIGKILL: no shutdown hook runs, as in a crash or an evicted pod. Resolves once the child has exited. */
@@ -200,7 +200,7 @@ export function createBotProcess(options: BotProcessOptions): BotProcess {
     get running() {
       return child !== undefined && child.exitCode === null && child.signalCode === null;
     },
-    output: () => out,
+    output: (limit = 8_000) => (out.length <= limit ? out : `…${out.slice(out.length - limit)}`),
     async start() {
       if (bot.running) throw new Error(`${name} is already running`);
       await ensureBuilt();

@@ -1,0 +1,81 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { stopAllBots, type BotProcess } from '../support/bot-process.js';
+import { describeConvergence } from './cluster-convergence.js';
+import { RECOVERY_ENV, startReliabilityHarness, waitFor, type ReliabilityHarness } from './reliability-harness.js';
+
+describe('a seed that refuses connections in the middle of an apply', () => {
+  let h: ReliabilityHarness;
+  let bot: BotProcess;
+
+  beforeEach(async () => {
+    h = await startReliabilityHarness();
+    bot = h.bot({ extraEnv: RECOVERY_ENV });
+    await bot.start();
+  }, 60_000);
+
+  afterEach(async () => {
+    await h?.stop();
+    await stopAllBots();
+  });
+
+  /** Applies the first commit while seed-us goes down after the master's first write; returns its SHA. */
+  async function applyWhileSeedUsGoesDown(): Promise<string> {
+    const sha = h.git('rev-parse', 'HEAD');
+    const master = h.sandbox.clusters.get('master')!;
+    const seedUs = h.sandbox.clusters.get('seed-us')!;
+    // Slow the master so that the seed goes down between the master's stages and the seeds' Cluster stage.
+    master.faults.set({ latencyMs: 60 });
+    await h.deliver(bot, h.push('0'.repeat(40), sha));
+    await h.waitForRequest('master', { verb: 'patch' });
+    await seedUs.faults.refuseConnections();
+    master.faults.clear();
+    await h.waitForDeploy(sha);
+    return sha;
+  }
+
+  function lastState(sha: string, environment: string): string | undefined {
+    return h.deploymentsOf(sha).filter((d) => d.environment === environment).at(-1)?.statuses.at(-1)?.state;
+  }
+
+  async function expectPartialApply(sha: string): Promise<void> {
+    expect(lastState(sha, 'kkp/master'), bot.output()).toBe('success');
+    expect(lastState(sha, 'kkp/seed-eu'), bot.output()).toBe('success');
+    expect(['failure', 'error'], bot.output()).toContain(lastState(sha, 'kkp/seed-us'));
+    expect(['failure', 'error']).toContain(h.applyStatuses(sha).at(-1));
+    const partial = await h.convergence(sha);
+    // Everything the master and seed-eu should hold is there; only seed-us' objects are missing.
+    expect(partial.missing.length, describeConvergence(partial)).toBeGreaterThan(0);
+    expect(partial.missing.every((id) => id.startsWith('seed-us: ')), describeConvergence(partial)).toBe(true);
+    expect(partial.differing.filter((id) => !id.startsWith('seed-us: ')), describeConvergence(partial)).toEqual([]);
+    expect(partial.extra).toEqual([]);
+  }
+
+  it('finishes the master and the other seed, reports the seed as failed, and completes it on the next reconcile once it is back', async () => {
+    const sha = await applyWhileSeedUsGoesDown();
+    await expectPartialApply(sha);
+
+    await h.sandbox.clusters.get('seed-us')!.faults.acceptConnections();
+    const { before, after } = h.commitAndPush('rename everywhere', () => h.changeEverywhere('after the outage'));
+    await h.deliver(bot, h.push(before, after));
+    await h.waitForDeploy(after);
+    for (const d of h.deploymentsOf(after)) expect(d.statuses.at(-1)?.state, `${d.environment}\n${bot.output()}`).toBe('success');
+    const convergence = await h.convergence(after);
+    expect(convergence.missing, describeConvergence(convergence)).toEqual([]);
+    expect(convergence.differing, describeConvergence(convergence)).toEqual([]);
+    expect(convergence.extra, describeConvergence(convergence)).toEqual([]);
+  });
+
+  it('retries the failed seed by itself once it is back, and its deployment then shows success', async () => {
+    const sha = await applyWhileSeedUsGoesDown();
+    await expectPartialApply(sha);
+
+    await h.sandbox.clusters.get('seed-us')!.faults.acceptConnections();
+    await waitFor(() => lastState(sha, 'kkp/seed-us') === 'success', 20_000, () => `kkp/seed-us of ${sha.slice(0, 7)} never succeeded: ${JSON.stringify(h.deploymentsOf(sha).map((d) => [d.environment, d.statuses.map((s) => s.state)]))}\n${bot.output()}`);
+    const convergence = await h.convergence(sha);
+    expect(convergence.missing, describeConvergence(convergence)).toEqual([]);
+    expect(convergence.differing, describeConvergence(convergence)).toEqual([]);
+    expect(convergence.extra, describeConvergence(convergence)).toEqual([]);
+    // No deployment is left in progress.
+    for (const d of h.deploymentsOf(sha)) expect(['success', 'failure', 'error', 'inactive']).toContain(d.statuses.at(-1)?.state);
+  });
+});
