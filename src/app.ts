@@ -13,11 +13,14 @@ import { CHECK_NAME, type AppDeps } from './github/app-deps.js';
 import { deployPush } from './github/deploy-push.js';
 import { octokitRepository, toPullRequestInfo, type GitHubRepository } from './github/github-repository.js';
 import { createKkpEngine, type KkpEngine } from './github/kkp-engine.js';
-import { planPullRequest } from './github/plan-pull-request.js';
+import { checkAllDrift, createDriftMemory, DRIFT_DEFAULTS, knownFromRecords, startDriftDetection, type DriftDetection, type DriftReport } from './github/drift.js';
+import { createPullRequestHeads, planPullRequest } from './github/plan-pull-request.js';
 import { recoverRepositories, RECOVERY_DEFAULTS, startRecovery, type RecoveryLoop, type RecoveryResult } from './github/recover-repositories.js';
 import { createRepositoryMirrors, type RepositoryMirrors } from './github/repository-mirror.js';
 import { runCommand } from './github/run-command.js';
-import { createWorkQueue, type WorkQueue } from './github/work-queue.js';
+import { retryingGitHub } from './github/retry-github.js';
+import { retryingMirrors } from './github/retry-mirrors.js';
+import { createSeenDeliveries, createWorkQueue, type JobOptions, type WorkQueue } from './github/work-queue.js';
 import type { Metrics } from './observability/metrics.js';
 
 export interface KkpAppOptions {
@@ -36,6 +39,8 @@ export interface KkpAppOptions {
   readonly coordination?: Coordination;
   /** Run restart recovery on load and every `config.recoveryIntervalSeconds` (default 300). Default: true. */
   readonly recovery?: boolean;
+  /** Check for drift every `config.driftIntervalSeconds` (default 600; 0: never, only `checkDrift()`). Default: true. */
+  readonly drift?: boolean;
 }
 
 /** The webhook events the app acts on (others are acknowledged and ignored). */
@@ -49,6 +54,8 @@ export interface KkpApp {
   releaseLocks(): Promise<void>;
   /** Runs a restart-recovery pass now (after the one in progress); `[]` before the app is loaded. */
   recover(): Promise<RecoveryResult[]>;
+  /** Checks every known repository for drift now (after the pass in progress); `[]` before the app is loaded. */
+  checkDrift(): Promise<DriftReport[]>;
 }
 
 type RepoPayload = { id: number; owner: { login: string }; name: string; clone_url: string };
@@ -58,6 +65,8 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
   let coordination: Coordination | undefined;
   let recovery: RecoveryLoop | undefined;
   let runRecovery: (() => Promise<RecoveryResult[]>) | undefined;
+  let drift: DriftDetection | undefined;
+  let runDrift: (() => Promise<DriftReport[]>) | undefined;
 
   const appFn: ApplicationFunction = (app: Probot) => {
     const config = options.config ?? appConfigFromEnv();
@@ -77,7 +86,8 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
     const deps: AppDeps = {
       coordination,
       engine,
-      mirrors: options.mirrors ?? createRepositoryMirrors({ cacheDir: config.cacheDir }),
+      mirrors: retryingMirrors(options.mirrors ?? createRepositoryMirrors({ cacheDir: config.cacheDir })),
+      heads: createPullRequestHeads(),
       log: app.log,
       appLogin: () => {
         appLogin ??= app
@@ -97,33 +107,47 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
     // Git gets its own token, narrowed to reading this one repository, minted with the app's JWT.
     const repositoryOf = (octokit: InstanceType<typeof ProbotOctokit>, installationId: number | undefined, repository: RepoPayload): GitHubRepository => {
       if (metrics) octokit.hook.after('request', (response) => metrics.githubRateLimit.observeHeaders(response.headers as Record<string, string | number | undefined>));
-      return octokitRepository(octokit, repository, async (repositoryId) => {
+      const github = octokitRepository(octokit, repository, async (repositoryId) => {
         if (installationId === undefined) throw new Error('the delivery names no installation');
         const jwt = await app.auth();
         const { data } = await jwt.rest.apps.createInstallationAccessToken({ installation_id: installationId, repository_ids: [repositoryId], permissions: { contents: 'read' } });
         return data.token;
       });
+      return retryingGitHub(github, { log: (method, error, delayMs) => app.log.warn({ err: error, repository: github.fullName, method, delayMs }, 'GitHub call failed; retrying') });
     };
+    // GitHub may deliver one event more than once (redeliveries, retries): the repeat is acknowledged and ignored.
+    const seen = createSeenDeliveries();
+    const once =
+      <C extends { id: string; name: string }>(handler: (context: C) => Promise<void>) =>
+      async (context: C) => {
+        if (!seen.firstTime(context.id)) {
+          app.log.info({ delivery: context.id, event: context.name }, 'repeated delivery ignored');
+          return;
+        }
+        await handler(context);
+      };
     const repoOf = (context: Context, repository: RepoPayload): GitHubRepository => repositoryOf(context.octokit, (context.payload as { installation?: { id: number } }).installation?.id, repository);
-    const enqueue = (repository: GitHubRepository, job: () => Promise<unknown>) => {
+    const enqueue = (repository: GitHubRepository, job: () => Promise<unknown>, jobOptions?: JobOptions) => {
       workQueue.enqueue(repository.fullName, async () => {
         try {
           await job();
         } finally {
           metrics?.queueDepth.set(workQueue.size - 1);
         }
-      });
+      }, jobOptions);
       metrics?.queueDepth.set(workQueue.size);
     };
 
-    app.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.ready_for_review'], async (context) => {
+    app.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.ready_for_review'], once(async (context) => {
       const pr = toPullRequestInfo(context.payload.pull_request);
       if (pr.draft) return;
       const github = repoOf(context, context.payload.repository);
-      enqueue(github, () => planPullRequest(deps, github, pr));
-    });
+      // The newest head wins: a waiting plan of an older head is dropped, a running one abandons before writing.
+      deps.heads?.note(github.fullName, pr.number, pr.headSha);
+      enqueue(github, () => planPullRequest(deps, github, pr), { coalesce: `pr:${pr.number}` });
+    }));
 
-    app.on('check_run.rerequested', async (context) => {
+    app.on('check_run.rerequested', once(async (context) => {
       const run = context.payload.check_run;
       if (run.name !== CHECK_NAME) return;
       const github = repoOf(context, context.payload.repository);
@@ -132,35 +156,35 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
         const pulls = listed.length > 0 ? await Promise.all(listed.map((n) => github.pullRequest(n))) : (await github.openPullRequests()).filter((p) => p.headSha === run.head_sha);
         for (const pr of pulls) if (pr.headSha === run.head_sha) await planPullRequest(deps, github, pr);
       });
-    });
+    }));
 
-    app.on('issue_comment.created', async (context) => {
+    app.on('issue_comment.created', once(async (context) => {
       const { issue, comment } = context.payload;
       if (!issue.pull_request) return;
       const github = repoOf(context, context.payload.repository);
       enqueue(github, () => runCommand(deps, github, { pullNumber: issue.number, author: comment.user?.login ?? '', authorIsBot: comment.user?.type === 'Bot', body: comment.body, source: { kind: 'issue-comment', id: comment.id } }));
-    });
+    }));
 
-    app.on('pull_request_review_comment.created', async (context) => {
+    app.on('pull_request_review_comment.created', once(async (context) => {
       const { pull_request: pr, comment } = context.payload;
       const github = repoOf(context, context.payload.repository);
       enqueue(github, () => runCommand(deps, github, { pullNumber: pr.number, author: comment.user?.login ?? '', authorIsBot: comment.user?.type === 'Bot', body: comment.body, source: { kind: 'review-comment', id: comment.id } }));
-    });
+    }));
 
-    app.on('pull_request_review.submitted', async (context) => {
+    app.on('pull_request_review.submitted', once(async (context) => {
       const { pull_request: pr, review } = context.payload;
       const github = repoOf(context, context.payload.repository);
       // GitHub has no reactions on reviews: the pull request gets the reaction.
       enqueue(github, () => runCommand(deps, github, { pullNumber: pr.number, author: review.user?.login ?? '', authorIsBot: review.user?.type === 'Bot', body: review.body, source: { kind: 'pull-request', number: pr.number } }));
-    });
+    }));
 
-    app.on('push', async (context) => {
+    app.on('push', once(async (context) => {
       const { ref, before, after, deleted, repository } = context.payload;
       if (deleted || ref !== `refs/heads/${repository.default_branch}`) return;
       const github = repoOf(context, { id: repository.id, owner: { login: repository.owner?.login ?? repository.owner?.name ?? '' }, name: repository.name, clone_url: repository.clone_url });
       const installationId = (context.payload as { installation?: { id: number } }).installation?.id;
       enqueue(github, () => deployPush(deps, github, { branch: repository.default_branch, before, after, ...(installationId !== undefined ? { installationId } : {}) }));
-    });
+    }));
 
     // Restart recovery: reconciles run in the repository's queue, so they never overlap this process's own jobs.
     const recoveryDeps = {
@@ -173,6 +197,20 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
       },
       run: <T>(repository: string, job: () => Promise<T>) => new Promise<T>((resolve, reject) => workQueue.enqueue(repository, () => job().then(resolve, reject))),
     };
+    // Drift: the default branches of the repositories with a record, checked in their queue like recovery.
+    const driftDeps = {
+      app: deps,
+      known: knownFromRecords(coordination),
+      openRepository: (known: { fullName: string; installationId: number }) => recoveryDeps.openRepository({ repository: known.fullName, installationId: known.installationId }),
+      run: recoveryDeps.run,
+    };
+    if (options.drift === false) {
+      const memory = createDriftMemory();
+      runDrift = () => checkAllDrift(driftDeps, memory);
+    } else {
+      drift = startDriftDetection(driftDeps, { intervalMs: (config.driftIntervalSeconds ?? DRIFT_DEFAULTS.intervalMs / 1000) * 1000 });
+      runDrift = drift.runNow;
+    }
     if (options.recovery === false) {
       runRecovery = () => recoverRepositories(recoveryDeps);
     } else {
@@ -190,10 +228,14 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
     },
     async releaseLocks() {
       await recovery?.stop();
+      await drift?.stop();
       await coordination?.releaseAll();
     },
     recover() {
       return runRecovery?.() ?? Promise.resolve([]);
+    },
+    checkDrift() {
+      return runDrift?.() ?? Promise.resolve([]);
     },
   };
 }

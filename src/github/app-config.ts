@@ -21,6 +21,8 @@ export interface AppConfig {
   readonly lockWaitSeconds?: number;
   /** `KKP_GITOPS_RECOVERY_INTERVAL_SECONDS`: restart recovery runs on start and then this often; 0: on start only. Default: 300. */
   readonly recoveryIntervalSeconds?: number;
+  /** `KKP_GITOPS_DRIFT_INTERVAL_SECONDS`: the default branches are checked for drift this often; 0: never. Default: 600. */
+  readonly driftIntervalSeconds?: number;
 }
 
 export function appConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -34,6 +36,7 @@ export function appConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfi
     ...seconds(env, 'KKP_GITOPS_LEASE_DURATION_SECONDS', 'leaseDurationSeconds', 1),
     ...seconds(env, 'KKP_GITOPS_LOCK_WAIT_SECONDS', 'lockWaitSeconds', 0),
     ...seconds(env, 'KKP_GITOPS_RECOVERY_INTERVAL_SECONDS', 'recoveryIntervalSeconds', 0),
+    ...seconds(env, 'KKP_GITOPS_DRIFT_INTERVAL_SECONDS', 'driftIntervalSeconds', 0),
   };
 }
 

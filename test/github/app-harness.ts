@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Probot, ProbotOctokit, Server } from 'probot';
 import { parse } from 'yaml';
 import { createKkpApp, type KkpApp } from '../../src/app.js';
+import { KkpOctokit } from '../../src/github/retry-octokit.js';
 import { createCoordination, type CoordinationOptions } from '../../src/coordination/coordination.js';
 import { createLeaseStore } from '../../src/kube/lease-client.js';
 import { createKkpEngine } from '../../src/github/kkp-engine.js';
@@ -130,10 +131,13 @@ export async function startAppInstance(gh: GitHubServer, sandbox: Sandbox, optio
     engine: createKkpEngine({ connect: () => createKubeConnector({ kubeconfig: sandbox.kubeconfigYaml }) }),
     coordination: createCoordination({ ...options.coordination, leases: createLeaseStore({ kubeconfig: sandbox.kubeconfigYaml }) }),
     recovery: options.recovery ?? false,
+    // Tests call `app.checkDrift()`.
+    drift: false,
   });
   // Probot's write throttling (1 s between writes, 3 s between comments) is for github.com, not for tests.
   // A function default sees Probot's final options, so it wins over the throttle options Probot adds.
-  const Octokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({ ...options, throttle: { ...(options['throttle'] as object), enabled: false } }));
+  // KkpOctokit as in production: Octokit's own blind retry off, GitHub failures retried by the app's GitHub port.
+  const Octokit = KkpOctokit.defaults((options: Record<string, unknown>) => ({ ...options, throttle: { ...(options['throttle'] as object), enabled: false } }));
   // Probot's Server treats port 0 as "default 3000": pick a free port first.
   const port = await freePort();
   const server = new Server({
