@@ -2,7 +2,8 @@
  * One bare mirror per repository under a cache folder, so that a new push costs an incremental fetch, not a
  * fresh clone. The installation token travels in an `http.extraHeader` passed through Git's environment
  * (`GIT_CONFIG_COUNT`): never in the process arguments, never written to the mirror's config or FETCH_HEAD.
- * Fetches of one repository run one at a time.
+ * Fetches of one repository run one at a time. A caller that reads only given commits (by SHA) may skip the network
+ * when they are all in the mirror already (`skipWhenPresent`).
  */
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -20,6 +21,12 @@ export interface MirrorFetch {
   readonly refs: readonly string[];
   /** Commits that must be present afterwards. */
   readonly commits?: readonly string[];
+  /**
+   * Skip the fetch when every commit of `commits` is already in the mirror (`git cat-file -e`): `refs` are then
+   * left as they were, so set it only when reading those commits by SHA, never a ref that must be current (a base
+   * branch "as it is now"). Default: false (always fetch).
+   */
+  readonly skipWhenPresent?: boolean;
 }
 
 export interface RepositoryMirrors {
@@ -45,6 +52,7 @@ export function createRepositoryMirrors(options: RepositoryMirrorsOptions): Repo
       await mkdir(dir, { recursive: true });
       await simpleGit({ baseDir: dir }).init(true);
     }
+    if (request.skipWhenPresent && request.commits?.length && (await missingCommits(simpleGit({ baseDir: dir }), request.commits)).length === 0) return dir;
     const header = `Authorization: Basic ${Buffer.from(`x-access-token:${request.token}`).toString('base64')}`;
     const git: SimpleGit = simpleGit({ baseDir: dir, unsafe: { allowUnsafeConfigEnvCount: true } }).env({
       ...passThroughEnv(),
@@ -59,13 +67,8 @@ export function createRepositoryMirrors(options: RepositoryMirrorsOptions): Repo
     } catch (cause) {
       throw new ConfigurationError(`cannot fetch ${request.fullName}: ${redact(cause, request.token)}`);
     }
-    for (const commit of request.commits ?? []) {
-      try {
-        await git.raw(['cat-file', '-e', `${commit}^{commit}`]);
-      } catch {
-        throw new CommitNotFoundError(`commit ${commit} of ${request.fullName} is not in the fetched refs (${request.refs.join(', ')})`);
-      }
-    }
+    const [missing] = await missingCommits(git, request.commits ?? []);
+    if (missing !== undefined) throw new CommitNotFoundError(`commit ${missing} of ${request.fullName} is not in the fetched refs (${request.refs.join(', ')})`);
     return dir;
   }
 
@@ -77,6 +80,19 @@ export function createRepositoryMirrors(options: RepositoryMirrorsOptions): Repo
       return next;
     },
   };
+}
+
+/** The commits of `commits` that the repository does not hold, in order. */
+async function missingCommits(git: SimpleGit, commits: readonly string[]): Promise<string[]> {
+  const missing: string[] = [];
+  for (const commit of commits) {
+    const present = await git.raw(['cat-file', '-e', `${commit}^{commit}`]).then(
+      () => true,
+      () => false,
+    );
+    if (!present) missing.push(commit);
+  }
+  return missing;
 }
 
 /** What Git needs from the environment (paths, locale, proxies, CA bundle), and nothing that runs programs. */

@@ -60,6 +60,29 @@ describe('the repository mirror', () => {
     }
   });
 
+  it('skips the fetch when skipWhenPresent is set and every wanted commit is in the mirror already', async () => {
+    const mirrors = createRepositoryMirrors({ cacheDir });
+    const request = { fullName: 'acme/mirrored', cloneUrl: `${gh.url}/acme/mirrored.git`, token, refs: ['refs/heads/main'] };
+    const known = commit('c.txt', 'three\n');
+    const dir = await mirrors.fetch({ ...request, commits: [known] });
+    const gitCalls = () => gh.requests.filter((r) => r.route === 'git').length;
+    const before = gitCalls();
+    expect(await mirrors.fetch({ ...request, commits: [known], skipWhenPresent: true })).toBe(dir);
+    expect(gitCalls()).toBe(before);
+    // Without the option the refs are brought up to date as always.
+    await mirrors.fetch({ ...request, commits: [known] });
+    expect(gitCalls()).toBeGreaterThan(before);
+  });
+
+  it('still fetches with skipWhenPresent when a wanted commit is missing', async () => {
+    const mirrors = createRepositoryMirrors({ cacheDir });
+    const request = { fullName: 'acme/mirrored', cloneUrl: `${gh.url}/acme/mirrored.git`, token, refs: ['refs/heads/main'] };
+    const known = git(work, 'rev-parse', 'HEAD');
+    const added = commit('d.txt', 'four\n');
+    const dir = await mirrors.fetch({ ...request, commits: [known, added], skipWhenPresent: true });
+    expect(git(dir, 'rev-parse', 'refs/heads/main')).toBe(added);
+  });
+
   it('fails with CommitNotFoundError when a commit the caller needs is not in the fetched refs', async () => {
     const mirrors = createRepositoryMirrors({ cacheDir });
     await expect(mirrors.fetch({ fullName: 'acme/mirrored', cloneUrl: `${gh.url}/acme/mirrored.git`, token, refs: ['refs/heads/main'], commits: ['0123456789012345678901234567890123456789'] })).rejects.toBeInstanceOf(CommitNotFoundError);
