@@ -5,7 +5,8 @@
  * (`create`), or left there (`delete`). The result goes on a check run `kkp-gitops/drift` on the head commit, listing
  * the drifted objects by their identity. With the repository's `policy.selfHeal`, the drift is corrected at once by
  * applying that plan under the repository's lock (the same lock and record as a push reconcile; destructive
- * changes only as the policy allows them); otherwise it is left for a person.
+ * changes only as the policy allows them; with force, taking back the fields the hand edit took over); otherwise it
+ * is left for a person.
  *
  * A head that is not the applied commit yet is left alone (its push reconcile, or restart recovery, applies it: its
  * differences are not drift). The same finding is not reported twice on one commit.
@@ -71,6 +72,9 @@ export interface DriftReport {
   /** The check run written (absent when nothing was written: nothing new to say). */
   readonly checkRunId?: number;
 }
+
+/** Self-heal takes back the fields a hand edit took over (server-side apply's force): restoring them is its job. */
+const HEAL = Object.freeze({ force: true });
 
 /** The rows of a plan of the applied head that are drift. Skipped changes (a destructive delete without allowance) are not. */
 export function driftedObjects(plan: Plan): DriftedObject[] {
@@ -165,11 +169,11 @@ export async function checkDrift(deps: DriftDeps, repository: KnownRepository, m
       }
     };
     const coordination: Coordination | undefined = app.coordination;
-    if (!coordination) return await judge(undefined, (plan, clients) => app.engine.apply(plan, clients));
+    if (!coordination) return await judge(undefined, (plan, clients) => app.engine.apply(plan, clients, HEAL));
     return await coordination.withLock(repository.fullName, (lock) =>
       judge(lock.record?.appliedCommit, (plan, clients) => {
         lock.assertHeld();
-        return app.engine.apply(plan, clients);
+        return app.engine.apply(plan, clients, HEAL);
       }),
     );
   } catch (error) {
