@@ -76,6 +76,9 @@ export async function deployPush(deps: AppDeps, github: GitHubRepository, push: 
 }
 
 async function reconcileUnderLock(deps: AppDeps, github: GitHubRepository, push: PushEvent, lock: RepositoryLock): Promise<DeployOutcome> {
+  // The first reconcile of a repository names it on its Lease at once, so that recovery finds it even when this
+  // process dies before it records anything else.
+  if (!lock.record) await lock.updateRecord((current) => baseRecord(current, github, push));
   const gitDir = await fetchBranch(deps, github, push);
   const record = lock.record;
   const finalized = await finalizeInterrupted(github, lock, record, push.after);
