@@ -49,8 +49,23 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** GitHub's primary rate limit for an installation: 5,000 requests an hour, counted down by every API answer. */
+const RATE_LIMIT = 5000;
+let rateLimitUsed = 0;
+
+function rateLimitHeaders(): Record<string, string> {
+  rateLimitUsed = Math.min(RATE_LIMIT, rateLimitUsed + 1);
+  return {
+    'x-ratelimit-limit': String(RATE_LIMIT),
+    'x-ratelimit-remaining': String(RATE_LIMIT - rateLimitUsed),
+    'x-ratelimit-used': String(rateLimitUsed),
+    'x-ratelimit-resource': 'core',
+    'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
+  };
+}
+
 export function writeJson(res: ServerResponse, response: RouteResponse): void {
-  const headers: Record<string, string> = { 'x-github-media-type': 'github.v3; format=json', ...response.headers };
+  const headers: Record<string, string> = { 'x-github-media-type': 'github.v3; format=json', ...rateLimitHeaders(), ...response.headers };
   if (response.body === undefined) {
     res.writeHead(response.status, headers).end();
     return;
