@@ -10,6 +10,7 @@ import { ConfigurationError, describeError } from '../../core/errors.js';
 import { createKkpApp, HANDLED_EVENTS } from '../../app.js';
 import { appConfigFromEnv } from '../../github/app-config.js';
 import { instrumentEngine } from '../../github/instrument-engine.js';
+import { KkpOctokit } from '../../github/retry-octokit.js';
 import { createKkpEngine } from '../../github/kkp-engine.js';
 import { createKubeConnector, type KubeConnectorOptions } from '../../kube/kube-connector.js';
 import { masterReachable } from '../../kube/master-reachable.js';
@@ -69,7 +70,8 @@ export async function run(args: string[]): Promise<number> {
     app.webhooks.onAny(({ name }) => metrics.webhookDeliveries.inc(name, HANDLED_EVENTS.has(name) ? 'handled' : 'ignored'));
     return kkp.appFn(app, options);
   };
-  const server = await runProbot(appFn);
+  // Octokit with bounded rate-limit retries and no blind re-sends of writes (the GitHub port retries safely).
+  const server = await runProbot(appFn, { Octokit: KkpOctokit });
 
   const shutdown = installGracefulShutdown({
     server: { close: (done?: (error?: Error) => void) => void server.stop().then(() => done?.(), (error: Error) => done?.(error)) } as never,
