@@ -3,12 +3,13 @@
  * (the same kubeconfig, context or in-cluster settings as the rest of the app), in the `kubermatic` namespace.
  * Replaces carry the resourceVersion they were based on; the API's 409 becomes `LeaseConflictError`.
  */
-import { CoordinationV1Api, KubeConfig, V1MicroTime, type V1Lease } from '@kubernetes/client-node';
+import { CoordinationV1Api, V1MicroTime, type V1Lease } from '@kubernetes/client-node';
 import { ApiRequestError } from '../core/apply/api-request-error.js';
-import { ConfigurationError, describeError } from '../core/errors.js';
 import { KKP_NAMESPACE } from '../core/kinds.js';
 import { LeaseConflictError, type LeaseState, type LeaseStore, type LeaseWrite } from '../coordination/lease-store.js';
 import { callKubeApi } from './call-kube-api.js';
+import { masterKubeConfig } from './kube-connector.js';
+import { allowPlainHttp } from './object-api.js';
 
 export interface LeaseClientOptions {
   /** A kubeconfig as YAML/JSON text or a plain object (the sandbox's). Wins over `kubeconfigFile`. */
@@ -69,28 +70,8 @@ export function createLeaseStore(options: LeaseClientOptions = {}): LeaseStore {
 }
 
 function coordinationApi(options: LeaseClientOptions): { api: CoordinationV1Api; server: string } {
-  const kc = new KubeConfig();
-  try {
-    if (options.kubeconfig !== undefined) kc.loadFromString(typeof options.kubeconfig === 'string' ? options.kubeconfig : JSON.stringify(options.kubeconfig));
-    else if (options.inCluster) kc.loadFromCluster();
-    else if (options.kubeconfigFile !== undefined) kc.loadFromFile(options.kubeconfigFile);
-    else kc.loadFromDefault();
-  } catch (cause) {
-    throw new ConfigurationError(`cannot read the kubeconfig for the repository locks: ${describeError(cause).split('\n')[0]}`);
-  }
-  if (options.context !== undefined) {
-    if (!kc.getContexts().some((c) => c.name === options.context)) throw new ConfigurationError(`the kubeconfig has no context '${options.context}'`);
-    kc.setCurrentContext(options.context);
-  }
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new ConfigurationError('the kubeconfig has no current context; name the master with --context');
-  // client-node refuses plain-HTTP servers unless TLS verification is off; over plain HTTP there is nothing to verify.
-  let config = kc;
-  if (cluster.server.startsWith('http:') && !cluster.skipTLSVerify) {
-    config = new KubeConfig();
-    config.loadFromClusterAndUser({ ...cluster, skipTLSVerify: true }, kc.getCurrentUser() ?? { name: 'anonymous' });
-  }
-  return { api: config.makeApiClient(CoordinationV1Api), server: cluster.server };
+  const kc = allowPlainHttp(masterKubeConfig(options));
+  return { api: kc.makeApiClient(CoordinationV1Api), server: kc.getCurrentCluster()?.server ?? '' };
 }
 
 function toLease(lease: LeaseWrite, namespace: string, resourceVersion?: string): V1Lease {

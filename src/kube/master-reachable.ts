@@ -1,6 +1,7 @@
 import { VersionApi } from '@kubernetes/client-node';
 import { ClusterUnreachableError } from '../core/errors.js';
 import { masterKubeConfig, type KubeConnectorOptions } from './kube-connector.js';
+import { allowPlainHttp } from './object-api.js';
 
 /**
  * A readiness check for the KKP master: asks its API server for `/version` through @kubernetes/client-node.
@@ -9,7 +10,7 @@ import { masterKubeConfig, type KubeConnectorOptions } from './kube-connector.js
 export function masterReachable(options: KubeConnectorOptions): () => Promise<void> {
   let api: VersionApi | undefined;
   return async () => {
-    api ??= masterKubeConfig(options).makeApiClient(VersionApi);
+    api ??= allowPlainHttp(masterKubeConfig(options)).makeApiClient(VersionApi);
     try {
       await api.getCode();
     } catch (cause) {

@@ -46,8 +46,7 @@ export async function objectApiFor(target: string, kc: KubeConfig, options: Obje
   } catch (cause) {
     throw new ConfigurationError(`${target}: the kubeconfig's server '${cluster.server}' is not a URL`, { cause });
   }
-  // client-node refuses plain-HTTP servers unless TLS verification is off; over plain HTTP there is nothing to verify.
-  const config = server.protocol === 'http:' && !cluster.skipTLSVerify ? withSkipTls(kc) : kc;
+  const config = allowPlainHttp(kc);
   const tls: TlsOptions = {};
   try {
     await config.applyToHTTPSOptions(tls as never);
@@ -106,11 +105,15 @@ class SharedDiscoveryObjectApi extends KubernetesObjectApi {
   }
 }
 
-function withSkipTls(kc: KubeConfig): KubeConfig {
+/**
+ * client-node refuses plain-HTTP servers unless TLS verification is off; over plain HTTP there is nothing to verify.
+ * Returns the KubeConfig as it is for HTTPS servers, and a copy that skips verification for plain-HTTP ones.
+ */
+export function allowPlainHttp(kc: KubeConfig): KubeConfig {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster || !cluster.server.startsWith('http:') || cluster.skipTLSVerify) return kc;
   const copy = new KubeConfig();
-  const cluster = kc.getCurrentCluster()!;
-  const user = kc.getCurrentUser() ?? { name: 'anonymous' };
-  copy.loadFromClusterAndUser({ ...cluster, skipTLSVerify: true }, user);
+  copy.loadFromClusterAndUser({ ...cluster, skipTLSVerify: true }, kc.getCurrentUser() ?? { name: 'anonymous' });
   return copy;
 }
 
