@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { stopAllBots, type BotProcess } from '../support/bot-process.js';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ensureBuilt, stopAllBots, type BotProcess } from '../support/bot-process.js';
 import { describeConvergence, type Convergence } from './cluster-convergence.js';
-import { RECOVERY_ENV, startReliabilityHarness, waitFor, type ReliabilityHarness } from './reliability-harness.js';
+import { redelivery, reversedPushes } from './fault-scenarios.js';
+import { RECOVERY_ENV, startReliabilityHarness, type ReliabilityHarness } from './reliability-harness.js';
 
 const ZERO = '0'.repeat(40);
 
@@ -10,10 +10,11 @@ describe('redelivered and reordered pushes', () => {
   let h: ReliabilityHarness;
   let bot: BotProcess;
 
+  // The bots run `dist/`: build it once, before the clock of any test starts.
+  beforeAll(ensureBuilt, 180_000);
+
   beforeEach(async () => {
     h = await startReliabilityHarness();
-    bot = h.bot({ extraEnv: RECOVERY_ENV });
-    await bot.start();
   }, 60_000);
 
   afterEach(async () => {
@@ -28,58 +29,21 @@ describe('redelivered and reordered pushes', () => {
     expect(c.live).toBe(c.desired);
   }
 
-  /** Cluster writes (create, update, patch, delete) every sandbox cluster answered so far. */
-  function clusterWrites(): number {
-    return [...h.sandbox.clusters.values()].reduce((n, c) => n + c.requests.entries.filter((r) => ['create', 'update', 'patch', 'delete'].includes(r.verb) && !r.resource.startsWith('leases')).length, 0);
-  }
-
   it('applies a push delivered three times (twice with one delivery id, once with another) exactly once', async () => {
-    const sha = h.git('rev-parse', 'HEAD');
-    const push = h.push(ZERO, sha);
-    const id = randomUUID();
-    const answers = await Promise.all([h.deliver(bot, push, id), h.deliver(bot, push, id)]);
-    for (const a of answers) expect(a.status).toBeLessThan(300);
-    await h.waitForDeploy(sha);
-    const writesAfterFirst = clusterWrites();
-    // GitHub's redelivery of the same delivery id, and the same push under a new id (a proxy that repeats it).
-    expect((await h.deliver(bot, push, id)).status).toBeLessThan(300);
-    expect((await h.deliver(bot, push, randomUUID())).status).toBeLessThan(300);
-    await h.waitForGitHubQuiet(1_500);
-
-    const deployments = h.deploymentsOf(sha);
-    expect(deployments.map((d) => d.environment), bot.output()).toEqual(['kkp/master', 'kkp/seed-eu', 'kkp/seed-us']);
-    for (const d of deployments) expect(d.statuses.map((s) => s.state)).toEqual(['in_progress', 'success']);
-    expect(h.applyStatuses(sha)).toEqual(['pending', 'success']);
-    expect(clusterWrites()).toBe(writesAfterFirst);
-    expect(h.record('appliedCommit')).toBe(sha);
-    expect(h.record('applyingCommit')).toBeUndefined();
-    expectConverged(await h.convergence(sha));
-  });
+    const report = await redelivery.run(h);
+    expect(report.problems).toEqual([]);
+    expect(report.convergence.live).toBe(report.convergence.desired);
+  }, 60_000);
 
   it('never applies an older commit after a newer one when their pushes arrive in reverse order', async () => {
-    const c0 = h.git('rev-parse', 'HEAD');
-    await h.deliver(bot, h.push(ZERO, c0));
-    await h.waitForDeploy(c0);
-    const { after: c1 } = h.commitAndPush('first rename', () => h.changeEverywhere('first'));
-    const { after: c2 } = h.commitAndPush('second rename', () => h.changeEverywhere('second'));
-
-    // The newer push arrives first; the older one arrives while (or after) it is applied.
-    const since = h.sandbox.clusters.get('seed-eu')!.requests.entries.length;
-    await h.deliver(bot, h.push(c1, c2));
-    await h.waitForRequest('seed-eu', { verb: 'patch' }, { since });
-    await h.deliver(bot, h.push(c0, c1));
-    await h.waitForDeploy(c2);
-    await waitFor(() => h.applyStatuses(c1).length > 0, 15_000, () => `no outcome for the older commit ${c1.slice(0, 7)}\n${bot.output()}`);
-    await h.waitForGitHubQuiet(1_500);
-
-    // The older commit was not applied at all: no deployment, no cluster state of it.
-    expect(h.deploymentsOf(c1), bot.output()).toEqual([]);
-    for (const d of h.deploymentsOf(c2)) expect(d.statuses.map((s) => s.state)).toEqual(['in_progress', 'success']);
-    expect(h.record('appliedCommit')).toBe(c2);
-    expectConverged(await h.convergence(c2));
-  });
+    const report = await reversedPushes.run(h);
+    expect(report.problems).toEqual([]);
+    expect(report.convergence.live).toBe(report.convergence.desired);
+  }, 60_000);
 
   it('applies pushes delivered in order one after the other, in commit order', async () => {
+    bot = h.bot({ extraEnv: RECOVERY_ENV });
+    await bot.start();
     const c0 = h.git('rev-parse', 'HEAD');
     const { after: c1 } = h.commitAndPush('first rename', () => h.changeEverywhere('first'));
     const { after: c2 } = h.commitAndPush('second rename', () => h.changeEverywhere('second'));
@@ -100,5 +64,5 @@ describe('redelivered and reordered pushes', () => {
     for (const sha of order) expect(h.deploymentsOf(sha).length === 0 || h.deploymentsOf(sha).length === 3).toBe(true);
     expect(h.record('appliedCommit')).toBe(c2);
     expectConverged(await h.convergence(c2));
-  });
+  }, 60_000);
 });
