@@ -29,6 +29,9 @@ import { GITHUB_LIMITS } from './github-limits.js';
 import { formatDiagnosticLine } from './plan-comment.js';
 import { upsertStickyComment } from './sticky-comment.js';
 
+/** How a merged commit is applied: conflicts with other field managers are resolved in Git's favour. */
+const MERGED_COMMIT_WINS = Object.freeze({ force: true });
+
 export const APPLY_STATUS_CONTEXT = 'kkp-gitops/apply';
 
 export interface PushEvent {
@@ -194,7 +197,9 @@ async function applyPush(deps: AppDeps, github: GitHubRepository, push: PushEven
     let result: ApplyResult;
     try {
       lock?.assertHeld();
-      result = await deps.engine.apply(planned.plan, planned.clients ?? new Map());
+      // The merged commit is the truth: fields a hand edit took over are taken back (server-side apply with force),
+      // as Argo CD and Flux reconcile. The pull request's plan showed them as drift before the merge.
+      result = await deps.engine.apply(planned.plan, planned.clients ?? new Map(), MERGED_COMMIT_WINS);
     } catch (error) {
       for (const [target, id] of deployments) await github.setDeploymentStatus(id, environmentOf(target), 'error', describe(`apply failed: ${describeError(error)}`));
       await github.setCommitStatus(push.after, APPLY_STATUS_CONTEXT, 'error', describe(`Apply failed: ${describeError(error)}`));

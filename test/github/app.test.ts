@@ -281,6 +281,24 @@ describe('the GitHub App over HTTP', () => {
     expect(result!.body).toContain('Cluster/ci-runners-eu');
   });
 
+  it('applies a merged change over a field someone took over by hand: the merged commit wins the conflict', async () => {
+    const seed = h.sandbox.clusters.get('seed-eu')!.api;
+    const type = seed.typeOf('kubermatic.k8c.io/v1', 'Cluster')!;
+    seed.patch(type, undefined, 'shop-prod-eu', 'merge', { spec: { humanReadableName: 'Edited by hand' } }, { fieldManager: 'kubectl-edit' });
+    const pr = openPullRequest('rename-prod', () => {
+      const path = join(h.work, 'projects/webshop7k2/clusters/shop-prod-eu.yaml');
+      writeFileSync(path, readFileSync(path, 'utf8').replace(/humanReadableName: .*/, 'humanReadableName: Shop production (renamed in Git)'));
+    });
+    const deploymentsBefore = h.gh.store.deployments.length;
+    const { before } = merge(pr);
+    await h.deliverAndWait(pushDelivery(h.gh, h.repo, 'main', before));
+    const live = clusterOnSeed('seed-eu', 'shop-prod-eu') as { spec: { humanReadableName: string }; metadata: { managedFields: { manager: string; fieldsV1: object }[] } };
+    expect(live.spec.humanReadableName).toBe('Shop production (renamed in Git)');
+    const owners = live.metadata.managedFields.filter((m) => JSON.stringify(m.fieldsV1).includes('f:humanReadableName')).map((m) => m.manager);
+    expect(owners).toEqual(['kkp-gitops']);
+    for (const d of h.gh.store.deployments.slice(deploymentsBefore)) expect(d.statuses.map((s) => s.state)).toEqual(['in_progress', 'success']);
+  });
+
   it('rejects a delivery with a bad signature and changes nothing', async () => {
     const since = h.gh.requests.length;
     const writes = clusterWrites();
