@@ -127,6 +127,11 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
         await handler(context);
       };
     const repoOf = (context: Context, repository: RepoPayload): GitHubRepository => repositoryOf(context.octokit, (context.payload as { installation?: { id: number } }).installation?.id, repository);
+    // Every line a job logs carries the delivery id (Probot's event logger), the repository and the pull request.
+    const jobDeps = (context: Context, github: GitHubRepository, pullRequest?: number): AppDeps => ({
+      ...deps,
+      log: context.log.child({ repository: github.fullName, ...(pullRequest !== undefined ? { pullRequest } : {}) }),
+    });
     const enqueue = (repository: GitHubRepository, job: () => Promise<unknown>, jobOptions?: JobOptions) => {
       workQueue.enqueue(repository.fullName, async () => {
         try {
@@ -144,7 +149,7 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
       const github = repoOf(context, context.payload.repository);
       // The newest head wins: a waiting plan of an older head is dropped, a running one abandons before writing.
       deps.heads?.note(github.fullName, pr.number, pr.headSha);
-      enqueue(github, () => planPullRequest(deps, github, pr), { coalesce: `pr:${pr.number}` });
+      enqueue(github, () => planPullRequest(jobDeps(context, github, pr.number), github, pr), { coalesce: `pr:${pr.number}` });
     }));
 
     app.on('check_run.rerequested', once(async (context) => {
@@ -154,7 +159,7 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
       enqueue(github, async () => {
         const listed = run.pull_requests.map((p) => p.number);
         const pulls = listed.length > 0 ? await Promise.all(listed.map((n) => github.pullRequest(n))) : (await github.openPullRequests()).filter((p) => p.headSha === run.head_sha);
-        for (const pr of pulls) if (pr.headSha === run.head_sha) await planPullRequest(deps, github, pr);
+        for (const pr of pulls) if (pr.headSha === run.head_sha) await planPullRequest(jobDeps(context, github, pr.number), github, pr);
       });
     }));
 
@@ -162,20 +167,20 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
       const { issue, comment } = context.payload;
       if (!issue.pull_request) return;
       const github = repoOf(context, context.payload.repository);
-      enqueue(github, () => runCommand(deps, github, { pullNumber: issue.number, author: comment.user?.login ?? '', authorIsBot: comment.user?.type === 'Bot', body: comment.body, source: { kind: 'issue-comment', id: comment.id } }));
+      enqueue(github, () => runCommand(jobDeps(context, github, issue.number), github, { pullNumber: issue.number, author: comment.user?.login ?? '', authorIsBot: comment.user?.type === 'Bot', body: comment.body, source: { kind: 'issue-comment', id: comment.id } }));
     }));
 
     app.on('pull_request_review_comment.created', once(async (context) => {
       const { pull_request: pr, comment } = context.payload;
       const github = repoOf(context, context.payload.repository);
-      enqueue(github, () => runCommand(deps, github, { pullNumber: pr.number, author: comment.user?.login ?? '', authorIsBot: comment.user?.type === 'Bot', body: comment.body, source: { kind: 'review-comment', id: comment.id } }));
+      enqueue(github, () => runCommand(jobDeps(context, github, pr.number), github, { pullNumber: pr.number, author: comment.user?.login ?? '', authorIsBot: comment.user?.type === 'Bot', body: comment.body, source: { kind: 'review-comment', id: comment.id } }));
     }));
 
     app.on('pull_request_review.submitted', once(async (context) => {
       const { pull_request: pr, review } = context.payload;
       const github = repoOf(context, context.payload.repository);
       // GitHub has no reactions on reviews: the pull request gets the reaction.
-      enqueue(github, () => runCommand(deps, github, { pullNumber: pr.number, author: review.user?.login ?? '', authorIsBot: review.user?.type === 'Bot', body: review.body, source: { kind: 'pull-request', number: pr.number } }));
+      enqueue(github, () => runCommand(jobDeps(context, github, pr.number), github, { pullNumber: pr.number, author: review.user?.login ?? '', authorIsBot: review.user?.type === 'Bot', body: review.body, source: { kind: 'pull-request', number: pr.number } }));
     }));
 
     app.on('push', once(async (context) => {
@@ -183,7 +188,7 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
       if (deleted || ref !== `refs/heads/${repository.default_branch}`) return;
       const github = repoOf(context, { id: repository.id, owner: { login: repository.owner?.login ?? repository.owner?.name ?? '' }, name: repository.name, clone_url: repository.clone_url });
       const installationId = (context.payload as { installation?: { id: number } }).installation?.id;
-      enqueue(github, () => deployPush(deps, github, { branch: repository.default_branch, before, after, ...(installationId !== undefined ? { installationId } : {}) }));
+      enqueue(github, () => deployPush(jobDeps(context, github), github, { branch: repository.default_branch, before, after, ...(installationId !== undefined ? { installationId } : {}) }));
     }));
 
     // Restart recovery: reconciles run in the repository's queue, so they never overlap this process's own jobs.

@@ -11,7 +11,7 @@ let bot: BotProcess;
 
 beforeAll(async () => {
   h = await startReliabilityHarness();
-  bot = h.bot({ extraEnv: { KKP_GITOPS_READY_TIMEOUT_MS: '2000' } });
+  bot = h.bot({ logLevel: 'info', extraEnv: { KKP_GITOPS_READY_TIMEOUT_MS: '2000' } });
   await bot.start();
 }, 60_000);
 
@@ -53,6 +53,15 @@ describe('kkp-gitops serve', () => {
     expect(sample(after, 'kkp_gitops_changes_total', { target: 'master', action: 'create' })).toBeGreaterThan(0);
     expect(sample(after, 'kkp_gitops_apply_duration_seconds_count')).toBe(1);
     expect(sample(after, 'kkp_gitops_github_rate_limit_remaining')).toBeDefined();
+  });
+
+  it('logs JSON lines that carry the delivery id and the repository of the job', async () => {
+    const sha = h.git('rev-parse', 'HEAD');
+    const id = 'redelivered-push-of-the-applied-commit';
+    await h.deliver(bot, h.push('0'.repeat(40), sha), id);
+    await waitFor(() => bot.output().includes('already applied'), 10_000, () => `no "already applied" line in:\n${bot.output()}`);
+    const line = bot.output().split('\n').find((l) => l.includes('already applied'))!;
+    expect(JSON.parse(line)).toMatchObject({ id, repository: 'acme/kkp-config', commit: sha });
   });
 
   it('turns /readyz to 503 naming the master while the master refuses connections, and back when it returns', async () => {
