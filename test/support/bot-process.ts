@@ -103,11 +103,19 @@ export function distIsStale(): boolean {
 }
 
 /**
- * Builds `dist/` (tsc) when a source file is newer than its output. Several test workers may ask at once: a lock
+ * Builds `dist/` (tsc) when a source file is newer than its output, once per process. Several test workers may ask at once: a lock
  * folder makes one of them build while the others wait. tsc still emits when someone's in-progress file has a
  * type error, so the build is usable; its exit code is ignored here (the typecheck step reports it).
  */
 export async function ensureBuilt(): Promise<void> {
+  // Once per worker: a source file edited in the middle of a run does not rebuild under a running test.
+  checked ??= buildIfStale();
+  return checked;
+}
+
+let checked: Promise<void> | undefined;
+
+async function buildIfStale(): Promise<void> {
   if (!distIsStale()) return;
   const lock = join(tmpdir(), 'kkp-gitops-build.lock');
   const deadline = Date.now() + 120_000;
