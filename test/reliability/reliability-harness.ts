@@ -155,7 +155,7 @@ export async function startReliabilityHarness(options: { seeds?: readonly string
           return targets.every((env) => deployments.some((d) => d.environment === env)) && deployments.every((d) => FINAL_DEPLOYMENT_STATES.includes(d.statuses.at(-1)?.state ?? ''));
         },
         timeoutMs,
-        () => `deploy of ${sha.slice(0, 7)}: apply statuses [${h.applyStatuses(sha).join(', ')}], deployments ${JSON.stringify(h.deploymentsOf(sha).map((d) => [d.environment, d.statuses.map((s) => s.state)]))}\n${bots.map((b) => b.output()).join('\n')}`,
+        () => `deploy of ${sha.slice(0, 7)}: apply statuses [${h.applyStatuses(sha).join(', ')}], deployments ${JSON.stringify(h.deploymentsOf(sha).map((d) => [d.environment, d.statuses.map((s) => s.state)]))}\n${bots.map((b) => b.output(4_000)).join('\n')}`,
       );
     },
     async convergence(sha) {
@@ -173,7 +173,7 @@ export async function startReliabilityHarness(options: { seeds?: readonly string
       await waitFor(
         () => cluster.requests.entries.slice(since).some((r) => keys.every((k) => r[k] === match[k])),
         timeoutMs,
-        () => `no ${JSON.stringify(match)} request on ${name}\n${bots.map((b) => b.output()).join('\n')}`,
+        () => `no ${JSON.stringify(match)} request on ${name}\n${bots.map((b) => b.output(4_000)).join('\n')}`,
       );
     },
     openPullRequest(branch, change) {
@@ -197,7 +197,7 @@ export async function startReliabilityHarness(options: { seeds?: readonly string
           return Date.now() - since >= quietMs;
         },
         timeoutMs,
-        () => `the bots kept calling GitHub\n${bots.map((b) => b.output()).join('\n')}`,
+        () => `the bots kept calling GitHub\n${bots.map((b) => b.output(4_000)).join('\n')}`,
       );
     },
     lease() {

@@ -40,9 +40,9 @@ describe('a seed that refuses connections in the middle of an apply', () => {
   }
 
   async function expectPartialApply(sha: string): Promise<void> {
-    expect(lastState(sha, 'kkp/master'), bot.output()).toBe('success');
-    expect(lastState(sha, 'kkp/seed-eu'), bot.output()).toBe('success');
-    expect(['failure', 'error'], bot.output()).toContain(lastState(sha, 'kkp/seed-us'));
+    expect(lastState(sha, 'kkp/master'), bot.output(4_000)).toBe('success');
+    expect(lastState(sha, 'kkp/seed-eu'), bot.output(4_000)).toBe('success');
+    expect(['failure', 'error'], bot.output(4_000)).toContain(lastState(sha, 'kkp/seed-us'));
     expect(['failure', 'error']).toContain(h.applyStatuses(sha).at(-1));
     const partial = await h.convergence(sha);
     // Everything the master and seed-eu should hold is there; only seed-us' objects are missing.
@@ -63,7 +63,7 @@ describe('a seed that refuses connections in the middle of an apply', () => {
     const { before, after } = h.commitAndPush('rename everywhere', () => h.changeEverywhere('after the outage'));
     await h.deliver(bot, h.push(before, after));
     await h.waitForDeploy(after);
-    for (const d of h.deploymentsOf(after)) expect(d.statuses.at(-1)?.state, `${d.environment}\n${bot.output()}`).toBe('success');
+    for (const d of h.deploymentsOf(after)) expect(d.statuses.at(-1)?.state, `${d.environment}\n${bot.output(4_000)}`).toBe('success');
     const convergence = await h.convergence(after);
     expect(convergence.missing, describeConvergence(convergence)).toEqual([]);
     expect(convergence.differing, describeConvergence(convergence)).toEqual([]);

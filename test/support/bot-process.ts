@@ -46,7 +46,7 @@ export interface BotProcess {
   /** The process id of the running child, if any. */
   readonly pid: number | undefined;
   readonly running: boolean;
-  /** The last `limit` characters (default 8,000) the child wrote (stdout and stderr, of every run), for failure messages. */
+  /** What the child wrote (stdout and stderr, of every run; the last 128 KiB), or its last `limit` characters (failure messages). */
   output(limit?: number): string;
   /** Starts the child (again, after `kill`, on the same port and cache) and waits until it answers HTTP. */
   start(): Promise<void>;
@@ -208,7 +208,7 @@ export function createBotProcess(options: BotProcessOptions): BotProcess {
     get running() {
       return child !== undefined && child.exitCode === null && child.signalCode === null;
     },
-    output: (limit = 8_000) => (out.length <= limit ? out : `…${out.slice(out.length - limit)}`),
+    output: (limit = Infinity) => (out.length <= limit ? out : `…${out.slice(out.length - limit)}`),
     async start() {
       if (bot.running) throw new Error(`${name} is already running`);
       await ensureBuilt();
