@@ -14,6 +14,7 @@ import type { ApplyResult } from '../core/apply/apply-result.js';
 import type { TargetClients, TargetConnector } from '../core/apply/cluster-client.js';
 import { gitCommitSource } from '../core/load/git-commit-source.js';
 import { loadRepository } from '../core/load/load-repository.js';
+import { createParsedFileCache } from '../core/load/parsed-file-cache.js';
 import type { LoadedRepository } from '../core/load/loaded-repository.js';
 import type { Plan } from '../core/plan/plan.js';
 import { planRepository, type PlanRepositoryInput, type RepositoryPlan } from '../core/plan/plan-repository.js';
@@ -50,6 +51,8 @@ export const DEFAULT_ENGINE_CACHE_SIZE = 4;
 
 export function createKkpEngine(options: KkpEngineOptions): KkpEngine {
   const loaded = lruCache<Promise<LoadedRepository>>(options.cacheSize ?? DEFAULT_ENGINE_CACHE_SIZE);
+  // Below whole revisions, files by blob id: a new head re-reads and re-parses only the files its commit changed.
+  const parsedFiles = createParsedFileCache();
   return {
     async load(gitDir, rev) {
       // Resolving the revision (rev-parse) is cheap; reading and parsing 10,000 files is not.
@@ -57,7 +60,7 @@ export function createKkpEngine(options: KkpEngineOptions): KkpEngine {
       const key = `${gitDir}\u0000${source.commit}`;
       const cached = loaded.get(key);
       if (cached) return cached;
-      const loading = loadRepository(source);
+      const loading = loadRepository(source, { parsedFiles });
       loaded.set(key, loading);
       // A failed read is not kept: the next call tries again.
       loading.catch(() => loaded.delete(key, loading));

@@ -22,6 +22,11 @@ export interface FileEntry {
   readonly size: number;
   /** Set for symbolic links. Links are never followed blindly: the source resolves them and says where to. */
   readonly link?: SymlinkTarget;
+  /**
+   * An id of the file's content that changes whenever the bytes do (a Git blob id; for a link, the id of the file
+   * it resolves to). Absent where the source cannot tell (a folder on disk): such files are always read.
+   */
+  readonly contentId?: string;
 }
 
 export interface FileSource {

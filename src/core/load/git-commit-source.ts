@@ -43,9 +43,9 @@ export async function gitCommitSource(repoDir: string, rev: string): Promise<Fil
       if (entry.mode === '040000') entries.push({ path: entry.path, type: 'dir', size: 0 });
       else if (entry.mode === '120000') {
         const link = resolveLinkTarget(entry.path, textOf(entry), lookup);
-        const size = link.resolved?.type === 'file' ? (tree.get(link.resolved.path)?.size ?? 0) : 0;
-        entries.push({ path: entry.path, type: 'symlink', size, link });
-      } else if (entry.mode !== '160000') entries.push({ path: entry.path, type: 'file', size: entry.size });
+        const target = link.resolved?.type === 'file' ? tree.get(link.resolved.path) : undefined;
+        entries.push({ path: entry.path, type: 'symlink', size: target?.size ?? 0, link, ...(target ? { contentId: target.object } : {}) });
+      } else if (entry.mode !== '160000') entries.push({ path: entry.path, type: 'file', size: entry.size, contentId: entry.object });
     }
     entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     listed = new Map(entries.map((e) => [e.path, e]));

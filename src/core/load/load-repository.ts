@@ -4,13 +4,16 @@ import type { Diagnostic } from '../diagnostic.js';
 import { GITOPS_API_VERSION, KINDS, KKP_API_VERSION, kindInfo } from '../kinds.js';
 import type { FileSource } from './file-source.js';
 import type { LoadedRepository } from './loaded-repository.js';
-import { parseYamlFile, type ParsedYamlDocument } from './parse-yaml-file.js';
+import type { ParsedFileCache } from './parsed-file-cache.js';
+import { parseYamlFile, type ParsedYamlDocument, type ParsedYamlFile } from './parse-yaml-file.js';
 import { selectFiles } from './select-files.js';
 import type { IgnoredInput, SourceDocument } from './source-document.js';
 
 export interface LoadRepositoryOptions {
   /** The configuration file, repository-relative. Default: `kkp-gitops.yaml`. */
   readonly configFile?: string;
+  /** Parsed files of earlier loads, reused for files whose content id is unchanged. Default: none (parse all). */
+  readonly parsedFiles?: ParsedFileCache;
 }
 
 export const CONFIG_FILE = 'kkp-gitops.yaml';
@@ -44,13 +47,27 @@ export async function loadRepository(source: FileSource, options: LoadRepository
   ignored.push(...selection.ignored);
 
   const paths = selection.yaml.map((e) => e.path);
-  const contents = await source.read(paths);
+  const cache = options.parsedFiles;
+  const cached = new Map<string, ParsedYamlFile>();
+  if (cache) {
+    for (const entry of selection.yaml) {
+      const hit = entry.contentId === undefined ? undefined : cache.get(entry.path, entry.contentId, config.limits);
+      if (hit) cached.set(entry.path, hit);
+    }
+  }
+  const contents = await source.read(cached.size === 0 ? paths : paths.filter((p) => !cached.has(p)));
+  const contentIds = new Map(selection.yaml.map((e) => [e.path, e.contentId]));
   const documents: SourceDocument[] = [];
   const others: SourceDocument[] = [];
   for (const path of paths) {
-    const bytes = contents.get(path);
-    if (bytes === undefined) continue;
-    const parsed = parseYamlFile(path, bytes, config.limits);
+    let parsed = cached.get(path);
+    if (parsed === undefined) {
+      const bytes = contents.get(path);
+      if (bytes === undefined) continue;
+      parsed = parseYamlFile(path, bytes, config.limits);
+      const contentId = contentIds.get(path);
+      if (cache && contentId !== undefined) cache.set(path, contentId, config.limits, parsed);
+    }
     diagnostics.push(...parsed.diagnostics);
     if (parsed.empty) ignored.push({ file: path, reason: 'empty file (no YAML document)' });
     for (const index of parsed.emptyDocuments) ignored.push({ file: path, index, reason: 'empty document' });
