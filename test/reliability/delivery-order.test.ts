@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ensureBuilt, stopAllBots, type BotProcess } from '../support/bot-process.js';
 import { describeConvergence, type Convergence } from './cluster-convergence.js';
-import { redelivery, reversedPushes } from './fault-scenarios.js';
+import { redelivery, reversedPushes, sharedDelivery } from './fault-scenarios.js';
 import { RECOVERY_ENV, startReliabilityHarness, type ReliabilityHarness } from './reliability-harness.js';
 
 const ZERO = '0'.repeat(40);
@@ -31,6 +31,12 @@ describe('redelivered and reordered pushes', () => {
 
   it('applies a push delivered three times (twice with one delivery id, once with another) exactly once', async () => {
     const report = await redelivery.run(h);
+    expect(report.problems).toEqual([]);
+    expect(report.convergence.live).toBe(report.convergence.desired);
+  }, 60_000);
+
+  it('applies each push once when two bots receive the same deliveries', async () => {
+    const report = await sharedDelivery.run(h);
     expect(report.problems).toEqual([]);
     expect(report.convergence.live).toBe(report.convergence.desired);
   }, 60_000);

@@ -5,6 +5,7 @@
  * objects with live objects. Problems name what was expected and what happened, with the bots' output when it helps.
  */
 import { randomUUID } from 'node:crypto';
+import { APPLY_STATUS_CONTEXT } from '../../src/github/deploy-push.js';
 import type { BotProcess } from '../support/bot-process.js';
 import { pullRequestDelivery } from '../support/github-server/webhook-payloads.js';
 import { compareWithSandbox, converged, describeConvergence, desiredAt, type Convergence } from './cluster-convergence.js';
@@ -207,6 +208,35 @@ export const redelivery: FaultScenario = {
     f.check(h.applyStatuses(sha).join(',') === 'pending,success', `commit status: ${h.applyStatuses(sha).join(' → ')}`);
     f.check(h.record('appliedCommit') === sha, `applied-commit record: ${h.record('appliedCommit')} (want ${sha.slice(0, 7)})`);
     return f.report(this.name, sha);
+  },
+};
+
+export const sharedDelivery: FaultScenario = {
+  name: 'two bots receiving the same pushes',
+  async run(h) {
+    const f = new Findings(h);
+    const bots = await Promise.all([startBot(h), startBot(h)]);
+    const c0 = h.git('rev-parse', 'HEAD');
+    const { after: c1 } = h.commitAndPush('rename everywhere', () => h.changeEverywhere('shared'));
+    // Both replicas get both pushes, with GitHub's delivery ids, at the same moment.
+    for (const [before, after] of [[ZERO, c0], [c0, c1]] as const) {
+      const push = h.push(before, after);
+      const id = randomUUID();
+      await Promise.all(bots.map((b) => h.deliver(b, push, id)));
+    }
+    await f.step('waiting for the newer commit', () => h.waitForDeploy(c1));
+    await f.step('waiting for the bots to stop calling GitHub', () => h.waitForGitHubQuiet(1_500));
+    f.notes.push(`first commit: ${h.deploymentsOf(c0).length} deployments; second: ${h.deploymentsOf(c1).length}`);
+    for (const sha of [c0, c1]) {
+      f.check(h.deploymentsOf(sha).length <= TARGETS.length, `${sha.slice(0, 7)} was deployed more than once: ${states(h, sha)}`);
+      const statuses = h.gh.store.statuses.filter((s) => s.sha === sha && s.context === APPLY_STATUS_CONTEXT);
+      const final = statuses.filter((s) => s.state !== 'pending');
+      f.check(final.length <= 1, `${sha === c0 ? 'the older' : 'the newer'} commit ${sha.slice(0, 7)} got ${final.length} final apply statuses: ${statuses.map((s) => `${s.state} "${s.description}"`).join(' → ')}`);
+    }
+    f.check(h.deploymentsOf(c1).length === TARGETS.length, `the newest commit has ${h.deploymentsOf(c1).length} deployments (want ${TARGETS.length})`);
+    checkDeploymentsFinal(f, h, c1);
+    f.check(h.record('appliedCommit') === c1, `applied-commit record: ${h.record('appliedCommit')} (want ${c1.slice(0, 7)})`);
+    return f.report(this.name, c1);
   },
 };
 
