@@ -92,8 +92,9 @@ async function computeOutcome(deps: AppDeps, github: GitHubRepository, pr: PullR
   const baseRef = `refs/heads/${pr.baseRef}`;
   const gitDir = await deps.mirrors.fetch({ fullName: github.fullName, cloneUrl: github.cloneUrl, token: await github.token(), refs: [baseRef, `refs/pull/${pr.number}/head`], commits: [pr.headSha] });
   // The base branch as it is now (the payload's base SHA may be older).
-  const base = await deps.engine.load(gitDir, baseRef);
-  const head = withBasePolicy(await deps.engine.load(gitDir, pr.headSha), base);
+  // Both revisions are read together: Git's output streams in while the other revision parses.
+  const [base, rawHead] = await Promise.all([deps.engine.load(gitDir, baseRef), deps.engine.load(gitDir, pr.headSha)]);
+  const head = withBasePolicy(rawHead, base);
   const allowedByPolicy = base.config.policy.allowDeletions;
   const allowedForCommit = !allowedByPolicy && (await hasAllowance(github, pr.headSha, await deps.appLogin()));
   const planned = await deps.engine.plan({ head, base, repository: github.fullName, allowDeletions: allowedByPolicy || allowedForCommit });
