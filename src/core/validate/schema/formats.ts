@@ -3,6 +3,7 @@
  * Standard formats (email, uri, ipv4) come from ajv-formats.
  */
 import { isIPv4, isIPv6 } from 'node:net';
+import { parseCidr } from '../cidr.js';
 import type { Format } from 'ajv';
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 
@@ -22,15 +23,8 @@ const PROJECT_GROUP = /^(owners|editors|viewers|projectmanagers)-[a-z0-9]([-a-z0
 const SSH_KEY = /^(ssh-ed25519|ssh-rsa|ssh-dss|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) ([A-Za-z0-9+/]+={0,2})( [^\r\n]*)?$/;
 
 function isCidr(value: string, family: 4 | 6 | 'any'): boolean {
-  const slash = value.indexOf('/');
-  if (slash < 0) return false;
-  const address = value.slice(0, slash);
-  const bits = value.slice(slash + 1);
-  if (!/^(0|[1-9]\d{0,2})$/.test(bits)) return false;
-  const prefix = Number(bits);
-  if ((family === 4 || family === 'any') && isIPv4(address)) return prefix <= 32;
-  if ((family === 6 || family === 'any') && isIPv6(address)) return prefix <= 128;
-  return false;
+  const cidr = parseCidr(value);
+  return cidr !== undefined && (family === 'any' || cidr.family === family);
 }
 
 function isRfc1123Subdomain(value: string): boolean {
