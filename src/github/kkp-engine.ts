@@ -15,6 +15,7 @@ import type { TargetClients, TargetConnector } from '../core/apply/cluster-clien
 import { gitCommitSource } from '../core/load/git-commit-source.js';
 import { loadRepository } from '../core/load/load-repository.js';
 import { createParsedFileCache } from '../core/load/parsed-file-cache.js';
+import { createLruMap } from '../core/lru-map.js';
 import type { LoadedRepository } from '../core/load/loaded-repository.js';
 import type { Plan } from '../core/plan/plan.js';
 import { planRepository, type PlanRepositoryInput, type RepositoryPlan } from '../core/plan/plan-repository.js';
@@ -50,7 +51,7 @@ export interface KkpEngineOptions {
 export const DEFAULT_ENGINE_CACHE_SIZE = 4;
 
 export function createKkpEngine(options: KkpEngineOptions): KkpEngine {
-  const loaded = lruCache<Promise<LoadedRepository>>(options.cacheSize ?? DEFAULT_ENGINE_CACHE_SIZE);
+  const loaded = createLruMap<Promise<LoadedRepository>>(options.cacheSize ?? DEFAULT_ENGINE_CACHE_SIZE);
   // Below whole revisions, files by blob id: a new head re-reads and re-parses only the files its commit changed.
   const parsedFiles = createParsedFileCache();
   return {
@@ -78,39 +79,6 @@ export function createKkpEngine(options: KkpEngineOptions): KkpEngine {
     },
     apply(plan, clients, applyOptions = {}) {
       return applyPlan(plan, clients, applyOptions);
-    },
-  };
-}
-
-interface LruCache<T> {
-  get(key: string): T | undefined;
-  set(key: string, value: T): void;
-  /** Removes `key`, only while it still holds `value` when given. */
-  delete(key: string, value?: T): void;
-}
-
-/** A map of at most `size` entries; reading an entry makes it the most recently used. */
-function lruCache<T>(size: number): LruCache<T> {
-  const entries = new Map<string, T>();
-  return {
-    get(key) {
-      const value = entries.get(key);
-      if (value === undefined) return undefined;
-      entries.delete(key);
-      entries.set(key, value);
-      return value;
-    },
-    set(key, value) {
-      if (size <= 0) return;
-      entries.delete(key);
-      entries.set(key, value);
-      for (const oldest of entries.keys()) {
-        if (entries.size <= size) break;
-        entries.delete(oldest);
-      }
-    },
-    delete(key, value) {
-      if (value === undefined || entries.get(key) === value) entries.delete(key);
     },
   };
 }

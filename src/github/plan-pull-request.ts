@@ -4,6 +4,7 @@
  * the live targets (policy from the base branch), then the check run completes with annotations (batches of 50)
  * and the sticky comment is written. Nothing is applied here, whoever opened the pull request.
  */
+import { createLruMap } from '../core/lru-map.js';
 import { describeError } from '../core/errors.js';
 import type { LoadedRepository } from '../core/load/loaded-repository.js';
 import type { AppDeps } from './app-deps.js';
@@ -30,16 +31,10 @@ export interface PullRequestHeads {
 }
 
 export function createPullRequestHeads(limit = 10_000): PullRequestHeads {
-  const heads = new Map<string, string>();
+  const heads = createLruMap<string>(limit);
   return {
     note(repository, pullNumber, headSha) {
-      const key = `${repository}#${pullNumber}`;
-      heads.delete(key);
-      heads.set(key, headSha);
-      for (const old of heads.keys()) {
-        if (heads.size <= limit) break;
-        heads.delete(old);
-      }
+      heads.set(`${repository}#${pullNumber}`, headSha);
     },
     newest(repository, pullNumber) {
       return heads.get(`${repository}#${pullNumber}`);

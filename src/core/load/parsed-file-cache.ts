@@ -1,3 +1,4 @@
+import { createLruMap } from '../lru-map.js';
 import type { ParsedYamlFile, ParseYamlLimits } from './parse-yaml-file.js';
 
 /**
@@ -15,25 +16,15 @@ export interface ParsedFileCache {
 export const DEFAULT_PARSED_FILE_CACHE_LIMIT = 50_000;
 
 export function createParsedFileCache(limit = DEFAULT_PARSED_FILE_CACHE_LIMIT): ParsedFileCache {
-  const entries = new Map<string, ParsedYamlFile>();
+  const entries = createLruMap<ParsedYamlFile>(limit);
   // The limits change what parsing reports (sizes, aliases), so they are part of the key.
   const keyOf = (path: string, contentId: string, limits: ParseYamlLimits) => `${contentId}\0${limits.maxDocumentBytes}\0${limits.maxAliases}\0${path}`;
   return {
     get(path, contentId, limits) {
-      const key = keyOf(path, contentId, limits);
-      const parsed = entries.get(key);
-      if (parsed !== undefined) {
-        entries.delete(key);
-        entries.set(key, parsed);
-      }
-      return parsed;
+      return entries.get(keyOf(path, contentId, limits));
     },
     set(path, contentId, limits, parsed) {
-      if (limit <= 0) return;
-      const key = keyOf(path, contentId, limits);
-      entries.delete(key);
-      entries.set(key, parsed);
-      while (entries.size > limit) entries.delete(entries.keys().next().value as string);
+      entries.set(keyOf(path, contentId, limits), parsed);
     },
     get size() {
       return entries.size;
