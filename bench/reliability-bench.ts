@@ -10,6 +10,7 @@
  * has no such limits, and with it the figure would measure the spacing (1 s per write), not the bot.
  * `KKP_BENCH_RELIABILITY_PRS` sets the number of pull requests (default 20: 40 events per run).
  */
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { pino } from 'pino';
 import { Probot, Server } from 'probot';
@@ -33,6 +34,8 @@ const CLUSTER_FILES = [
 
 interface LoadResult {
   readonly events: number;
+  /** Deliveries whose HTTP exchange broke (sent again once, with the same delivery id, as GitHub's redelivery). */
+  readonly resent: number;
   readonly ms: number;
   readonly lost: number;
   readonly duplicated: number;
@@ -62,6 +65,17 @@ function preparePullRequests(h: ReliabilityHarness): { pr: PullRequestRecord; ne
     prepared.push({ pr, next: `load-${i}-next` });
   }
   return prepared;
+}
+
+/** Sends with `send`; a broken exchange (a reset keep-alive socket) is sent again once with the same delivery id. */
+async function sendOnce(send: (id: string) => Promise<unknown>, counter: { resent: number }): Promise<void> {
+  const id = randomUUID();
+  try {
+    await send(id);
+  } catch {
+    counter.resent++;
+    await send(id);
+  }
 }
 
 /** Delivers every PR's `opened`, then pushes its second commit and delivers `synchronize`; `send` picks the receiver. */
@@ -99,13 +113,16 @@ async function loadOnBots(processes: number): Promise<LoadResult> {
     for (let i = 0; i < processes; i++) bots.push(h.bot());
     await Promise.all(bots.map((b) => b.start()));
     const prepared = preparePullRequests(h);
+    const counter = { resent: 0 };
     const run = await timed(async () => {
-      await drive(h, prepared, (delivery, index) => h.deliver(bots[index % bots.length]!, delivery));
+      await drive(h, prepared, (delivery, index) => sendOnce((id) => h.deliver(bots[index % bots.length]!, delivery, id), counter));
       const done = () => prepared.every(({ pr }) => h.gh.store.checkRuns.some((r) => r.headSha === pr.head.sha && r.status === 'completed') && h.gh.store.commentsOn(pr.repositoryId, pr.number).some((c) => c.body.includes(pr.head.sha)));
       await waitFor(done, 180_000, () => 'the plans did not all arrive').catch(() => undefined);
     });
     await h.waitForGitHubQuiet(1_500, 60_000).catch(() => undefined);
-    return { events: prepared.length * 2, ms: run.ms, ...judge(h, prepared) };
+    const judged = judge(h, prepared);
+    for (const bot of bots) if (!bot.running) judged.detail.push(`${bot.name} exited: ${bot.output(500)}`);
+    return { events: prepared.length * 2, ms: run.ms, resent: counter.resent, ...judged };
   } finally {
     await h.stop();
   }
@@ -125,8 +142,9 @@ async function loadOnNoOpProbot(): Promise<LoadResult> {
     await server.start();
     const url = `http://127.0.0.1:${server.port}/api/github/webhooks`;
     const prepared = preparePullRequests(h);
-    const run = await timed(() => drive(h, prepared, (delivery) => deliverWebhook(url, h.gh.app.webhookSecret, delivery)));
-    return { events: prepared.length * 2, ms: run.ms, lost: 0, duplicated: 0, detail: [] };
+    const counter = { resent: 0 };
+    const run = await timed(() => drive(h, prepared, (delivery) => sendOnce((id) => deliverWebhook(url, h.gh.app.webhookSecret, delivery, id), counter)));
+    return { events: prepared.length * 2, ms: run.ms, resent: counter.resent, lost: 0, duplicated: 0, detail: [] };
   } finally {
     await server.stop();
     await h.stop();
@@ -142,9 +160,15 @@ async function main(): Promise<void> {
   printFigure('load', `${PRS} pull requests, 2 events each (opened, then synchronize to a new head)`);
   const peer = await loadOnNoOpProbot();
   for (const processes of [1, 2]) {
-    const ours = await loadOnBots(processes);
+    let ours: LoadResult;
+    try {
+      ours = await loadOnBots(processes);
+    } catch (error) {
+      printFigure(`load held, ${processes} process${processes > 1 ? 'es' : ''}`, `NOT measured: ${error instanceof Error ? error.message : String(error)}`);
+      continue;
+    }
     printRatio(`load held, ${processes} process${processes > 1 ? 'es' : ''}`, perMinute(ours), perMinute(peer), 'events/min');
-    printFigure(`  lost / duplicated (${processes} process${processes > 1 ? 'es' : ''})`, `${ours.lost} lost, ${ours.duplicated} duplicated of ${PRS} pull requests${ours.detail.length ? `: ${ours.detail.slice(0, 3).join('; ')}` : ''}`);
+    printFigure(`  lost / duplicated (${processes} process${processes > 1 ? 'es' : ''})`, `${ours.lost} lost, ${ours.duplicated} duplicated of ${PRS} pull requests${ours.resent ? `, ${ours.resent} deliveries resent after a broken connection` : ''}${ours.detail.length ? `: ${ours.detail.slice(0, 3).join('; ')}` : ''}`);
   }
 
   for (const scenario of FAULT_SCENARIOS) {

@@ -95,7 +95,7 @@ async function startBot(h: ReliabilityHarness, env: Readonly<Record<string, stri
   return bot;
 }
 
-/** The bot whose process holds the repository's Lease (holder identities are `<host>-<pid>-<random>`). */
+/** The holder identity on the repository's Lease (`<host>-<pid>-<random>`), if any. */
 function leaseHolder(h: ReliabilityHarness): string | undefined {
   return (h.lease()?.['spec'] as { holderIdentity?: string } | undefined)?.holderIdentity;
 }

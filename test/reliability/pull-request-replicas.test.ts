@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ensureBuilt, stopAllBots } from '../support/bot-process.js';
+import type { PullRequestRecord } from '../support/github-server/store.js';
+import { pullRequestDelivery } from '../support/github-server/webhook-payloads.js';
+import { CLUSTER_FILE, startReliabilityHarness, waitFor, type ReliabilityHarness } from './reliability-harness.js';
+
+const PLAN_MARKER = '<!-- kkp-gitops:plan';
+
+describe('pull requests planned by two bot processes', () => {
+  let h: ReliabilityHarness;
+
+  // The bots run `dist/`: build it once, before the clock of any test starts.
+  beforeAll(ensureBuilt, 180_000);
+
+  beforeEach(async () => {
+    h = await startReliabilityHarness();
+  }, 60_000);
+
+  afterEach(async () => {
+    await h?.stop();
+    await stopAllBots();
+  });
+
+  it('gives each pull request one plan comment and one completed check run when both bots receive its delivery', async () => {
+    const bots = [h.bot(), h.bot()];
+    await Promise.all(bots.map((b) => b.start()));
+    const pulls: PullRequestRecord[] = [];
+    for (let i = 0; i < 3; i++) pulls.push(h.openPullRequest(`replica-${i}`, () => h.edit(CLUSTER_FILE, /humanReadableName: .*/, `humanReadableName: Replica ${i}`)));
+    for (const pr of pulls) {
+      const delivery = pullRequestDelivery(h.gh, pr, 'opened');
+      const id = randomUUID();
+      await Promise.all(bots.map((b) => h.deliver(b, delivery, id)));
+    }
+    await waitFor(
+      () => pulls.every((pr) => h.gh.store.checkRuns.some((r) => r.headSha === pr.head.sha && r.status === 'completed') && h.gh.store.commentsOn(pr.repositoryId, pr.number).some((c) => c.body.includes(PLAN_MARKER))),
+      20_000,
+      () => `the plans did not all arrive\n${bots.map((b) => b.output(3_000)).join('\n')}`,
+    );
+    await h.waitForGitHubQuiet(1_500);
+
+    const outcome = pulls.map((pr) => ({
+      pr: pr.number,
+      comments: h.gh.store.commentsOn(pr.repositoryId, pr.number).filter((c) => c.body.includes(PLAN_MARKER)).length,
+      completedRuns: h.gh.store.checkRuns.filter((r) => r.headSha === pr.head.sha && r.status === 'completed' && r.conclusion !== 'cancelled').length,
+    }));
+    expect(outcome).toEqual(pulls.map((pr) => ({ pr: pr.number, comments: 1, completedRuns: 1 })));
+  }, 60_000);
+});
