@@ -156,7 +156,8 @@ export const githubFaults: FaultScenario = {
   name: 'GitHub answers 502 and secondary rate limits',
   async run(h) {
     const f = new Findings(h);
-    const bot = await startBot(h);
+    // Recovery on start only: what arrives must arrive through retries, not through a later recovery pass.
+    const bot = await startBot(h, { ...RECOVERY_ENV, KKP_GITOPS_RECOVERY_INTERVAL_SECONDS: '0' });
     const repoPath = `^/repos/${h.repo.fullName}`;
     const pr = h.openPullRequest('rename-staging', () => h.edit('projects/webshop7k2/clusters/shop-staging-eu.yaml', /humanReadableName: .*/, 'humanReadableName: Shop staging through faults'));
     h.gh.injectFault({ method: 'POST', path: new RegExp(`${repoPath}/check-runs$`), kind: 'bad-gateway' });
@@ -171,8 +172,12 @@ export const githubFaults: FaultScenario = {
     await f.step('waiting for the plan', () =>
       waitFor(() => h.gh.store.checkRuns.some((r) => r.headSha === pr.head.sha && r.status === 'completed') && h.gh.store.commentsOn(pr.repositoryId, pr.number).length > 0, 20_000, () => 'no completed check run and comment'),
     );
-    await f.step('waiting for the apply', () => h.waitForDeploy(sha));
+    await f.step('waiting for the apply', () => h.waitForDeploy(sha, 15_000));
     await f.step('waiting for the bot to stop calling GitHub', () => h.waitForGitHubQuiet(1_000));
+    // A request that failed by a fault and was never made again with success: a transient error not retried.
+    const failed = h.gh.requests.filter((r) => r.route !== 'git' && (r.status === 502 || r.status === 403));
+    const retried = (r: (typeof failed)[number]) => h.gh.requests.some((later) => later !== r && later.time >= r.time && later.method === r.method && later.path === r.path && later.status < 300);
+    for (const r of failed.filter((r) => !retried(r))) f.check(false, `${r.method} ${r.path} answered ${r.status} was never tried again`);
     const faulted = h.gh.requests.filter((r) => r.route !== 'git' && (r.status === 502 || r.status === 403)).length;
     f.notes.push(`${faulted} GitHub requests answered 502 or 403 (secondary rate limit)`);
     f.check(faulted === 6, `${faulted} faults met (want the 6 injected)`);
