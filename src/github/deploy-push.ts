@@ -91,7 +91,8 @@ async function reconcileUnderLock(deps: AppDeps, github: GitHubRepository, push:
       // The interrupted commit was not fully applied: recovery retries it (or the branch's head).
       await lock.updateRecord((current) => ({ ...baseRecord(current, github, push), ...(record?.applyingCommit ? { attemptedCommit: record.applyingCommit, attemptOutcome: 'failed' as const } : {}) }));
     }
-    if (decision.skip === 'superseded') {
+    // A commit that already has its outcome (another replica applied it before the newer one) keeps it.
+    if (decision.skip === 'superseded' && !(await hasFinalApplyStatus(github, push.after))) {
       await github.setCommitStatus(push.after, APPLY_STATUS_CONTEXT, 'success', describe(`Superseded by ${decision.by.slice(0, 7)}: not applied (a newer commit is applied)`));
     }
     deps.log.info({ repository: github.fullName, commit: push.after, skipped: decision.skip, by: decision.by }, decision.skip === 'superseded' ? `superseded by ${decision.by}` : 'already applied');
@@ -230,6 +231,10 @@ async function applyPush(deps: AppDeps, github: GitHubRepository, push: PushEven
   } finally {
     await planned.release();
   }
+}
+
+async function hasFinalApplyStatus(github: GitHubRepository, sha: string): Promise<boolean> {
+  return (await github.commitStatuses(sha)).some((s) => s.context === APPLY_STATUS_CONTEXT && s.state !== 'pending');
 }
 
 /** `kkp/master`, `kkp/seed-eu`. */
