@@ -121,7 +121,7 @@ async function loadOnBots(processes: number): Promise<LoadResult> {
     });
     await h.waitForGitHubQuiet(1_500, 60_000).catch(() => undefined);
     const judged = judge(h, prepared);
-    for (const bot of bots) if (!bot.running) judged.detail.push(`${bot.name} exited: ${bot.output(500)}`);
+    for (const bot of bots) if (!bot.running) judged.detail.unshift(`${bot.name} exited: ${bot.output(500)}`);
     return { events: prepared.length * 2, ms: run.ms, resent: counter.resent, ...judged };
   } finally {
     await h.stop();
