@@ -149,7 +149,7 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
       const github = repoOf(context, context.payload.repository);
       // The newest head wins: a waiting plan of an older head is dropped, a running one abandons before writing.
       deps.heads?.note(github.fullName, pr.number, pr.headSha);
-      enqueue(github, () => planPullRequest(jobDeps(context, github, pr.number), github, pr), { coalesce: `pr:${pr.number}` });
+      enqueue(github, () => planPullRequest(jobDeps(context, github, pr.number), github, pr, { delivery: context.id }), { coalesce: `pr:${pr.number}` });
     }));
 
     app.on('check_run.rerequested', once(async (context) => {

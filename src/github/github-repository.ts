@@ -29,12 +29,15 @@ export interface CheckRunUpdate {
   readonly status?: 'in_progress' | 'completed';
   readonly conclusion?: 'success' | 'failure' | 'neutral' | 'cancelled' | 'action_required';
   readonly output?: CheckRunOutput;
+  /** Set on create: the id of what the run is for (the webhook delivery), so another replica can tell it is done. */
+  readonly externalId?: string;
 }
 
 export interface CheckRunSummary {
   readonly id: number;
   readonly status: string;
   readonly conclusion: string | null;
+  readonly externalId: string | null;
 }
 
 export interface IssueComment {
@@ -141,12 +144,12 @@ export function octokitRepository(octokit: Octokit, repository: { id: number; ow
       return mintToken(repository.id);
     },
     async createCheckRun(headSha, name, u) {
-      const { data } = await octokit.rest.checks.create({ ...at, head_sha: headSha, name, ...(u.status ? { status: u.status } : {}), ...(u.conclusion ? { conclusion: u.conclusion } : {}), ...outputOf(u) });
+      const { data } = await octokit.rest.checks.create({ ...at, head_sha: headSha, name, ...(u.status ? { status: u.status } : {}), ...(u.conclusion ? { conclusion: u.conclusion } : {}), ...(u.externalId ? { external_id: u.externalId } : {}), ...outputOf(u) });
       return Number(data.id);
     },
     async checkRunsOf(headSha, name) {
       const { data } = await octokit.rest.checks.listForRef({ ...at, ref: headSha, check_name: name, filter: 'all', per_page: 100 });
-      return data.check_runs.map((r) => ({ id: Number(r.id), status: r.status, conclusion: r.conclusion ?? null }));
+      return data.check_runs.map((r) => ({ id: Number(r.id), status: r.status, conclusion: r.conclusion ?? null, externalId: r.external_id ?? null }));
     },
     async updateCheckRun(id, u) {
       await octokit.rest.checks.update({ ...at, check_run_id: id, ...(u.status ? { status: u.status } : {}), ...(u.conclusion ? { conclusion: u.conclusion } : {}), ...outputOf(u) });

@@ -49,13 +49,45 @@ export function createPullRequestHeads(limit = 10_000): PullRequestHeads {
  * publishes nothing else; the newer head's plan (queued behind it) writes the comment and its own check run. Returns
  * the outcome, or undefined when abandoned.
  */
-export async function planPullRequest(deps: AppDeps, github: GitHubRepository, pr: PullRequestInfo): Promise<PlanOutcome | undefined> {
+export interface PlanPullRequestOptions {
+  /**
+   * The webhook delivery the plan answers. With coordination, replicas that received the same delivery plan it once:
+   * under the repository's lock, a plan whose delivery already has a check run on the head is not made again.
+   */
+  readonly delivery?: string;
+}
+
+export async function planPullRequest(deps: AppDeps, github: GitHubRepository, pr: PullRequestInfo, options: PlanPullRequestOptions = {}): Promise<PlanOutcome | undefined> {
+  const { delivery } = options;
+  if (delivery === undefined || !deps.coordination) return planAndPublish(deps, github, pr);
+  let locked = false;
+  try {
+    return await deps.coordination.withLock(github.fullName, async () => {
+      locked = true;
+      const planned = (await github.checkRunsOf(pr.headSha, CHECK_NAME)).some((run) => run.externalId === delivery);
+      if (planned) {
+        deps.log.info({ head: pr.headSha, delivery }, 'delivery already planned by another replica');
+        return undefined;
+      }
+      return planAndPublish(deps, github, pr, delivery);
+    });
+  } catch (error) {
+    if (locked) throw error;
+    // No lock to be had (another replica holds it past the wait, or the master is unreachable): plan anyway, so
+    // the pull request gets its check run and the reason, rather than nothing.
+    deps.log.warn({ err: error, head: pr.headSha }, 'planning without the repository lock');
+    return planAndPublish(deps, github, pr, delivery);
+  }
+}
+
+async function planAndPublish(deps: AppDeps, github: GitHubRepository, pr: PullRequestInfo, delivery?: string): Promise<PlanOutcome | undefined> {
   const supersededBy = (): string | undefined => {
     const newest = deps.heads?.newest(github.fullName, pr.number);
     return newest !== undefined && newest !== pr.headSha ? newest : undefined;
   };
   if (supersededBy()) return undefined;
   const checkRunId = await github.createCheckRun(pr.headSha, CHECK_NAME, {
+    ...(delivery !== undefined ? { externalId: delivery } : {}),
     status: 'in_progress',
     output: { title: 'Planning', summary: `Validating and planning \`${pr.headSha.slice(0, 7)}\` against the live clusters.` },
   });
