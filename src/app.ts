@@ -132,6 +132,15 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
       ...deps,
       log: context.log.child({ repository: github.fullName, ...(pullRequest !== undefined ? { pullRequest } : {}) }),
     });
+    // Lock holders and the time of each repository's last complete apply, read from the records on the Leases.
+    const refreshRecordMetrics = async () => {
+      if (!metrics || !coordination) return;
+      for (const { record, holder } of await coordination.records()) {
+        metrics.lockHolder.set(record.repository, holder);
+        if (record.appliedAt) metrics.lastAppliedCommit.record(record.repository, new Date(record.appliedAt));
+      }
+    };
+    const afterReconcile = () => void refreshRecordMetrics().catch((error: unknown) => app.log.warn({ err: error }, 'could not read the repository records for metrics'));
     const enqueue = (repository: GitHubRepository, job: () => Promise<unknown>, jobOptions?: JobOptions) => {
       workQueue.enqueue(repository.fullName, async () => {
         try {
@@ -188,7 +197,7 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
       if (deleted || ref !== `refs/heads/${repository.default_branch}`) return;
       const github = repoOf(context, { id: repository.id, owner: { login: repository.owner?.login ?? repository.owner?.name ?? '' }, name: repository.name, clone_url: repository.clone_url });
       const installationId = (context.payload as { installation?: { id: number } }).installation?.id;
-      enqueue(github, () => deployPush(jobDeps(context, github), github, { branch: repository.default_branch, before, after, ...(installationId !== undefined ? { installationId } : {}) }));
+      enqueue(github, () => deployPush(jobDeps(context, github), github, { branch: repository.default_branch, before, after, ...(installationId !== undefined ? { installationId } : {}) }).finally(afterReconcile));
     }));
 
     // Restart recovery: reconciles run in the repository's queue, so they never overlap this process's own jobs.
@@ -200,7 +209,7 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
         const { data } = await octokit.rest.repos.get({ owner, repo });
         return repositoryOf(octokit, record.installationId, data);
       },
-      run: <T>(repository: string, job: () => Promise<T>) => new Promise<T>((resolve, reject) => workQueue.enqueue(repository, () => job().then(resolve, reject))),
+      run: <T>(repository: string, job: () => Promise<T>) => new Promise<T>((resolve, reject) => workQueue.enqueue(repository, () => job().then(resolve, reject).finally(afterReconcile))),
     };
     // Drift: the default branches of the repositories with a record, checked in their queue like recovery.
     const driftDeps = {

@@ -53,6 +53,9 @@ describe('kkp-gitops serve', () => {
     expect(sample(after, 'kkp_gitops_changes_total', { target: 'master', action: 'create' })).toBeGreaterThan(0);
     expect(sample(after, 'kkp_gitops_apply_duration_seconds_count')).toBe(1);
     expect(sample(after, 'kkp_gitops_github_rate_limit_remaining')).toBeDefined();
+    const age = sample(after, 'kkp_gitops_last_applied_commit_age_seconds', { repository: 'acme/kkp-config' });
+    expect(age).toBeGreaterThanOrEqual(0);
+    expect(age).toBeLessThan(60);
   });
 
   it('logs JSON lines that carry the delivery id and the repository of the job', async () => {
