@@ -49,7 +49,10 @@ export function clientNodeClusterClient(cluster: ClusterApi, options: CallOption
   };
 }
 
-/** client-node turns known kinds into class instances with `Date` timestamps; the core works on plain JSON data. */
+/**
+ * client-node turns built-in kinds into class instances with `Date` timestamps; the core works on plain JSON data.
+ * Custom resources (every KKP kind) arrive as plain JSON already and are taken as they are.
+ */
 function plain(object: KubernetesObject): KubeObject {
-  return JSON.parse(JSON.stringify(object)) as KubeObject;
+  return Object.getPrototypeOf(object) === Object.prototype ? (object as KubeObject) : (JSON.parse(JSON.stringify(object)) as KubeObject);
 }
