@@ -133,5 +133,17 @@ export function retryingGitHub(github: GitHubRepository, options: RetryingGitHub
         },
       );
     },
+    createDeployment(sha, environment, description) {
+      return create(
+        'createDeployment',
+        () => github.createDeployment(sha, environment, description),
+        // The deployment a lost answer made is the newest of this commit and environment, still without a status.
+        async () => {
+          const candidates = (await github.deploymentsOf(sha)).filter((d) => d.environment === environment).sort((a, b) => b.id - a.id);
+          const newest = candidates[0];
+          return newest !== undefined && (await github.deploymentState(newest.id)) === undefined ? newest.id : undefined;
+        },
+      );
+    },
   };
 }

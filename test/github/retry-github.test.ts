@@ -8,6 +8,7 @@ const NOW = Date.parse('2025-01-01T00:00:00Z');
 /** A GitHub port over an in-memory comment list; `failures[method]` are thrown in turn, `madeAnyway` first does the write. */
 function fakeGitHub(script: { failures?: Record<string, Error[]>; madeAnyway?: boolean } = {}) {
   const comments: IssueComment[] = [];
+  const deployments: { id: number; environment: string; sha: string; state?: string }[] = [];
   const calls: string[] = [];
   const fail = (method: string, write?: () => void) => {
     calls.push(method);
@@ -35,12 +36,21 @@ function fakeGitHub(script: { failures?: Record<string, Error[]>; madeAnyway?: b
     async updateCheckRun() {
       fail('updateCheckRun');
     },
-    async createDeployment() {
-      fail('createDeployment');
-      return 7;
+    async createDeployment(sha: string, environment: string) {
+      const id = deployments.length + 7;
+      fail('createDeployment', () => deployments.push({ id, environment, sha }));
+      return id;
+    },
+    async deploymentsOf(sha: string) {
+      fail('deploymentsOf');
+      return deployments.filter((d) => d.sha === sha).map(({ id, environment }) => ({ id, environment, sha }));
+    },
+    async deploymentState(id: number) {
+      fail('deploymentState');
+      return deployments.find((d) => d.id === id)?.state;
     },
   } as unknown as GitHubRepository;
-  return { port, comments, calls };
+  return { port, comments, deployments, calls };
 }
 
 const fast = { sleep: async () => undefined, random: () => 0 };
@@ -65,6 +75,21 @@ describe('retryingGitHub', () => {
     expect(gh.comments.map((c) => c.body)).toEqual(['the plan']);
     expect(id).toBe(1);
     expect(gh.calls).toEqual(['createComment', 'listComments']);
+  });
+
+  it('does not create a second deployment when GitHub made the first but answered 502', async () => {
+    const gh = fakeGitHub({ failures: { createDeployment: [answer(502)] }, madeAnyway: true });
+    const id = await retryingGitHub(gh.port, fast).createDeployment('abc', 'kkp/master', 'apply');
+    expect(gh.deployments.map((d) => [d.id, d.environment])).toEqual([[7, 'kkp/master']]);
+    expect(id).toBe(7);
+  });
+
+  it('creates the deployment again when the 502 came before GitHub made it, even with an older one of the commit finished', async () => {
+    const gh = fakeGitHub({ failures: { createDeployment: [answer(502)] } });
+    gh.deployments.push({ id: 3, environment: 'kkp/master', sha: 'abc', state: 'success' });
+    const id = await retryingGitHub(gh.port, fast).createDeployment('abc', 'kkp/master', 'apply');
+    expect(gh.deployments.map((d) => d.id)).toEqual([3, 8]);
+    expect(id).toBe(8);
   });
 
   it('creates the comment again when the 502 came before GitHub made it', async () => {
@@ -94,10 +119,12 @@ describe('retryingGitHub', () => {
   });
 
   it('never repeats a write it cannot look up after a 502, and does not retry a permanent refusal', async () => {
-    const gh = fakeGitHub({ failures: { createDeployment: [answer(502)], updateCheckRun: [answer(422)] } });
-    const github = retryingGitHub(gh.port, fast);
-    await expect(github.createDeployment('abc', 'kkp/master', 'x')).rejects.toThrow('HTTP 502');
+    const gh = fakeGitHub({ failures: { createRelease: [answer(502)], updateCheckRun: [answer(422)] } });
+    // A write added to the port later, with no way to look up what a lost answer made.
+    const port = Object.assign(gh.port, { createRelease: async () => void (gh.calls.push('createRelease'), (() => { throw answer(502); })()) });
+    const github = retryingGitHub(port, fast) as typeof port;
+    await expect(github.createRelease()).rejects.toThrow('HTTP 502');
     await expect(github.updateCheckRun(1, {})).rejects.toThrow('HTTP 422');
-    expect(gh.calls).toEqual(['createDeployment', 'updateCheckRun']);
+    expect(gh.calls).toEqual(['createRelease', 'updateCheckRun']);
   });
 });
