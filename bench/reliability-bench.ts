@@ -11,7 +11,6 @@
  * `KKP_BENCH_RELIABILITY_PRS` sets the number of pull requests (default 20: 40 events per run).
  */
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { pino } from 'pino';
 import { Probot, Server } from 'probot';
 import { ensureBuilt, stopAllBots, type BotProcess } from '../test/support/bot-process.js';
@@ -22,6 +21,7 @@ import { describeConvergence } from '../test/reliability/cluster-convergence.js'
 import { FAULT_SCENARIOS } from '../test/reliability/fault-scenarios.js';
 import { startReliabilityHarness, waitFor, type ReliabilityHarness } from '../test/reliability/reliability-harness.js';
 import { printFigure, printRatio, timed } from './report.js';
+import { freePort } from '../test/support/free-port.js';
 
 const PRS = Number(process.env['KKP_BENCH_RELIABILITY_PRS'] ?? 20);
 const PLAN_MARKER = '<!-- kkp-gitops:plan';
@@ -42,13 +42,6 @@ interface LoadResult {
   readonly detail: string[];
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === 'object' && address ? address.port : 0;
-}
 
 /** Opens `PRS` pull requests, each with a second commit prepared (pushed later, for its `synchronize`). */
 function preparePullRequests(h: ReliabilityHarness): { pr: PullRequestRecord; next: string }[] {

@@ -11,7 +11,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Probot, Server, type ApplicationFunction } from 'probot';
@@ -27,6 +26,7 @@ import type { PullRequestRecord, RepositoryRecord } from '../test/support/github
 import { pullRequestDelivery } from '../test/support/github-server/webhook-payloads.js';
 import { generateRepository } from './generate-repository.js';
 import { printFigure, printRatio, timed } from './report.js';
+import { freePort } from '../test/support/free-port.js';
 
 const CLUSTERS = Number(process.env['KKP_BENCH_WEBHOOK_CLUSTERS'] ?? 10_000);
 const SEEDS = Number(process.env['KKP_BENCH_WEBHOOK_SEEDS'] ?? 100);
@@ -40,13 +40,6 @@ try {
   rmSync(scratch, { recursive: true, force: true });
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === 'object' && address ? address.port : 0;
-}
 
 async function startProbot(gh: GitHubServer, appFn: ApplicationFunction): Promise<string> {
   const server = new Server({

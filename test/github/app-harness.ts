@@ -5,7 +5,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Probot, ProbotOctokit, Server } from 'probot';
@@ -22,6 +21,7 @@ import { startGitHubServer, type GitHubServer } from '../support/github-server/g
 import type { AppPermissions } from '../support/github-server/route.js';
 import type { RepositoryRecord } from '../support/github-server/store.js';
 import type { Delivery } from '../support/github-server/webhook-payloads.js';
+import { freePort } from '../support/free-port.js';
 
 export interface AppHarness {
   readonly gh: GitHubServer;
@@ -48,13 +48,6 @@ export function appPermissions(): AppPermissions {
   return manifest.default_permissions;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === 'object' && address ? address.port : 0;
-}
 
 export async function startAppHarness(options: { repository?: string } = {}): Promise<AppHarness> {
   const sandbox = await startSandbox({ port: 0 });

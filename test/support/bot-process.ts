@@ -9,12 +9,14 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import type { GitHubServer } from './github-server/github-server.js';
+import { freePort } from './free-port.js';
+
+export { freePort };
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const OUTPUT_LIMIT = 64 * 1024;
@@ -61,14 +63,6 @@ export interface BotProcess {
 const live = new Set<BotProcess>();
 let counter = 0;
 
-/** Picks a free loopback port (Probot's server treats 0 as its default, 3000). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === 'object' && address ? address.port : 0;
-}
 
 function newestMtime(dir: string, suffix: string): { newest: number; oldest: number; files: Map<string, number> } {
   const files = new Map<string, number>();
