@@ -15,6 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Probot, Server, type ApplicationFunction } from 'probot';
 import { createKkpApp } from '../src/app.js';
+import { createCoordination } from '../src/coordination/coordination.js';
+import { createLeaseStore } from '../src/kube/lease-client.js';
 import { createKkpEngine, type KkpEngine } from '../src/github/kkp-engine.js';
 import { createRepositoryMirrors } from '../src/github/repository-mirror.js';
 import { renderDesiredState } from '../src/core/render/render-desired-state.js';
@@ -102,7 +104,9 @@ async function main(): Promise<void> {
     },
     apply: (plan, clients, options) => engine.apply(plan, clients, options),
   };
-  const app = createKkpApp({ config: { cacheDir, inCluster: false }, engine: measuredEngine });
+  // Locks on the sandbox's master, as in production; no recovery or drift passes competing with the measured plans.
+  const coordination = createCoordination({ leases: createLeaseStore({ kubeconfig: sandbox.kubeconfigYaml }) });
+  const app = createKkpApp({ config: { cacheDir, inCluster: false }, engine: measuredEngine, coordination, recovery: false, drift: false });
   const ours = await startProbot(gh, app.appFn);
   const peer = await startProbot(gh, (probot) => probot.on('pull_request', async () => undefined));
 
