@@ -1,22 +1,10 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ensureBuilt, stopAllBots } from '../support/bot-process.js';
+import { describe, expect, it } from 'vitest';
+
 import { killAndRestart, lockTakeover } from './fault-scenarios.js';
-import { startReliabilityHarness, type ReliabilityHarness } from './reliability-harness.js';
+import { useReliabilityHarness } from './reliability-harness.js';
 
 describe('bot processes killed in the middle of an apply', () => {
-  let h: ReliabilityHarness;
-
-  // The bots run `dist/`: build it once, before the clock of any test starts.
-  beforeAll(ensureBuilt, 180_000);
-
-  beforeEach(async () => {
-    h = await startReliabilityHarness();
-  }, 60_000);
-
-  afterEach(async () => {
-    await h?.stop();
-    await stopAllBots();
-  });
+  const h = useReliabilityHarness();
 
   it('finishes a commit after its bot was killed during the apply and restarted, and closes the deployments it left in progress', async () => {
     const report = await killAndRestart.run(h);

@@ -1,26 +1,14 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ensureBuilt, stopAllBots, type BotProcess } from '../support/bot-process.js';
+import { describe, expect, it } from 'vitest';
+import type { BotProcess } from '../support/bot-process.js';
 import { describeConvergence, type Convergence } from './cluster-convergence.js';
 import { redelivery, reversedPushes, sharedDelivery } from './fault-scenarios.js';
-import { RECOVERY_ENV, startReliabilityHarness, type ReliabilityHarness } from './reliability-harness.js';
+import { RECOVERY_ENV, useReliabilityHarness } from './reliability-harness.js';
 
 const ZERO = '0'.repeat(40);
 
 describe('redelivered and reordered pushes', () => {
-  let h: ReliabilityHarness;
+  const h = useReliabilityHarness();
   let bot: BotProcess;
-
-  // The bots run `dist/`: build it once, before the clock of any test starts.
-  beforeAll(ensureBuilt, 180_000);
-
-  beforeEach(async () => {
-    h = await startReliabilityHarness();
-  }, 60_000);
-
-  afterEach(async () => {
-    await h?.stop();
-    await stopAllBots();
-  });
 
   function expectConverged(c: Convergence): void {
     expect(c.missing, describeConvergence(c)).toEqual([]);

@@ -1,26 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ensureBuilt, stopAllBots } from '../support/bot-process.js';
+import { describe, expect, it } from 'vitest';
 import type { PullRequestRecord } from '../support/github-server/store.js';
 import { pullRequestDelivery } from '../support/github-server/webhook-payloads.js';
-import { CLUSTER_FILE, startReliabilityHarness, waitFor, type ReliabilityHarness } from './reliability-harness.js';
+import { CLUSTER_FILE, useReliabilityHarness, waitFor } from './reliability-harness.js';
 
 const PLAN_MARKER = '<!-- kkp-gitops:plan';
 
 describe('pull requests planned by two bot processes', () => {
-  let h: ReliabilityHarness;
-
-  // The bots run `dist/`: build it once, before the clock of any test starts.
-  beforeAll(ensureBuilt, 180_000);
-
-  beforeEach(async () => {
-    h = await startReliabilityHarness();
-  }, 60_000);
-
-  afterEach(async () => {
-    await h?.stop();
-    await stopAllBots();
-  });
+  const h = useReliabilityHarness();
 
   it('gives each pull request one plan comment and one completed check run when both bots receive its delivery', async () => {
     const bots = [h.bot(), h.bot()];

@@ -16,7 +16,8 @@ import { KKP_NAMESPACE } from '../../src/core/kinds.js';
 import type { KubeObject } from '../../src/emulator/kube-object.js';
 import type { RequestRecord } from '../../src/emulator/request-log.js';
 import { MASTER, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { createBotProcess, type BotProcess, type BotProcessOptions } from '../support/bot-process.js';
+import { afterEach, beforeAll, beforeEach } from 'vitest';
+import { createBotProcess, ensureBuilt, stopAllBots, type BotProcess, type BotProcessOptions } from '../support/bot-process.js';
 import { deliverWebhook, type DeliveryResult } from '../support/github-server/deliver-webhook.js';
 import { startGitHubServer, type GitHubServer } from '../support/github-server/github-server.js';
 import type { DeploymentRecord, PullRequestRecord, RepositoryRecord } from '../support/github-server/store.js';
@@ -220,4 +221,28 @@ export async function startReliabilityHarness(options: { seeds?: readonly string
     },
   };
   return h;
+}
+
+/**
+ * Registers a reliability suite's hooks (build `dist/` once, before any test's clock starts; a fresh harness for each
+ * test; every bot stopped after it) and returns the harness of the running test.
+ */
+export function useReliabilityHarness(): ReliabilityHarness {
+  let current: ReliabilityHarness | undefined;
+  beforeAll(ensureBuilt, 180_000);
+  beforeEach(async () => {
+    current = await startReliabilityHarness();
+  }, 60_000);
+  afterEach(async () => {
+    await current?.stop();
+    current = undefined;
+    await stopAllBots();
+  });
+  return new Proxy({} as ReliabilityHarness, {
+    get(_target, property) {
+      if (!current) throw new Error('the reliability harness exists only while a test runs');
+      const value = Reflect.get(current, property) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(current) : value;
+    },
+  });
 }

@@ -1,24 +1,12 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ensureBuilt, stopAllBots, type BotProcess } from '../support/bot-process.js';
+import { describe, expect, it } from 'vitest';
+import type { BotProcess } from '../support/bot-process.js';
 import { describeConvergence } from './cluster-convergence.js';
 import { seedOutage } from './fault-scenarios.js';
-import { RECOVERY_ENV, startReliabilityHarness, type ReliabilityHarness } from './reliability-harness.js';
+import { RECOVERY_ENV, useReliabilityHarness } from './reliability-harness.js';
 
 describe('a seed that refuses connections in the middle of an apply', () => {
-  let h: ReliabilityHarness;
+  const h = useReliabilityHarness();
   let bot: BotProcess;
-
-  // The bots run `dist/`: build it once, before the clock of any test starts.
-  beforeAll(ensureBuilt, 180_000);
-
-  beforeEach(async () => {
-    h = await startReliabilityHarness();
-  }, 60_000);
-
-  afterEach(async () => {
-    await h?.stop();
-    await stopAllBots();
-  });
 
   /** Applies the first commit while seed-us goes down after the master's first write; returns its SHA. */
   async function applyWhileSeedUsGoesDown(): Promise<string> {
