@@ -53,7 +53,10 @@ describe('kkp-gitops serve', () => {
     expect(sample(after, 'kkp_gitops_changes_total', { target: 'master', action: 'create' })).toBeGreaterThan(0);
     expect(sample(after, 'kkp_gitops_apply_duration_seconds_count')).toBe(1);
     expect(sample(after, 'kkp_gitops_github_rate_limit_remaining')).toBeDefined();
-    const age = sample(after, 'kkp_gitops_last_applied_commit_age_seconds', { repository: 'acme/kkp-config' });
+    // The records on the Lease are read once the reconcile has finished, a moment after its deployments.
+    let age: number | undefined;
+    const ageLabels = { repository: 'acme/kkp-config' };
+    await waitFor(async () => (age = sample((await get('/metrics')).body, 'kkp_gitops_last_applied_commit_age_seconds', ageLabels)) !== undefined, 10_000, () => 'no last applied commit age on /metrics');
     expect(age).toBeGreaterThanOrEqual(0);
     expect(age).toBeLessThan(60);
   });
