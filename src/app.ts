@@ -156,8 +156,9 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
       const pr = toPullRequestInfo(context.payload.pull_request);
       if (pr.draft) return;
       const github = repoOf(context, context.payload.repository);
-      // The newest head wins: a waiting plan of an older head is dropped, a running one abandons before writing.
-      deps.heads?.note(github.fullName, pr.number, pr.headSha);
+      // The newest head wins: a waiting plan of an older head is dropped, a running one abandons before writing, and
+      // a delivery that arrives after a newer one (older updated_at) is not planned at all.
+      if (deps.heads && !deps.heads.note(github.fullName, pr.number, pr.headSha, pr.updatedAt)) return;
       enqueue(github, () => planPullRequest(jobDeps(context, github, pr.number), github, pr, { delivery: context.id }), { coalesce: `pr:${pr.number}` });
     }));
 

@@ -16,6 +16,8 @@ export interface PullRequestInfo {
   readonly baseSha: string;
   /** The head branch lives in another repository (a fork). */
   readonly fromFork: boolean;
+  /** When GitHub last changed the pull request (a push changes it), as the delivery says. */
+  readonly updatedAt?: string;
 }
 
 export interface CheckRunOutput {
@@ -107,6 +109,7 @@ interface PullLike {
   merged?: boolean | null | undefined;
   merged_at?: string | null | undefined;
   merge_commit_sha: string | null;
+  updated_at?: string | null | undefined;
   head: { sha: string; ref: string; repo: { full_name: string } | null };
   base: { sha: string; ref: string; repo: { full_name: string } };
 }
@@ -124,6 +127,7 @@ export function toPullRequestInfo(pr: PullLike): PullRequestInfo {
     baseSha: pr.base.sha,
     // A deleted fork has no head repository: still not this repository.
     fromFork: pr.head.repo?.full_name !== pr.base.repo.full_name,
+    ...(pr.updated_at ? { updatedAt: pr.updated_at } : {}),
   };
 }
 

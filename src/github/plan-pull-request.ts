@@ -26,18 +26,28 @@ export function withBasePolicy(head: LoadedRepository, base: LoadedRepository): 
  * a plan still running for an older head sees at once that it is outdated. Bounded: the oldest entries are forgotten.
  */
 export interface PullRequestHeads {
-  note(repository: string, pullNumber: number, headSha: string): void;
+  /**
+   * Notes a head seen in a delivery. `updatedAt` is the pull request's `updated_at` in that delivery: a delivery that
+   * arrives late with an older time does not replace a newer head (ties go to the later arrival). Returns whether
+   * `headSha` is now the newest known head.
+   */
+  note(repository: string, pullNumber: number, headSha: string, updatedAt?: string): boolean;
   newest(repository: string, pullNumber: number): string | undefined;
 }
 
 export function createPullRequestHeads(limit = 10_000): PullRequestHeads {
-  const heads = createLruMap<string>(limit);
+  const heads = createLruMap<{ readonly sha: string; readonly at: number | undefined }>(limit);
   return {
-    note(repository, pullNumber, headSha) {
-      heads.set(`${repository}#${pullNumber}`, headSha);
+    note(repository, pullNumber, headSha, updatedAt) {
+      const key = `${repository}#${pullNumber}`;
+      const at = updatedAt === undefined ? undefined : Date.parse(updatedAt);
+      const known = heads.get(key);
+      if (known?.at !== undefined && at !== undefined && !Number.isNaN(at) && at < known.at) return known.sha === headSha;
+      heads.set(key, { sha: headSha, at: at !== undefined && !Number.isNaN(at) ? at : undefined });
+      return true;
     },
     newest(repository, pullNumber) {
-      return heads.get(`${repository}#${pullNumber}`);
+      return heads.get(`${repository}#${pullNumber}`)?.sha;
     },
   };
 }

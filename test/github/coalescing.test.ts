@@ -92,6 +92,21 @@ describe('work handling over HTTP: repeated deliveries, coalesced plans, GitHub 
     }
   });
 
+  it('does not plan a head whose delivery arrives after a newer head’s (older updated_at)', async () => {
+    const pr = openPullRequest('late-delivery');
+    const older = pr.head.sha;
+    const late = pullRequestDelivery(h.gh, pr, 'synchronize');
+    const newer = pushTo(pr, 'Shop late newest');
+    await h.deliver(pullRequestDelivery(h.gh, pr, 'synchronize'));
+    await h.deliver(late);
+    await h.app.idle();
+
+    expect(checkRunsOn(newer)).toHaveLength(1);
+    expect(checkRunsOn(newer)[0]).toMatchObject({ status: 'completed', conclusion: 'success' });
+    expect(checkRunsOn(older)).toEqual([]);
+    expect(planComments(pr).map((c) => c.body.includes(`Computed for commit ${newer}`))).toEqual([true]);
+  });
+
   it('still writes the comment and the check run exactly once when GitHub answers 502 and a secondary rate limit', async () => {
     const pr = openPullRequest('flaky-github');
     h.gh.injectFault({ method: 'POST', path: /\/issues\/\d+\/comments$/, kind: 'bad-gateway', times: 1 });

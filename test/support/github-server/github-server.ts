@@ -305,13 +305,16 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
         user: store.user(user),
         head: { ref: headRef, sha: headSha(headRepository, headRef), repositoryId: headRepository.id },
         base: { ref: baseRef, sha: headSha(repository, baseRef) },
+        updatedAt: new Date().toISOString(),
       };
       store.pullRequests.push(pr);
       movePullRef(pr);
       return pr;
     },
     refreshPullRequest(pr) {
+      const before = pr.head.sha;
       pr.head.sha = headSha(store.repositoryById(pr.head.repositoryId)!, pr.head.ref);
+      if (pr.head.sha !== before) pr.updatedAt = new Date(Math.max(Date.now(), Date.parse(pr.updatedAt) + 1)).toISOString();
       pr.base.sha = headSha(store.repositoryById(pr.repositoryId)!, pr.base.ref);
       movePullRef(pr);
       return pr;

@@ -123,6 +123,7 @@ export function presentPullRequest(p: Presenter, pr: PullRequestRecord): Schemas
     url: `${api}/pulls/${pr.number}`,
     id: pr.id,
     node_id: `PR_${pr.id}`,
+    updated_at: pr.updatedAt,
     html_url: html,
     diff_url: `${html}.diff`,
     patch_url: `${html}.patch`,

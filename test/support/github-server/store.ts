@@ -35,6 +35,8 @@ export interface PullRequestRecord {
   user: UserRecord;
   head: { ref: string; sha: string; repositoryId: number };
   base: { ref: string; sha: string };
+  /** When the pull request last changed (opened, or its head moved), as GitHub's `updated_at`. */
+  updatedAt: string;
 }
 
 export interface CommentRecord {
