@@ -3,6 +3,8 @@ import type { Diagnostic, SourceRange } from '../diagnostic.js';
 import { schemaValidators, type DocumentValidator } from '../validate/schema/schema-validators.js';
 import type { ConfigSpec } from '../../generated/config.js';
 import { DEFAULT_REPOSITORY_CONFIG, type RepositoryConfig } from './repository-config.js';
+import { closestName } from '../suggest.js';
+import { isJsonObject } from '../json-value.js';
 
 /** The configuration file as the loader read it: its plain value and the way back to its source. */
 export interface ConfigDocument {
@@ -43,7 +45,7 @@ function compileValidator(): DocumentValidator {
 }
 
 function specOf(value: unknown): ConfigSpec {
-  if (!isObject(value) || !isObject(value.spec)) return {};
+  if (!isJsonObject(value) || !isJsonObject(value.spec)) return {};
   return value.spec as ConfigSpec;
 }
 
@@ -71,7 +73,7 @@ function removeOffendingValue(root: unknown, error: ErrorObject): void {
   for (let i = 0; i < segments.length; i += 1) {
     const segment = segments[i] as string;
     if (Array.isArray(parent)) return; // the list that holds the error was the previous step: handled below
-    if (!isObject(parent)) return;
+    if (!isJsonObject(parent)) return;
     const child = parent[segment];
     if (i === segments.length - 1 || Array.isArray(child)) {
       delete parent[segment];
@@ -89,7 +91,7 @@ function toDiagnostic(document: ConfigDocument, error: ErrorObject): Diagnostic 
       const name = String((error.params as { additionalProperty: string }).additionalProperty);
       const pointer = `${error.instancePath}/${escapePointer(name)}`;
       const allowed = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
-      const suggestion = closest(name, allowed);
+      const suggestion = closestName(name, allowed);
       return {
         ...base,
         ...document.locate(pointer),
@@ -142,34 +144,4 @@ function pointerSegments(pointer: string): string[] {
 
 function escapePointer(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The allowed name closest to `name` when it is a likely typo (edit distance at most a third of its length). */
-function closest(name: string, allowed: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(1, Math.floor(name.length / 3)) + 1;
-  for (const candidate of allowed) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i += 1) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j += 1) {
-      current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length] as number;
 }

@@ -8,6 +8,8 @@ import type { ParsedFileCache } from './parsed-file-cache.js';
 import { parseYamlFile, type ParsedYamlDocument, type ParsedYamlFile } from './parse-yaml-file.js';
 import { selectFiles } from './select-files.js';
 import type { IgnoredInput, SourceDocument } from './source-document.js';
+import { closestName } from '../suggest.js';
+import { isJsonObject } from '../json-value.js';
 
 export interface LoadRepositoryOptions {
   /** The configuration file, repository-relative. Default: `kkp-gitops.yaml`. */
@@ -106,7 +108,7 @@ function readConfigFile(file: string, bytes: Uint8Array): { config: RepositoryCo
     });
   }
   if (first === undefined) return { config: DEFAULT_REPOSITORY_CONFIG, diagnostics };
-  if (!isMapping(first.value)) {
+  if (!isJsonObject(first.value)) {
     diagnostics.push({
       file,
       ...first.locate(''),
@@ -138,7 +140,7 @@ const GITOPS_GROUP = `${GITOPS_API_VERSION.split('/')[0]}/`;
 function classify(file: string, parsed: ParsedYamlDocument): Classified {
   const { index, value } = parsed;
   const at = (pointer: string) => ({ file, ...parsed.locate(pointer), pointer });
-  if (!isMapping(value)) {
+  if (!isJsonObject(value)) {
     const shape = Array.isArray(value) ? 'a list' : `a single value (${typeof value})`;
     return {
       diagnostic: {
@@ -200,26 +202,14 @@ function classify(file: string, parsed: ParsedYamlDocument): Classified {
 function suggestKind(apiVersion: string, kind: string): string | undefined {
   const sameKind = KINDS.find((k) => k.kind === kind);
   if (sameKind !== undefined) return `${kind} is apiVersion ${sameKind.apiVersion}`;
-  const lower = kind.toLowerCase();
-  const close = KINDS.find((k) => k.kind !== 'Config' && (k.kind.toLowerCase() === lower || editDistanceAtMost(k.kind.toLowerCase(), lower, 2)));
+  const managed = KINDS.filter((k) => k.kind !== 'Config');
+  const name = closestName(kind, managed.map((k) => k.kind));
+  const close = managed.find((k) => k.kind === name);
   return close === undefined ? undefined : `Did you mean ${close.kind} (${close.apiVersion})?`;
 }
 
-function editDistanceAtMost(a: string, b: string, limit: number): boolean {
-  if (Math.abs(a.length - b.length) > limit) return false;
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i += 1) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j += 1) {
-      current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return (previous[b.length] as number) <= limit;
-}
-
 function sourceDocument(file: string, parsed: ParsedYamlDocument, value: Record<string, unknown>, apiVersion: string, kind: string): SourceDocument {
-  const metadata = isMapping(value.metadata) ? value.metadata : undefined;
+  const metadata = isJsonObject(value.metadata) ? value.metadata : undefined;
   const name = typeof metadata?.name === 'string' ? metadata.name : '';
   const namespace = typeof metadata?.namespace === 'string' ? metadata.namespace : undefined;
   return {
@@ -232,8 +222,4 @@ function sourceDocument(file: string, parsed: ParsedYamlDocument, value: Record<
     value,
     locate: parsed.locate,
   };
-}
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

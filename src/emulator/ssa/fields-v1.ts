@@ -1,5 +1,5 @@
 import { builderChild, freeze, newBuilder, sortedElements, type FieldSet, type FieldSetBuilder } from './field-set.js';
-import type { JsonObject } from './k-object.js';
+import { isJsonObject, type JsonObject } from './k-object.js';
 import { canonicalPathElement } from './path-element.js';
 
 /** A `fieldsV1` value that is not a valid FieldsV1 trie. */
@@ -33,7 +33,7 @@ function encodeNode(set: FieldSet, includeSelf: boolean): JsonObject {
  * (non-object nodes, unknown element prefixes, malformed keys).
  */
 export function decodeFieldsV1(fieldsV1: unknown): FieldSet {
-  if (!isObject(fieldsV1)) throw new FieldsV1FormatError('fieldsV1 must be a JSON object');
+  if (!isJsonObject(fieldsV1)) throw new FieldsV1FormatError('fieldsV1 must be a JSON object');
   const root = newBuilder();
   decodeInto(root, fieldsV1, true);
   return freeze(root);
@@ -47,7 +47,7 @@ function decodeInto(node: FieldSetBuilder, json: Record<string, unknown>, isRoot
   }
   for (const key of keys) {
     const value = json[key];
-    if (!isObject(value)) throw new FieldsV1FormatError(`fieldsV1 entry ${JSON.stringify(key)} must be an object`);
+    if (!isJsonObject(value)) throw new FieldsV1FormatError(`fieldsV1 entry ${JSON.stringify(key)} must be an object`);
     if (key === '.') {
       if (Object.keys(value).length > 0) throw new FieldsV1FormatError('fieldsV1 "." must map to {}');
       if (!isRoot) node.member = true;
@@ -57,8 +57,4 @@ function decodeInto(node: FieldSetBuilder, json: Record<string, unknown>, isRoot
     if (element === undefined) throw new FieldsV1FormatError(`fieldsV1 has an invalid path element ${JSON.stringify(key)}`);
     decodeInto(builderChild(node, element), value, false);
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -2,7 +2,7 @@ import type { Diagnostic } from '../../diagnostic.js';
 import { stringAt } from '../../model/plain-data.js';
 import { diagnosticAt } from '../diagnostic-at.js';
 import type { Rule } from '../rule.js';
-import { nameHint } from '../suggest.js';
+import { nameHint } from '../../suggest.js';
 
 const id = 'binding/project-exists';
 

@@ -1,7 +1,7 @@
 import { diagnosticAt } from '../diagnostic-at.js';
 import { clusterDatacenterName } from '../cluster-facts.js';
 import type { Rule } from '../rule.js';
-import { nameHint } from '../suggest.js';
+import { nameHint } from '../../suggest.js';
 
 const id = 'cluster/datacenter-exists';
 

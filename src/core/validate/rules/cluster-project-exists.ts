@@ -1,7 +1,7 @@
 import { clusterProjectId, PROJECT_ID_LABEL } from '../cluster-facts.js';
 import { diagnosticAt } from '../diagnostic-at.js';
 import type { Rule } from '../rule.js';
-import { nameHint } from '../suggest.js';
+import { nameHint } from '../../suggest.js';
 
 const id = 'cluster/project-exists';
 

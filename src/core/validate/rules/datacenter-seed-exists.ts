@@ -1,6 +1,6 @@
 import { diagnosticAt } from '../diagnostic-at.js';
 import type { Rule } from '../rule.js';
-import { nameHint } from '../suggest.js';
+import { nameHint } from '../../suggest.js';
 
 const id = 'datacenter/seed-exists';
 

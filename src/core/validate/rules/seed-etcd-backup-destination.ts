@@ -1,7 +1,7 @@
 import { objectAt, stringAt } from '../../model/plain-data.js';
 import { diagnosticAt } from '../diagnostic-at.js';
 import type { Rule } from '../rule.js';
-import { nameHint } from '../suggest.js';
+import { nameHint } from '../../suggest.js';
 
 const id = 'seed/etcd-backup-destination';
 

@@ -6,7 +6,7 @@
 import type { ErrorObject } from 'ajv';
 import type { Diagnostic } from '../../diagnostic.js';
 import type { SourceDocument } from '../../load/source-document.js';
-import { closestName } from '../suggest.js';
+import { closestName } from '../../suggest.js';
 import { describePointer, escapeToken, valueAt } from './describe-pointer.js';
 import { describeFormat } from './formats.js';
 
