@@ -3,8 +3,8 @@
  * server (with the permissions `app.yml` declares), the sandbox's master and seeds, and a test repository made
  * from `examples/` with real Git, pushed to the GitHub server's bare repository.
  */
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Probot, ProbotOctokit, Server } from 'probot';
@@ -21,6 +21,7 @@ import { startGitHubServer, type GitHubServer } from '../support/github-server/g
 import type { AppPermissions } from '../support/github-server/route.js';
 import type { RepositoryRecord } from '../support/github-server/store.js';
 import type { Delivery } from '../support/github-server/webhook-payloads.js';
+import { exampleWorkTree } from '../support/example-work-tree.js';
 import { freePort } from '../support/free-port.js';
 
 export interface AppHarness {
@@ -41,26 +42,17 @@ export interface AppHarness {
   stop(): Promise<void>;
 }
 
-const EXAMPLES = join(import.meta.dirname, '..', '..', 'examples');
-
 export function appPermissions(): AppPermissions {
   const manifest = parse(readFileSync(join(import.meta.dirname, '..', '..', 'app.yml'), 'utf8')) as { default_permissions: AppPermissions };
   return manifest.default_permissions;
 }
 
-
 export async function startAppHarness(options: { repository?: string } = {}): Promise<AppHarness> {
   const sandbox = await startSandbox({ port: 0 });
   const gh = await startGitHubServer({ permissions: appPermissions() });
   const repo = gh.addRepository({ owner: 'acme', name: options.repository ?? 'kkp-config' });
-  const work = mkdtempSync(join(tmpdir(), 'kkp-app-work-'));
+  const { work, git } = exampleWorkTree(repo.gitDir, 'kkp-app-work-');
   const cacheDir = mkdtempSync(join(tmpdir(), 'kkp-app-cache-'));
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-  cpSync(EXAMPLES, work, { recursive: true });
-  git('init', '--quiet', '--initial-branch=main');
-  git('config', 'user.name', 'Test');
-  git('config', 'user.email', 'test@example.com');
-  git('remote', 'add', 'origin', repo.gitDir);
   const commitAll = (message: string) => {
     git('add', '-A');
     git('commit', '--quiet', '--allow-empty', '-m', message);

@@ -5,11 +5,11 @@
  * HTTP, signed; the bots run out of process, so completion is observed on GitHub (deployment and commit statuses,
  * comments, check runs), never awaited in process.
  */
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appPermissions } from '../github/app-harness.js';
+import { exampleWorkTree } from '../support/example-work-tree.js';
 import { APPLY_STATUS_CONTEXT, environmentOf } from '../../src/github/deploy-push.js';
 import { RECORD_ANNOTATIONS, REPOSITORY_LEASE_LABELS } from '../../src/coordination/applied-record.js';
 import { KKP_NAMESPACE } from '../../src/core/kinds.js';
@@ -24,7 +24,6 @@ import type { DeploymentRecord, PullRequestRecord, RepositoryRecord } from '../s
 import { pushDelivery, type Delivery } from '../support/github-server/webhook-payloads.js';
 import { compareWithSandbox, desiredAt, type Convergence } from './cluster-convergence.js';
 
-const EXAMPLES = join(import.meta.dirname, '..', '..', 'examples');
 /** A Cluster on seed-eu. */
 export const CLUSTER_FILE = 'projects/webshop7k2/clusters/shop-staging-eu.yaml';
 /** A Cluster on seed-us. */
@@ -96,13 +95,7 @@ export async function startReliabilityHarness(options: { seeds?: readonly string
   const sandbox = await startSandbox({ port: 0, ...(options.seeds ? { seeds: options.seeds } : {}) });
   const gh = await startGitHubServer({ permissions: appPermissions() });
   const repo = gh.addRepository({ owner: 'acme', name: 'kkp-config' });
-  const work = mkdtempSync(join(tmpdir(), 'kkp-reliability-work-'));
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-  cpSync(EXAMPLES, work, { recursive: true });
-  git('init', '--quiet', '--initial-branch=main');
-  git('config', 'user.name', 'Test');
-  git('config', 'user.email', 'test@example.com');
-  git('remote', 'add', 'origin', repo.gitDir);
+  const { work, git } = exampleWorkTree(repo.gitDir, 'kkp-reliability-work-');
   git('add', '-A');
   git('commit', '--quiet', '-m', 'KKP configuration');
   git('push', '--quiet', 'origin', 'main');
