@@ -180,7 +180,7 @@ async function applyPush(deps: AppDeps, github: GitHubRepository, push: PushEven
     if (!planned.plan) {
       const errors = planned.diagnostics.filter((d) => d.severity === 'error');
       await github.setCommitStatus(push.after, APPLY_STATUS_CONTEXT, 'failure', `Not applied: ${errors.length} validation error(s)`);
-      if (merged) await comment(github, merged, push.after, [`Nothing was applied: \`${push.after.slice(0, 7)}\` has validation errors.`, '', ...errors.slice(0, 50).map(formatDiagnosticLine)].join('\n'));
+      if (merged) await comment(deps, github, merged, push.after, [`Nothing was applied: \`${push.after.slice(0, 7)}\` has validation errors.`, '', ...errors.slice(0, 50).map(formatDiagnosticLine)].join('\n'));
       await record((base) => ({ ...base, attemptedCommit: push.after, attemptOutcome: 'invalid' }));
       return { ok: false, allowDeletions, ...(merged ? { mergedPullRequest: merged.number } : {}) };
     }
@@ -219,7 +219,7 @@ async function applyPush(deps: AppDeps, github: GitHubRepository, push: PushEven
     await github.setCommitStatus(push.after, APPLY_STATUS_CONTEXT, ok ? 'success' : 'failure', describe(overall));
     if (merged) {
       const note = skipped > 0 ? `\n\n**${skipped} destructive change${skipped === 1 ? ' was' : 's were'} skipped**: the pull request had no \`/kkp allow-deletions\` for its final head \`${merged.headSha.slice(0, 7)}\` and the policy does not allow them.` : '';
-      await comment(github, merged, push.after, `${renderReport(result, { format: 'markdown', detailLimit: Number.MAX_SAFE_INTEGER, maxLength: Number.MAX_SAFE_INTEGER }).trimEnd()}${note}`);
+      await comment(deps, github, merged, push.after, `${renderReport(result, { format: 'markdown', detailLimit: Number.MAX_SAFE_INTEGER, maxLength: Number.MAX_SAFE_INTEGER }).trimEnd()}${note}`);
     }
     // Last, so that a crash before it (comment or status not written yet) re-runs the whole reconcile; the re-run
     // edits the same comment and finds the deployments final.
@@ -263,6 +263,6 @@ async function policyBefore(deps: AppDeps, gitDir: string, before: string): Prom
   }
 }
 
-async function comment(github: GitHubRepository, pr: PullRequestInfo, sha: string, body: string): Promise<void> {
-  await upsertStickyComment(github, pr.number, `## kkp-gitops apply of \`${sha.slice(0, 7)}\`\n\n${body}\n`, { name: `apply-${sha}` });
+async function comment(deps: AppDeps, github: GitHubRepository, pr: PullRequestInfo, sha: string, body: string): Promise<void> {
+  await upsertStickyComment(github, pr.number, `## kkp-gitops apply of \`${sha.slice(0, 7)}\`\n\n${body}\n`, { name: `apply-${sha}`, author: await deps.appLogin() });
 }

@@ -119,7 +119,7 @@ async function planAndPublish(deps: AppDeps, github: GitHubRepository, pr: PullR
   const newer = supersededBy();
   if (newer) return abandon(newer);
   // The comment first: Octokit spaces writes by a second, and the comment is what people wait for.
-  await upsertStickyComment(github, pr.number, planCommentBody(outcome), { name: PLAN_COMMENT });
+  await upsertStickyComment(github, pr.number, planCommentBody(outcome), { name: PLAN_COMMENT, author: await deps.appLogin() });
   const completed = await completeCheckRun(github, checkRunId, outcome, supersededBy);
   if (!completed) return abandon(supersededBy());
   return outcome;

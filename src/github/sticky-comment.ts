@@ -1,5 +1,6 @@
 /**
- * The app's sticky pull request comment: found by a hidden marker among the app's own comments and edited in place.
+ * The app's sticky pull request comment: found by a hidden marker among the app's own comments (author equal to the
+ * app's bot login, never another bot that copied the marker) and edited in place.
  * A body longer than one comment is split on Markdown block boundaries into numbered parts, each with its own
  * marker; parts no longer needed are deleted.
  */
@@ -10,6 +11,8 @@ import { splitMarkdown } from './split-markdown.js';
 export interface StickyCommentOptions {
   /** Marker name: the comment holds `<!-- kkp-gitops:<name> -->`. */
   readonly name: string;
+  /** The app's own bot login (`<slug>[bot]`): only its comments are edited or deleted. */
+  readonly author: string;
   /** Most comments the body may take; the rest is left out with a note. Default: 4. */
   readonly maxParts?: number;
   /** Characters per comment. Default: GitHub's 65,536. */
@@ -47,7 +50,7 @@ export async function upsertStickyComment(github: GitHubRepository, issueNumber:
   });
   const existing = new Map<number, number>();
   for (const comment of await github.listComments(issueNumber)) {
-    if (!comment.byBot) continue;
+    if (!comment.byBot || comment.authorLogin !== options.author) continue;
     const part = partOf(comment.body, options.name);
     if (part !== undefined && !existing.has(part)) existing.set(part, comment.id);
   }

@@ -148,6 +148,21 @@ describe('the GitHub App over HTTP', () => {
     expect(h.gh.store.checkRuns.filter((r) => r.headSha === bump.head.sha).map((r) => r.conclusion)).toEqual(['success']);
   });
 
+  it("never takes over another bot's comment that carries the plan marker: it writes its own", async () => {
+    const pr = openPullRequest('marker-copied', () => replaceInFile(CLUSTER_FILE, /humanReadableName: .*/, 'humanReadableName: Shop staging (copied marker)'));
+    const now = new Date().toISOString();
+    const foreign = { id: h.gh.store.nextId(), repositoryId: pr.repositoryId, issueNumber: pr.number, body: `${PLAN_MARKER}\nNo destructive changes, safe to merge`, user: h.gh.store.user('other-app[bot]', 'Bot'), appId: h.gh.app.appId + 1, createdAt: now, updatedAt: now };
+    h.gh.store.issueComments.push(foreign);
+    const since = h.gh.requests.length;
+    await h.deliverAndWait(pullRequestDelivery(h.gh, pr, 'opened'));
+    expect(foreign.body).toBe(`${PLAN_MARKER}\nNo destructive changes, safe to merge`);
+    const ours = planComments(pr).filter((c) => c.user.login === `${h.gh.app.slug}[bot]`);
+    expect(ours).toHaveLength(1);
+    expect(ours[0]!.body).toContain(pr.head.sha);
+    expect(h.gh.writes(since).map((r) => `${r.method} ${r.route}`)).not.toContain('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}');
+    expect(h.gh.store.checkRuns.filter((r) => r.headSha === pr.head.sha).map((r) => r.conclusion)).toEqual(['success']);
+  });
+
   it('plans again when the check run is re-run or someone writes /kkp plan in a review', async () => {
     const run = h.gh.store.checkRuns.find((r) => r.headSha === bump.head.sha)!;
     await h.deliverAndWait(checkRunRerequestedDelivery(h.gh, run));
