@@ -9,7 +9,14 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApplicationFunction } from 'probot';
 import { describeError } from '../core/errors.js';
+
+/**
+ * The webhook path to give Probot (`WEBHOOK_PATH`, or the Server's `webhookPath`): a request's path always starts
+ * with '/', so Probot's own middleware, which buffers whole bodies before verifying them, never answers.
+ */
+export const PROBOT_WEBHOOK_PATH_UNUSED = 'kkp-gitops:webhook-guard';
 
 /** GitHub's documented cap on webhook payloads: "Payloads are capped at 25 MB". */
 export const WEBHOOK_MAX_BYTES = 25 * 1024 * 1024;
@@ -174,4 +181,27 @@ function signatureMatches(header: string, hmac: Buffer): boolean {
 function trimSlashes(path: string): string {
   const trimmed = path.replace(/\/+$/u, '');
   return trimmed === '' ? '/' : trimmed;
+}
+
+export interface GuardedAppOptions {
+  /** The URL path of the webhook endpoint. Default: `/api/github/webhooks`. */
+  readonly path?: string;
+  /** The app's webhook secret. */
+  readonly secret: string;
+  readonly maxBytes?: number;
+}
+
+/**
+ * `appFn` with the guard mounted on the webhook path (Probot must run with {@link PROBOT_WEBHOOK_PATH_UNUSED}):
+ * verified deliveries go to `app.webhooks.receive`, as Probot's middleware would send them.
+ */
+export function withWebhookGuard(appFn: ApplicationFunction, options: GuardedAppOptions): ApplicationFunction {
+  return (app, appOptions) => {
+    appOptions.addHandler(createWebhookGuard({
+      ...options,
+      receive: (event) => app.webhooks.receive(event as Parameters<typeof app.webhooks.receive>[0]),
+      log: { warn: (fields, message) => app.log.warn(fields, message), error: (fields, message) => app.log.error(fields, message) },
+    }));
+    return appFn(app, appOptions);
+  };
 }

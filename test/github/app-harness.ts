@@ -11,6 +11,7 @@ import { Probot, ProbotOctokit, Server } from 'probot';
 import { parse } from 'yaml';
 import { createKkpApp, type KkpApp } from '../../src/app.js';
 import { KkpOctokit } from '../../src/github/retry-octokit.js';
+import { PROBOT_WEBHOOK_PATH_UNUSED, withWebhookGuard } from '../../src/github/webhook-guard.js';
 import { createCoordination, type CoordinationOptions } from '../../src/coordination/coordination.js';
 import { createLeaseStore } from '../../src/kube/lease-client.js';
 import { createKkpEngine } from '../../src/github/kkp-engine.js';
@@ -129,10 +130,12 @@ export async function startAppInstance(gh: GitHubServer, sandbox: Sandbox, optio
     Probot: Probot.defaults({ appId: gh.app.appId, privateKey: gh.app.privateKey, secret: gh.app.webhookSecret, baseUrl: gh.apiUrl, Octokit, logLevel: 'fatal' }),
     port,
     host: '127.0.0.1',
+    // As `kkp-gitops serve` wires it: the webhook guard answers the webhook path, Probot's middleware none.
+    webhookPath: PROBOT_WEBHOOK_PATH_UNUSED,
     // The server's own request log, quiet (a Probot with a token needs no key to hand out its logger).
     log: new Probot({ githubToken: 'unused', logLevel: 'fatal' }).log,
   });
-  await server.load(app.appFn);
+  await server.load(withWebhookGuard(app.appFn, { secret: gh.app.webhookSecret }));
   await server.start();
   const webhookUrl = `http://127.0.0.1:${server.port}/api/github/webhooks`;
 

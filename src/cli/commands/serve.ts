@@ -12,7 +12,7 @@ import { appConfigFromEnv } from '../../github/app-config.js';
 import { instrumentEngine } from '../../github/instrument-engine.js';
 import { KkpOctokit } from '../../github/retry-octokit.js';
 import { createKkpEngine } from '../../github/kkp-engine.js';
-import { createWebhookGuard } from '../../github/webhook-guard.js';
+import { PROBOT_WEBHOOK_PATH_UNUSED, withWebhookGuard } from '../../github/webhook-guard.js';
 import { createKubeConnector, type KubeConnectorOptions } from '../../kube/kube-connector.js';
 import { masterReachable } from '../../kube/master-reachable.js';
 import { installGracefulShutdown } from '../../observability/graceful-shutdown.js';
@@ -67,24 +67,17 @@ export async function run(args: string[]): Promise<number> {
 
   const appFn: ApplicationFunction = (app, options) => {
     probot = app;
-    // Probot's own webhook middleware sits first and buffers whole bodies before verifying them: it is mounted on a
-    // path no request can have (see below), and this guard answers the real path, handing verified deliveries on.
-    options.addHandler(createWebhookGuard({
-      // Probot's defaults; read here, after Probot has loaded a `.env` file into the environment.
-      path: process.env['WEBHOOK_PATH'] || '/api/github/webhooks',
-      secret: process.env['WEBHOOK_SECRET'] || 'development',
-      receive: (event) => app.webhooks.receive(event as never),
-      log: { warn: (fields, message) => app.log.warn(fields, message), error: (fields, message) => app.log.error(fields, message) },
-    }));
     options.addHandler(observabilityRoutes({ metrics, health }));
     app.webhooks.onAny(({ name }) => metrics.webhookDeliveries.inc(name, HANDLED_EVENTS.has(name) ? 'handled' : 'ignored'));
     return kkp.appFn(app, options);
   };
+  // Deliveries are read capped and verified before parsing by the guard; Probot's own middleware is mounted on a
+  // path no request has. The environment is read late: Probot loads a `.env` file into it first.
+  const guarded: ApplicationFunction = (app, options) =>
+    withWebhookGuard(appFn, { path: process.env['WEBHOOK_PATH'] || '/api/github/webhooks', secret: process.env['WEBHOOK_SECRET'] || 'development' })(app, options);
+  const env = new Proxy(process.env, { get: (target, key) => (key === 'WEBHOOK_PATH' ? PROBOT_WEBHOOK_PATH_UNUSED : target[key as string]) });
   // Octokit with bounded rate-limit retries and no blind re-sends of writes (the GitHub port retries safely).
-  // A request's path always starts with '/': Probot's middleware, on a path without one, never answers. The view
-  // of the environment is live: Probot reads it after loading a `.env` file.
-  const env = new Proxy(process.env, { get: (target, key) => (key === 'WEBHOOK_PATH' ? 'kkp-gitops:webhook-guard' : target[key as string]) });
-  const server = await runProbot(appFn, { Octokit: KkpOctokit, env });
+  const server = await runProbot(guarded, { Octokit: KkpOctokit, env });
 
   const shutdown = installGracefulShutdown({
     server: { close: (done?: (error?: Error) => void) => void server.stop().then(() => done?.(), (error: Error) => done?.(error)) } as never,
