@@ -11,6 +11,7 @@
  * A head that is not the applied commit yet is left alone (its push reconcile, or restart recovery, applies it: its
  * differences are not drift). The same finding is not reported twice on one commit.
  */
+import { escapeMarkdown } from '../core/report/escape-markdown.js';
 import type { Coordination } from '../coordination/coordination.js';
 import type { ApplyResult } from '../core/apply/apply-result.js';
 import type { TargetClients } from '../core/apply/cluster-client.js';
@@ -95,8 +96,9 @@ const HOW: Record<DriftedObject['how'], string> = { edited: 'edited in the clust
 /** The check run for a report, or undefined when there is nothing to write. */
 export function driftCheckRun(report: DriftReport): CheckRunUpdate | undefined {
   const sha = report.head?.slice(0, 7) ?? '';
-  const list = report.drifted.map((d) => `- \`${d.object}\`: ${HOW[d.how]}${d.fields.length ? ` (${d.fields.slice(0, 10).map((f) => `\`${f}\``).join(', ')}${d.fields.length > 10 ? ', …' : ''})` : ''}`);
-  const unreachable = report.unreachable.map((t) => `- \`${t}\` could not be read`);
+  const code = (value: string) => escapeMarkdown(value, { as: 'code' });
+  const list = report.drifted.map((d) => `- ${code(d.object)}: ${HOW[d.how]}${d.fields.length ? ` (${d.fields.slice(0, 10).map(code).join(', ')}${d.fields.length > 10 ? ', …' : ''})` : ''}`);
+  const unreachable = report.unreachable.map((t) => `- ${code(t)} could not be read`);
   const n = report.drifted.length;
   const objects = `${n} object${n === 1 ? '' : 's'}`;
   const complete = (conclusion: 'success' | 'failure' | 'neutral', title: string, lead: string, lines: string[] = []): CheckRunUpdate => ({

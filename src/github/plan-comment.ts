@@ -5,6 +5,7 @@
  */
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { Plan } from '../core/plan/plan.js';
+import { escapeMarkdown } from '../core/report/escape-markdown.js';
 import { renderReport } from '../core/report/render-report.js';
 import { changeCount, toReportView } from '../core/report/report-view.js';
 import { commandHelp } from './kkp-command.js';
@@ -50,7 +51,8 @@ export function titleOf(outcome: PlanOutcome): string {
 }
 
 export function formatDiagnosticLine(d: Diagnostic): string {
-  return `- \`${d.file}:${d.line}:${d.column}\` **${d.severity}** \`${d.rule}\`: ${d.message}${d.hint ? ` _${d.hint}_` : ''}`;
+  const code = (value: string) => escapeMarkdown(value, { as: 'code' });
+  return `- ${code(`${d.file}:${d.line}:${d.column}`)} **${d.severity}** ${code(d.rule)}: ${escapeMarkdown(d.message)}${d.hint ? ` _${escapeMarkdown(d.hint)}_` : ''}`;
 }
 
 function diagnosticsSection(diagnostics: readonly Diagnostic[]): string[] {
@@ -80,7 +82,7 @@ export function planMarkdown(plan: Plan): string {
 export function planCommentBody(outcome: PlanOutcome): string {
   const out: string[] = [`## kkp-gitops plan for \`${outcome.headSha.slice(0, 7)}\``, ''];
   if (outcome.fromFork) out.push('> [!NOTE]', '> This pull request comes from a fork: it is validated and planned here, and nothing is applied for it. Only a merge into the default branch is applied.', '');
-  if (outcome.failure) out.push(`**Could not plan:** ${outcome.failure}`, '');
+  if (outcome.failure) out.push(`**Could not plan:** ${escapeMarkdown(outcome.failure)}`, '');
   out.push(...diagnosticsSection(outcome.diagnostics));
   if (!outcome.plan && !outcome.failure) out.push('Nothing was planned: fix the validation errors first (`kkp-gitops validate` shows them locally).', '');
   out.push(...deletionsSection(outcome));
@@ -93,7 +95,7 @@ export function planCommentBody(outcome: PlanOutcome): string {
 /** The check run summary: short, always within GitHub's limit; the plan goes in the check run's text. */
 export function checkSummary(outcome: PlanOutcome): string {
   const out: string[] = [`**${titleOf(outcome)}** for \`${outcome.headSha.slice(0, 7)}\`.`, ''];
-  if (outcome.failure) out.push(`Could not plan: ${outcome.failure}`, '');
+  if (outcome.failure) out.push(`Could not plan: ${escapeMarkdown(outcome.failure)}`, '');
   const errors = outcome.diagnostics.filter((d) => d.severity === 'error').length;
   if (outcome.diagnostics.length > 0) out.push(`Validation: ${errors} error(s), ${outcome.diagnostics.length - errors} other finding(s); see the annotations.`, '');
   out.push(...deletionsSection(outcome));
@@ -101,7 +103,7 @@ export function checkSummary(outcome: PlanOutcome): string {
     out.push('| Target | Create | Update | Delete | Unchanged | Skip | Status |', '|---|--:|--:|--:|--:|--:|---|');
     for (const t of toReportView(outcome.plan).targets) {
       const c = t.counts;
-      out.push(`| \`${t.target}\` | ${c.create} | ${c.update} | ${c.delete} | ${c.unchanged} | ${c.skip} | ${t.status} |`);
+      out.push(`| ${escapeMarkdown(t.target, { as: 'code', inTable: true })} | ${c.create} | ${c.update} | ${c.delete} | ${c.unchanged} | ${c.skip} | ${t.status} |`);
     }
   }
   return out.join('\n');

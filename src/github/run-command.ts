@@ -3,6 +3,7 @@
  * reaction (eyes: working on it, +1: done, confused: refused or unknown). Commands that change something need
  * write, maintain or admin permission, asked from GitHub; others get a short reply saying why.
  */
+import { escapeMarkdown } from '../core/report/escape-markdown.js';
 import { describeError } from '../core/errors.js';
 import type { AppDeps } from './app-deps.js';
 import { recordAllowance } from './deletion-allowance.js';
@@ -34,7 +35,7 @@ export async function runCommand(deps: AppDeps, github: GitHubRepository, event:
     const name = parsed.kind === 'unknown' ? (parsed.word ?? '') : parsed.command.name;
     deps.log.error({ err: error, repository: github.fullName, pull: event.pullNumber, command: name }, 'command failed');
     await github.react(event.source, 'confused');
-    await github.createComment(event.pullNumber, `@${event.author} \`/kkp ${name}\` failed: ${describeError(error)}\n`);
+    await github.createComment(event.pullNumber, `@${event.author} ${escapeMarkdown(`/kkp ${name}`, { as: 'code' })} failed: ${escapeMarkdown(describeError(error))}\n`);
     return true;
   }
 }
@@ -42,7 +43,7 @@ export async function runCommand(deps: AppDeps, github: GitHubRepository, event:
 async function runParsed(deps: AppDeps, github: GitHubRepository, event: CommandEvent, parsed: ParsedCommand): Promise<boolean> {
   if (parsed.kind === 'unknown') {
     await github.react(event.source, 'confused');
-    const what = parsed.word ? `\`/kkp ${parsed.word}\` is not a command` : '`/kkp` needs a command';
+    const what = parsed.word ? `${escapeMarkdown(`/kkp ${parsed.word}`, { as: 'code' })} is not a command` : '`/kkp` needs a command';
     await github.createComment(event.pullNumber, `@${event.author} ${what}. Commands:\n\n${commandHelp()}\n`);
     return true;
   }

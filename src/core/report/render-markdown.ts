@@ -1,5 +1,6 @@
 import type { Action } from '../action.js';
 import { formatObjectId } from '../object-id.js';
+import { escapeMarkdown, fencedBlock } from './escape-markdown.js';
 import { changeCount, diffLines, formatObjectPath, shortCommit, type ReportRow, type ReportView } from './report-view.js';
 
 export interface MarkdownOptions {
@@ -21,7 +22,7 @@ export function renderMarkdown(view: ReportView, options: MarkdownOptions = {}):
   const out: string[] = [];
   const commit = shortCommit(view.commit);
   const title = view.type === 'plan' ? 'Plan' : view.dryRun ? 'Apply (dry run)' : 'Apply';
-  out.push(`### kkp-gitops ${title}: \`${view.repository}\`${commit ? ` @ \`${commit}\`` : ''}`, '');
+  out.push(`### kkp-gitops ${title}: ${code(view.repository)}${commit ? ` @ ${code(commit)}` : ''}`, '');
   out.push(headline(view), '');
 
   const destructive = view.targets.flatMap((t) => t.rows).filter((r) => r.destructive && r.plannedAction !== 'unchanged');
@@ -40,7 +41,7 @@ export function renderMarkdown(view: ReportView, options: MarkdownOptions = {}):
   out.push('| Target | Create | Update | Delete | Unchanged | Skip | Status |', '|---|--:|--:|--:|--:|--:|---|');
   for (const t of view.targets) {
     const c = t.counts;
-    out.push(`| \`${t.target}\` | ${c.create} | ${c.update} | ${c.delete} | ${c.unchanged} | ${c.skip} | ${t.status}${t.error ? `: ${escapeCell(t.error)}` : ''} |`);
+    out.push(`| ${escapeMarkdown(t.target, { as: 'code', inTable: true })} | ${c.create} | ${c.update} | ${c.delete} | ${c.unchanged} | ${c.skip} | ${t.status}${t.error ? `: ${escapeMarkdown(t.error, { inTable: true })}` : ''} |`);
   }
   out.push('');
 
@@ -49,7 +50,7 @@ export function renderMarkdown(view: ReportView, options: MarkdownOptions = {}):
   for (const t of view.targets) {
     const rows = t.rows.filter((r) => r.action !== 'unchanged' || r.errors.length > 0);
     if (rows.length === 0) continue;
-    out.push(`#### \`${t.target}\``, '');
+    out.push(`#### ${code(t.target)}`, '');
     for (const r of rows) {
       if (shown >= detailLimit) {
         hidden++;
@@ -60,7 +61,7 @@ export function renderMarkdown(view: ReportView, options: MarkdownOptions = {}):
     }
   }
   if (hidden > 0) out.push(`_${hidden} more changed objects are not shown; run \`kkp-gitops ${view.type} --format text\` for all of them._`, '');
-  for (const u of view.unrendered) out.push(`- not rendered: \`${u.source}\`: ${u.reason}`);
+  for (const u of view.unrendered) out.push(`- not rendered: ${code(u.source)}: ${prose(u.reason)}`);
   let text = `${out.join('\n').trimEnd()}\n`;
   if (text.length > maxLength) {
     const note = '\n\n_The report was cut to fit; run the CLI for the whole of it._\n';
@@ -83,35 +84,35 @@ function headline(view: ReportView): string {
 }
 
 function destructiveLine(r: ReportRow): string {
-  const what = r.plannedAction === 'skip' || r.action === 'skip' ? `**${r.plannedAction === 'skip' ? 'skipped' : 'not run'}** (${r.reason ?? 'skipped'})` : `**${VERB[r.action]}**`;
-  return `\`${formatObjectId(r.id)}\`: ${what}`;
+  const what = r.plannedAction === 'skip' || r.action === 'skip' ? `**${r.plannedAction === 'skip' ? 'skipped' : 'not run'}** (${prose(r.reason ?? 'skipped')})` : `**${VERB[r.action]}**`;
+  return `${code(formatObjectId(r.id))}: ${what}`;
 }
 
 function problemLines(view: ReportView): string[] {
   const lines: string[] = [];
-  for (const t of view.targets) if (t.status === 'unreachable') lines.push(`\`${t.target}\` unreachable: ${t.error ?? 'unknown error'}`);
-  for (const r of view.targets.flatMap((t) => t.rows)) for (const e of r.errors) lines.push(`\`${formatObjectId(r.id)}\`: ${e}`);
+  for (const t of view.targets) if (t.status === 'unreachable') lines.push(`${code(t.target)} unreachable: ${prose(t.error ?? 'unknown error')}`);
+  for (const r of view.targets.flatMap((t) => t.rows)) for (const e of r.errors) lines.push(`${code(formatObjectId(r.id))}: ${prose(e)}`);
   return lines;
 }
 
 function details(r: ReportRow): string[] {
   const flags = [r.destructive ? ' ⚠️ destructive' : '', r.drift ? ' · drift' : '', r.errors.length ? ' · ❌ error' : ''].join('');
-  const source = r.source ? ` · <code>${escapeHtml(r.source)}</code>` : '';
-  const summary = `<b>${VERB[r.action]}</b> <code>${escapeHtml(formatObjectPath(r.id))}</code>${source}${flags}`;
+  const source = r.source ? ` · <code>${escapeMarkdown(r.source, { as: 'html' })}</code>` : '';
+  const summary = `<b>${VERB[r.action]}</b> <code>${escapeMarkdown(formatObjectPath(r.id), { as: 'html' })}</code>${source}${flags}`;
   const lines = [`<details><summary>${summary}</summary>`, ''];
-  if (r.reason) lines.push(`_${r.reason}_`, '');
-  for (const e of r.errors) lines.push(`**Error:** ${e}`, '');
+  if (r.reason) lines.push(`_${prose(r.reason)}_`, '');
+  for (const e of r.errors) lines.push(`**Error:** ${prose(e)}`, '');
   const diff = diffLines(r.diff);
-  if (diff.length > 0) lines.push('```diff', ...diff, '```', '');
+  if (diff.length > 0) lines.push(...fencedBlock(diff, 'diff'), '');
   else if (!r.reason && r.errors.length === 0) lines.push(r.action === 'delete' ? '_The object is removed._' : '_No field changes._', '');
   lines.push('</details>');
   return lines;
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+function code(value: string): string {
+  return escapeMarkdown(value, { as: 'code' });
 }
 
-function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+function prose(value: string): string {
+  return escapeMarkdown(value);
 }
