@@ -1,6 +1,7 @@
 import { ApiException } from '@kubernetes/client-node';
 import { ApiRequestError, type ApiErrorCause } from '../core/apply/api-request-error.js';
 import { ClusterUnreachableError } from '../core/errors.js';
+import { isRequestTimeout } from './request-timeout.js';
 import { connectionFailure, NOT_TRANSIENT, parseRetryAfter, retry, TRANSIENT, type RetryOptions, type Transience } from '../github/retry.js';
 
 export interface CallOptions {
@@ -14,6 +15,8 @@ export interface CallOptions {
    * handled). Pass false for a create or an update with a resourceVersion precondition. Default: true.
    */
   readonly idempotent?: boolean;
+  /** The request timeout the client was given, for the message when a request runs out of it. */
+  readonly timeoutSeconds?: number;
 }
 
 /** What the Kubernetes adapter uses unless told otherwise. */
@@ -32,6 +35,10 @@ export async function callKubeApi<T>(target: string, server: string, what: strin
     return await retry(call, (error) => kubeTransience(error, idempotent), policy);
   } catch (error) {
     if (error instanceof ApiException) throw statusError(what, error.code, error.body);
+    if (isRequestTimeout(error)) {
+      const after = options.timeoutSeconds !== undefined ? ` after ${options.timeoutSeconds} s` : '';
+      throw new ClusterUnreachableError(target, `${target} unreachable (timed out${after}) at ${server} (${what})`);
+    }
     throw new ClusterUnreachableError(target, `${target} is unreachable at ${server} (${what}: ${connectionProblem(error)})`);
   }
 }

@@ -13,7 +13,7 @@ import type { ClusterApi } from './object-api.js';
  */
 export function clientNodeClusterClient(cluster: ClusterApi, options: CallOptions = {}): ClusterClient {
   const { target, server, api } = cluster;
-  const call = <T>(what: string, fn: () => Promise<T>) => callKubeApi(target, server, what, fn, options);
+  const call = <T>(what: string, fn: () => Promise<T>) => callKubeApi(target, server, what, fn, { timeoutSeconds: cluster.timeoutSeconds, ...options });
   return {
     target,
     async list(kind: ResourceKind, listOptions: ListOptions = {}): Promise<KubeObject[]> {

@@ -10,6 +10,7 @@ import { LeaseConflictError, type LeaseState, type LeaseStore, type LeaseWrite }
 import { callKubeApi } from './call-kube-api.js';
 import { masterKubeConfig } from './kube-connector.js';
 import { allowPlainHttp } from './object-api.js';
+import { kubeTimeoutSecondsFromEnv, makeTimedApiClient } from './request-timeout.js';
 
 export interface LeaseClientOptions {
   /** A kubeconfig as YAML/JSON text or a plain object (the sandbox's). Wins over `kubeconfigFile`. */
@@ -30,7 +31,7 @@ export function createLeaseStore(options: LeaseClientOptions = {}): LeaseStore {
   const connect = () => (client ??= coordinationApi(options));
   const call = <T>(what: string, run: (api: CoordinationV1Api) => Promise<T>): Promise<T> => {
     const { api, server } = connect();
-    return callKubeApi('master', server, what, () => run(api));
+    return callKubeApi('master', server, what, () => run(api), { timeoutSeconds: kubeTimeoutSecondsFromEnv() });
   };
   const conflicts = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
     try {
@@ -71,7 +72,7 @@ export function createLeaseStore(options: LeaseClientOptions = {}): LeaseStore {
 
 function coordinationApi(options: LeaseClientOptions): { api: CoordinationV1Api; server: string } {
   const kc = allowPlainHttp(masterKubeConfig(options));
-  return { api: kc.makeApiClient(CoordinationV1Api), server: kc.getCurrentCluster()?.server ?? '' };
+  return { api: makeTimedApiClient(kc, CoordinationV1Api), server: kc.getCurrentCluster()?.server ?? '' };
 }
 
 function toLease(lease: LeaseWrite, namespace: string, resourceVersion?: string): V1Lease {

@@ -2,6 +2,7 @@ import { VersionApi } from '@kubernetes/client-node';
 import { ClusterUnreachableError } from '../core/errors.js';
 import { masterKubeConfig, type KubeConnectorOptions } from './kube-connector.js';
 import { allowPlainHttp } from './object-api.js';
+import { makeTimedApiClient } from './request-timeout.js';
 
 /**
  * A readiness check for the KKP master: asks its API server for `/version` through @kubernetes/client-node.
@@ -10,7 +11,7 @@ import { allowPlainHttp } from './object-api.js';
 export function masterReachable(options: KubeConnectorOptions): () => Promise<void> {
   let api: VersionApi | undefined;
   return async () => {
-    api ??= allowPlainHttp(masterKubeConfig(options)).makeApiClient(VersionApi);
+    api ??= makeTimedApiClient(allowPlainHttp(masterKubeConfig(options)), VersionApi);
     try {
       await api.getCode();
     } catch (cause) {

@@ -1,7 +1,8 @@
 /**
  * One cluster's `KubernetesObjectApi` (@kubernetes/client-node) from a KubeConfig's current context. client-node
  * applies the context's authentication to every request; a middleware then hands the request a keep-alive agent
- * carrying the same TLS material, so the thousands of requests of a large apply reuse their connections.
+ * carrying the same TLS material, so the thousands of requests of a large apply reuse their connections, and a
+ * timeout (see `request-timeout.ts`).
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -16,16 +17,21 @@ import {
   type V1APIResource,
 } from '@kubernetes/client-node';
 import { ClusterUnreachableError, ConfigurationError } from '../core/errors.js';
+import { kubeTimeoutSecondsFromEnv, setRequestTimeout } from './request-timeout.js';
 
 export interface ObjectApiOptions {
   /** Sockets kept per cluster. Default: 16. */
   readonly maxSockets?: number;
+  /** Seconds each request may take, connecting and reading the answer included. Default: `KKP_GITOPS_KUBE_TIMEOUT_SECONDS`, else 30. */
+  readonly timeoutSeconds?: number;
 }
 
 export interface ClusterApi {
   readonly target: string;
   readonly server: string;
   readonly api: KubernetesObjectApi;
+  /** Seconds each request may take. */
+  readonly timeoutSeconds: number;
   close(): void;
 }
 
@@ -66,9 +72,11 @@ export async function objectApiFor(target: string, kc: KubeConfig, options: Obje
           ...(tls.rejectUnauthorized !== undefined ? { rejectUnauthorized: tls.rejectUnauthorized } : {}),
           ...(tls.servername ? { servername: tls.servername } : {}),
         });
+  const timeoutSeconds = options.timeoutSeconds ?? kubeTimeoutSecondsFromEnv();
   const reuseConnections = {
     pre: async (context: RequestContext) => {
       context.setAgent(agent);
+      setRequestTimeout(context, timeoutSeconds);
       return context;
     },
     post: async (response: ResponseContext) => response,
@@ -80,7 +88,7 @@ export async function objectApiFor(target: string, kc: KubeConfig, options: Obje
       promiseMiddleware: [reuseConnections],
     }),
   );
-  return { target, server: server.origin, api, close: () => agent.destroy() };
+  return { target, server: server.origin, api, timeoutSeconds, close: () => agent.destroy() };
 }
 
 /**
