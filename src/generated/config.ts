@@ -61,4 +61,24 @@ export interface ConfigLimits {
    * Most alias expansions in one document (alias-bomb guard). Default: 100.
    */
   maxAliases?: number;
+  /**
+   * Largest file read, in bytes: its size is taken from the Git tree (or the folder) before any byte is read. Default: 4194304 (4 MiB).
+   */
+  maxFileBytes?: number;
+  /**
+   * Most YAML files read from the repository; the rest are not read. Default: 20000.
+   */
+  maxFiles?: number;
+  /**
+   * Most bytes of YAML read from the repository in all; files beyond are not read. Default: 268435456 (256 MiB).
+   */
+  maxTotalBytes?: number;
+  /**
+   * Most YAML documents in one file. Default: 1000.
+   */
+  maxDocumentsPerFile?: number;
+  /**
+   * Deepest nesting of mappings and sequences in a document. Default: 64.
+   */
+  maxDepth?: number;
 }

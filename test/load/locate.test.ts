@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePointer } from '../../src/core/load/locate-yaml-node.js';
 import { parseYamlFile } from '../../src/core/load/parse-yaml-file.js';
 
-const LIMITS = { maxDocumentBytes: 1_048_576, maxAliases: 100 };
+const LIMITS = { maxDocumentBytes: 1_048_576, maxAliases: 100, maxDocumentsPerFile: 1_000, maxDepth: 64 };
 
 const TEXT = `# a comment line
 apiVersion: kubermatic.k8c.io/v1

@@ -51,7 +51,7 @@ describe('the parsed-file cache', () => {
 
   it('keeps at most its limit, dropping the least recently used file', () => {
     const cache = createParsedFileCache(2);
-    const limits = { maxDocumentBytes: 1024, maxAliases: 10 };
+    const limits = { maxDocumentBytes: 1024, maxAliases: 10, maxDocumentsPerFile: 10, maxDepth: 10 };
     const parsed = { documents: [], emptyDocuments: [], empty: true, diagnostics: [] };
     cache.set('a.yaml', '1', limits, parsed);
     cache.set('b.yaml', '2', limits, parsed);

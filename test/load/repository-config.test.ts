@@ -21,7 +21,7 @@ describe('repository config', () => {
       exclude: [],
       edition: 'enterprise',
       policy: { allowDeletions: false, selfHeal: false },
-      limits: { maxDocumentBytes: 1_048_576, maxAliases: 100 },
+      limits: { maxDocumentBytes: 1_048_576, maxAliases: 100, maxFileBytes: 4_194_304, maxFiles: 20_000, maxTotalBytes: 268_435_456, maxDocumentsPerFile: 1_000, maxDepth: 64 },
     });
     expect(parseRepositoryConfig(undefined).diagnostics).toEqual([]);
   });
@@ -35,7 +35,7 @@ describe('repository config', () => {
       edition: 'community',
       repository: 'acme/kkp-config',
       policy: { allowDeletions: false, selfHeal: true },
-      limits: { maxDocumentBytes: 1_048_576, maxAliases: 5 },
+      limits: { ...DEFAULT_REPOSITORY_CONFIG.limits, maxAliases: 5 },
     });
   });
 
@@ -49,7 +49,7 @@ describe('repository config', () => {
       ['config/wrong-type', 7, '/spec/policy/allowDeletions'],
       ['config/invalid-value', 9, '/spec/limits/maxDocumentBytes'],
     ]);
-    expect(config).toEqual({ ...DEFAULT_REPOSITORY_CONFIG, limits: { maxDocumentBytes: 1_048_576, maxAliases: 7 } });
+    expect(config).toEqual({ ...DEFAULT_REPOSITORY_CONFIG, limits: { ...DEFAULT_REPOSITORY_CONFIG.limits, maxAliases: 7 } });
   });
 
   it('reports an unknown field with a did-you-mean hint', async () => {

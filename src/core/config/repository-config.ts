@@ -29,5 +29,5 @@ export const DEFAULT_REPOSITORY_CONFIG: RepositoryConfig = Object.freeze({
   exclude: Object.freeze([]),
   edition: 'enterprise',
   policy: Object.freeze({ allowDeletions: false, selfHeal: false }),
-  limits: Object.freeze({ maxDocumentBytes: 1_048_576, maxAliases: 100 }),
+  limits: Object.freeze({ maxDocumentBytes: 1_048_576, maxAliases: 100, maxFileBytes: 4_194_304, maxFiles: 20_000, maxTotalBytes: 268_435_456, maxDocumentsPerFile: 1_000, maxDepth: 64 }),
 });

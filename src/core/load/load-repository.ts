@@ -7,6 +7,7 @@ import type { LoadedRepository } from './loaded-repository.js';
 import type { ParsedFileCache } from './parsed-file-cache.js';
 import { parseYamlFile, type ParsedYamlDocument, type ParsedYamlFile } from './parse-yaml-file.js';
 import { selectFiles } from './select-files.js';
+import { checkReadLimits } from './check-read-limits.js';
 import type { IgnoredInput, SourceDocument } from './source-document.js';
 import { closestName } from '../suggest.js';
 import { isJsonObject } from '../json-value.js';
@@ -33,7 +34,9 @@ export async function loadRepository(source: FileSource, options: LoadRepository
 
   const configEntry = entries.find((e) => e.path === configFile && e.type !== 'dir');
   let config: RepositoryConfig = DEFAULT_REPOSITORY_CONFIG;
-  if (configEntry !== undefined) {
+  if (configEntry !== undefined && configEntry.size > DEFAULT_REPOSITORY_CONFIG.limits.maxFileBytes) {
+    diagnostics.push(...checkReadLimits([configEntry], DEFAULT_REPOSITORY_CONFIG.limits).diagnostics);
+  } else if (configEntry !== undefined) {
     const bytes = (await source.read([configFile])).get(configFile);
     if (configEntry.link?.problem === 'escapes') {
       diagnostics.push(...selectFiles([configEntry], { ...DEFAULT_REPOSITORY_CONFIG }, '').diagnostics);
@@ -48,11 +51,14 @@ export async function loadRepository(source: FileSource, options: LoadRepository
   diagnostics.push(...selection.diagnostics);
   ignored.push(...selection.ignored);
 
-  const paths = selection.yaml.map((e) => e.path);
+  // Sizes come from the listing: nothing over the limits is read.
+  const readable = checkReadLimits(selection.yaml, config.limits);
+  diagnostics.push(...readable.diagnostics);
+  const paths = readable.read.map((e) => e.path);
   const cache = options.parsedFiles;
   const cached = new Map<string, ParsedYamlFile>();
   if (cache) {
-    for (const entry of selection.yaml) {
+    for (const entry of readable.read) {
       const hit = entry.contentId === undefined ? undefined : cache.get(entry.path, entry.contentId, config.limits);
       if (hit) cached.set(entry.path, hit);
     }

@@ -3,6 +3,7 @@ import type { Diagnostic, SourceRange } from '../diagnostic.js';
 import { decodeYamlBytes } from './decode-yaml-bytes.js';
 import { locateYamlNode } from './locate-yaml-node.js';
 import { parseSimpleYaml } from './parse-simple-yaml.js';
+import { scanYamlStructure } from './scan-yaml-structure.js';
 import type { LocateOptions } from './source-document.js';
 
 /** One well-formed, non-empty YAML document of a file, before anything is known about its kind. */
@@ -29,6 +30,10 @@ export interface ParseYamlLimits {
   readonly maxDocumentBytes: number;
   /** Most alias expansions in one document. */
   readonly maxAliases: number;
+  /** Most documents in the file. */
+  readonly maxDocumentsPerFile: number;
+  /** Deepest nesting of mappings and sequences. */
+  readonly maxDepth: number;
 }
 
 /** `yaml` options shared by reading and locating, so both see the same documents. */
@@ -64,6 +69,13 @@ export function parseYamlFile(file: string, bytes: Uint8Array, limits: ParseYaml
     return { documents: [], emptyDocuments: [], empty: false, diagnostics: [diagnostic] };
   }
   const text = decoded.text;
+  const structure = scanYamlStructure(text, { depth: limits.maxDepth, documents: limits.maxDocumentsPerFile });
+  if (structure.documents > limits.maxDocumentsPerFile) {
+    return refused(file, 1, 'load/too-many-documents', `${file} holds more than ${limits.maxDocumentsPerFile} YAML documents; it is not read`, 'Split it into several files, or raise spec.limits.maxDocumentsPerFile in kkp-gitops.yaml');
+  }
+  if (structure.depth > limits.maxDepth) {
+    return refused(file, structure.depthLine, 'load/too-deep', `${file} nests mappings and sequences more than ${limits.maxDepth} levels deep (line ${structure.depthLine}); it is not read`, 'Flatten the structure, or raise spec.limits.maxDepth in kkp-gitops.yaml');
+  }
   const locator = lazyLocator(text);
   const fast = parseSimpleYaml(text);
   if (fast !== undefined) {
@@ -82,6 +94,11 @@ export function parseYamlFile(file: string, bytes: Uint8Array, limits: ParseYaml
     return { documents, emptyDocuments, empty: fast.length === 0, diagnostics };
   }
   return parseWithYaml(file, text, limits, locator);
+}
+
+function refused(file: string, line: number, rule: string, message: string, hint: string): ParsedYamlFile {
+  const diagnostic: Diagnostic = { file, line, column: 1, endLine: line, endColumn: 1, pointer: '', rule, severity: 'error', message, hint };
+  return { documents: [], emptyDocuments: [], empty: false, diagnostics: [diagnostic] };
 }
 
 function parseWithYaml(file: string, text: string, limits: ParseYamlLimits, locator: Locator): ParsedYamlFile {

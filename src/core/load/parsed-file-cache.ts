@@ -17,8 +17,8 @@ export const DEFAULT_PARSED_FILE_CACHE_LIMIT = 50_000;
 
 export function createParsedFileCache(limit = DEFAULT_PARSED_FILE_CACHE_LIMIT): ParsedFileCache {
   const entries = createLruMap<ParsedYamlFile>(limit);
-  // The limits change what parsing reports (sizes, aliases), so they are part of the key.
-  const keyOf = (path: string, contentId: string, limits: ParseYamlLimits) => `${contentId}\0${limits.maxDocumentBytes}\0${limits.maxAliases}\0${path}`;
+  // The limits change what parsing reports (sizes, aliases, documents, depth), so they are part of the key.
+  const keyOf = (path: string, contentId: string, limits: ParseYamlLimits) => `${contentId}\0${limits.maxDocumentBytes}\0${limits.maxAliases}\0${limits.maxDocumentsPerFile}\0${limits.maxDepth}\0${path}`;
   return {
     get(path, contentId, limits) {
       return entries.get(keyOf(path, contentId, limits));

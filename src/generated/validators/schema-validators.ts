@@ -5054,7 +5054,7 @@ return errors === 0;
 }
 
 export const Config = validate53;
-const schema52 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://kkp-gitops.dev/schemas/config.schema.json","title":"Config","description":"The repository configuration, kkp-gitops.yaml at the root of a desired-state repository. Every field is optional.","type":"object","required":["apiVersion","kind"],"additionalProperties":false,"properties":{"apiVersion":{"const":"gitops.kkp.dev/v1alpha1"},"kind":{"const":"Config"},"metadata":{"title":"ConfigMeta","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"annotations":{"type":"object","additionalProperties":{"type":"string"}}}},"spec":{"title":"ConfigSpec","type":"object","additionalProperties":false,"properties":{"paths":{"description":"Folders or globs to read, relative to the root. Default: the whole repository (['.']).","type":"array","minItems":1,"items":{"$ref":"#/definitions/relativePattern"}},"exclude":{"description":"Globs (or folders) to leave out. Default: none.","type":"array","items":{"$ref":"#/definitions/relativePattern"}},"edition":{"description":"KKP edition. Community allows one seed only, named kubermatic. Default: enterprise.","type":"string","enum":["enterprise","community"]},"repository":{"description":"Identity of this repository (owner/name), stamped on rendered objects. Default: set by the caller.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9_.-]+)?$"},"policy":{"title":"ConfigPolicy","type":"object","additionalProperties":false,"properties":{"allowDeletions":{"description":"Destructive deletions (Cluster, Seed, Datacenter) run without an explicit allowance. Default: false.","type":"boolean"},"selfHeal":{"description":"Drift found on the default branch is corrected automatically. Default: false.","type":"boolean"}}},"limits":{"title":"ConfigLimits","type":"object","additionalProperties":false,"properties":{"maxDocumentBytes":{"description":"Largest YAML document accepted, in bytes. Default: 1048576 (1 MiB).","type":"integer","minimum":1024,"maximum":67108864},"maxAliases":{"description":"Most alias expansions in one document (alias-bomb guard). Default: 100.","type":"integer","minimum":0,"maximum":100000}}}}}},"definitions":{"relativePattern":{"description":"A repository-relative folder, file or glob (*, **, ?); no absolute paths, no '..'.","type":"string","minLength":1,"pattern":"^(?!/)(?!(?:.*/)?\\.\\.(?:/|$)).+$"}}};
+const schema52 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://kkp-gitops.dev/schemas/config.schema.json","title":"Config","description":"The repository configuration, kkp-gitops.yaml at the root of a desired-state repository. Every field is optional.","type":"object","required":["apiVersion","kind"],"additionalProperties":false,"properties":{"apiVersion":{"const":"gitops.kkp.dev/v1alpha1"},"kind":{"const":"Config"},"metadata":{"title":"ConfigMeta","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"annotations":{"type":"object","additionalProperties":{"type":"string"}}}},"spec":{"title":"ConfigSpec","type":"object","additionalProperties":false,"properties":{"paths":{"description":"Folders or globs to read, relative to the root. Default: the whole repository (['.']).","type":"array","minItems":1,"items":{"$ref":"#/definitions/relativePattern"}},"exclude":{"description":"Globs (or folders) to leave out. Default: none.","type":"array","items":{"$ref":"#/definitions/relativePattern"}},"edition":{"description":"KKP edition. Community allows one seed only, named kubermatic. Default: enterprise.","type":"string","enum":["enterprise","community"]},"repository":{"description":"Identity of this repository (owner/name), stamped on rendered objects. Default: set by the caller.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9_.-]+)?$"},"policy":{"title":"ConfigPolicy","type":"object","additionalProperties":false,"properties":{"allowDeletions":{"description":"Destructive deletions (Cluster, Seed, Datacenter) run without an explicit allowance. Default: false.","type":"boolean"},"selfHeal":{"description":"Drift found on the default branch is corrected automatically. Default: false.","type":"boolean"}}},"limits":{"title":"ConfigLimits","type":"object","additionalProperties":false,"properties":{"maxDocumentBytes":{"description":"Largest YAML document accepted, in bytes. Default: 1048576 (1 MiB).","type":"integer","minimum":1024,"maximum":67108864},"maxAliases":{"description":"Most alias expansions in one document (alias-bomb guard). Default: 100.","type":"integer","minimum":0,"maximum":100000},"maxFileBytes":{"description":"Largest file read, in bytes: its size is taken from the Git tree (or the folder) before any byte is read. Default: 4194304 (4 MiB).","type":"integer","minimum":1024,"maximum":67108864},"maxFiles":{"description":"Most YAML files read from the repository; the rest are not read. Default: 20000.","type":"integer","minimum":1,"maximum":1000000},"maxTotalBytes":{"description":"Most bytes of YAML read from the repository in all; files beyond are not read. Default: 268435456 (256 MiB).","type":"integer","minimum":1024,"maximum":4294967296},"maxDocumentsPerFile":{"description":"Most YAML documents in one file. Default: 1000.","type":"integer","minimum":1,"maximum":100000},"maxDepth":{"description":"Deepest nesting of mappings and sequences in a document. Default: 64.","type":"integer","minimum":2,"maximum":1000}}}}}},"definitions":{"relativePattern":{"description":"A repository-relative folder, file or glob (*, **, ?); no absolute paths, no '..'.","type":"string","minLength":1,"pattern":"^(?!/)(?!(?:.*/)?\\.\\.(?:/|$)).+$"}}};
 const schema53 = {"description":"A repository-relative folder, file or glob (*, **, ?); no absolute paths, no '..'.","type":"string","minLength":1,"pattern":"^(?!/)(?!(?:.*/)?\\.\\.(?:/|$)).+$"};
 const pattern0 = new RegExp("^(?!/)(?!(?:.*/)?\\.\\.(?:/|$)).+$", "u");
 const pattern2 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9_.-]+)?$", "u");
@@ -5442,7 +5442,7 @@ if(data6.limits !== undefined){
 let data16 = data6.limits;
 if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
 for(const key5 in data16){
-if(!((key5 === "maxDocumentBytes") || (key5 === "maxAliases"))){
+if(!(((((((key5 === "maxDocumentBytes") || (key5 === "maxAliases")) || (key5 === "maxFileBytes")) || (key5 === "maxFiles")) || (key5 === "maxTotalBytes")) || (key5 === "maxDocumentsPerFile")) || (key5 === "maxDepth"))){
 const err30 = {instancePath:instancePath+"/spec/limits",schemaPath:"#/properties/spec/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema52.properties.spec.properties.limits,data:data16};
 if(vErrors === null){
 vErrors = [err30];
@@ -5523,9 +5523,10 @@ errors++;
 }
 }
 }
-}
-else {
-const err37 = {instancePath:instancePath+"/spec/limits",schemaPath:"#/properties/spec/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema52.properties.spec.properties.limits.type,parentSchema:schema52.properties.spec.properties.limits,data:data16};
+if(data16.maxFileBytes !== undefined){
+let data19 = data16.maxFileBytes;
+if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
+const err37 = {instancePath:instancePath+"/spec/limits/maxFileBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxFileBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema52.properties.spec.properties.limits.properties.maxFileBytes.type,parentSchema:schema52.properties.spec.properties.limits.properties.maxFileBytes,data:data19};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -5534,10 +5535,9 @@ vErrors.push(err37);
 }
 errors++;
 }
-}
-}
-else {
-const err38 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema52.properties.spec.type,parentSchema:schema52.properties.spec,data:data6};
+if((typeof data19 == "number") && (isFinite(data19))){
+if(data19 > 67108864 || isNaN(data19)){
+const err38 = {instancePath:instancePath+"/spec/limits/maxFileBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxFileBytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 67108864},message:"must be <= 67108864",schema:67108864,parentSchema:schema52.properties.spec.properties.limits.properties.maxFileBytes,data:data19};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -5546,15 +5546,190 @@ vErrors.push(err38);
 }
 errors++;
 }
-}
-}
-else {
-const err39 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema52.type,parentSchema:schema52,data};
+if(data19 < 1024 || isNaN(data19)){
+const err39 = {instancePath:instancePath+"/spec/limits/maxFileBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxFileBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024",schema:1024,parentSchema:schema52.properties.spec.properties.limits.properties.maxFileBytes,data:data19};
 if(vErrors === null){
 vErrors = [err39];
 }
 else {
 vErrors.push(err39);
+}
+errors++;
+}
+}
+}
+if(data16.maxFiles !== undefined){
+let data20 = data16.maxFiles;
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
+const err40 = {instancePath:instancePath+"/spec/limits/maxFiles",schemaPath:"#/properties/spec/properties/limits/properties/maxFiles/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema52.properties.spec.properties.limits.properties.maxFiles.type,parentSchema:schema52.properties.spec.properties.limits.properties.maxFiles,data:data20};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+if((typeof data20 == "number") && (isFinite(data20))){
+if(data20 > 1000000 || isNaN(data20)){
+const err41 = {instancePath:instancePath+"/spec/limits/maxFiles",schemaPath:"#/properties/spec/properties/limits/properties/maxFiles/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000",schema:1000000,parentSchema:schema52.properties.spec.properties.limits.properties.maxFiles,data:data20};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+if(data20 < 1 || isNaN(data20)){
+const err42 = {instancePath:instancePath+"/spec/limits/maxFiles",schemaPath:"#/properties/spec/properties/limits/properties/maxFiles/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema52.properties.spec.properties.limits.properties.maxFiles,data:data20};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+}
+if(data16.maxTotalBytes !== undefined){
+let data21 = data16.maxTotalBytes;
+if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
+const err43 = {instancePath:instancePath+"/spec/limits/maxTotalBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxTotalBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema52.properties.spec.properties.limits.properties.maxTotalBytes.type,parentSchema:schema52.properties.spec.properties.limits.properties.maxTotalBytes,data:data21};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+if((typeof data21 == "number") && (isFinite(data21))){
+if(data21 > 4294967296 || isNaN(data21)){
+const err44 = {instancePath:instancePath+"/spec/limits/maxTotalBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxTotalBytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967296},message:"must be <= 4294967296",schema:4294967296,parentSchema:schema52.properties.spec.properties.limits.properties.maxTotalBytes,data:data21};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+if(data21 < 1024 || isNaN(data21)){
+const err45 = {instancePath:instancePath+"/spec/limits/maxTotalBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxTotalBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024",schema:1024,parentSchema:schema52.properties.spec.properties.limits.properties.maxTotalBytes,data:data21};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+}
+if(data16.maxDocumentsPerFile !== undefined){
+let data22 = data16.maxDocumentsPerFile;
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
+const err46 = {instancePath:instancePath+"/spec/limits/maxDocumentsPerFile",schemaPath:"#/properties/spec/properties/limits/properties/maxDocumentsPerFile/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema52.properties.spec.properties.limits.properties.maxDocumentsPerFile.type,parentSchema:schema52.properties.spec.properties.limits.properties.maxDocumentsPerFile,data:data22};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+if((typeof data22 == "number") && (isFinite(data22))){
+if(data22 > 100000 || isNaN(data22)){
+const err47 = {instancePath:instancePath+"/spec/limits/maxDocumentsPerFile",schemaPath:"#/properties/spec/properties/limits/properties/maxDocumentsPerFile/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema52.properties.spec.properties.limits.properties.maxDocumentsPerFile,data:data22};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+if(data22 < 1 || isNaN(data22)){
+const err48 = {instancePath:instancePath+"/spec/limits/maxDocumentsPerFile",schemaPath:"#/properties/spec/properties/limits/properties/maxDocumentsPerFile/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema52.properties.spec.properties.limits.properties.maxDocumentsPerFile,data:data22};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+}
+if(data16.maxDepth !== undefined){
+let data23 = data16.maxDepth;
+if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
+const err49 = {instancePath:instancePath+"/spec/limits/maxDepth",schemaPath:"#/properties/spec/properties/limits/properties/maxDepth/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema52.properties.spec.properties.limits.properties.maxDepth.type,parentSchema:schema52.properties.spec.properties.limits.properties.maxDepth,data:data23};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+if((typeof data23 == "number") && (isFinite(data23))){
+if(data23 > 1000 || isNaN(data23)){
+const err50 = {instancePath:instancePath+"/spec/limits/maxDepth",schemaPath:"#/properties/spec/properties/limits/properties/maxDepth/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema52.properties.spec.properties.limits.properties.maxDepth,data:data23};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+if(data23 < 2 || isNaN(data23)){
+const err51 = {instancePath:instancePath+"/spec/limits/maxDepth",schemaPath:"#/properties/spec/properties/limits/properties/maxDepth/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2",schema:2,parentSchema:schema52.properties.spec.properties.limits.properties.maxDepth,data:data23};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err52 = {instancePath:instancePath+"/spec/limits",schemaPath:"#/properties/spec/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema52.properties.spec.properties.limits.type,parentSchema:schema52.properties.spec.properties.limits,data:data16};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+}
+else {
+const err53 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema52.properties.spec.type,parentSchema:schema52.properties.spec,data:data6};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+}
+else {
+const err54 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema52.type,parentSchema:schema52,data};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
 }
 errors++;
 }

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Pair } from 'yaml';
-import type { RepositoryConfig } from '../../../src/core/config/repository-config.js';
+import { DEFAULT_REPOSITORY_CONFIG, type RepositoryConfig } from '../../../src/core/config/repository-config.js';
 import type { SourceRange } from '../../../src/core/diagnostic.js';
 import { kindInfo } from '../../../src/core/kinds.js';
 import type { LoadedRepository } from '../../../src/core/load/loaded-repository.js';
@@ -17,7 +17,7 @@ export const DEFAULT_CONFIG: RepositoryConfig = {
   exclude: [],
   edition: 'enterprise',
   policy: { allowDeletions: false, selfHeal: false },
-  limits: { maxDocumentBytes: 1024 * 1024, maxAliases: 100 },
+  limits: DEFAULT_REPOSITORY_CONFIG.limits,
 };
 
 /** Files (repository-relative path → YAML text) → a repository. `kkp-gitops.yaml` sets the edition. */
