@@ -3,7 +3,7 @@ import type { Diagnostic, SourceRange } from '../diagnostic.js';
 import { decodeYamlBytes } from './decode-yaml-bytes.js';
 import { locateYamlNode } from './locate-yaml-node.js';
 import { parseSimpleYaml } from './parse-simple-yaml.js';
-import { scanYamlStructure } from './scan-yaml-structure.js';
+import { MAX_FLOW_ITEMS, scanYamlStructure } from './scan-yaml-structure.js';
 import type { LocateOptions } from './source-document.js';
 
 /** One well-formed, non-empty YAML document of a file, before anything is known about its kind. */
@@ -69,12 +69,15 @@ export function parseYamlFile(file: string, bytes: Uint8Array, limits: ParseYaml
     return { documents: [], emptyDocuments: [], empty: false, diagnostics: [diagnostic] };
   }
   const text = decoded.text;
-  const structure = scanYamlStructure(text, { depth: limits.maxDepth, documents: limits.maxDocumentsPerFile });
+  const structure = scanYamlStructure(text, { depth: limits.maxDepth, documents: limits.maxDocumentsPerFile, flowItems: MAX_FLOW_ITEMS });
   if (structure.documents > limits.maxDocumentsPerFile) {
     return refused(file, 1, 'load/too-many-documents', `${file} holds more than ${limits.maxDocumentsPerFile} YAML documents; it is not read`, 'Split it into several files, or raise spec.limits.maxDocumentsPerFile in kkp-gitops.yaml');
   }
   if (structure.depth > limits.maxDepth) {
     return refused(file, structure.depthLine, 'load/too-deep', `${file} nests mappings and sequences more than ${limits.maxDepth} levels deep (line ${structure.depthLine}); it is not read`, 'Flatten the structure, or raise spec.limits.maxDepth in kkp-gitops.yaml');
+  }
+  if (structure.flowItems > MAX_FLOW_ITEMS) {
+    return refused(file, structure.flowItemsLine, 'load/too-many-flow-items', `${file} holds more than ${MAX_FLOW_ITEMS} items in flow collections ([a, b] or {a: 1}); it is not read`, 'Write long lists in block style (one "- item" per line), or split the file');
   }
   const locator = lazyLocator(text);
   const fast = parseSimpleYaml(text);

@@ -12,9 +12,21 @@ export interface YamlStructure {
   /** Deepest nesting seen, and the 1-based line where it was first reached. */
   readonly depth: number;
   readonly depthLine: number;
+  /** Items of flow collections (`[a, b]`, `{a: 1}`): `yaml` spends about a kilobyte on each. */
+  readonly flowItems: number;
+  readonly flowItemsLine: number;
 }
 
-export function scanYamlStructure(text: string, stopAt: { readonly depth: number; readonly documents: number } = { depth: Infinity, documents: Infinity }): YamlStructure {
+/**
+ * Most flow-collection items in one file. Flow style costs `yaml` about a kilobyte per item (a 1 MiB `[1, 1, …]`
+ * takes 400 MiB), block style about 25 bytes per byte of text; with this cap no file within the size limits takes
+ * more than a fixed multiple of its size. Hand-written KKP configuration has a handful.
+ */
+export const MAX_FLOW_ITEMS = 10_000;
+
+export function scanYamlStructure(text: string, stopAt: { readonly depth: number; readonly documents: number; readonly flowItems: number } = { depth: Infinity, documents: Infinity, flowItems: Infinity }): YamlStructure {
+  let flowItems = 0;
+  let flowItemsLine = 1;
   let documents = 0;
   let contentBeforeMarker = false;
   let depth = 0;
@@ -69,6 +81,9 @@ export function scanYamlStructure(text: string, stopAt: { readonly depth: number
         break;
       } else if (c === '[' || c === '{') {
         flow++;
+        flowItems++;
+      } else if (c === ',' && flow > 0) {
+        flowItems++;
       } else if (c === ']' || c === '}') {
         if (flow > 0) flow--;
       }
@@ -82,9 +97,10 @@ export function scanYamlStructure(text: string, stopAt: { readonly depth: number
       depth = block;
       depthLine = line;
     }
-    if (depth > stopAt.depth) break;
+    if (flowItems > stopAt.flowItems && flowItemsLine === 1) flowItemsLine = line;
+    if (depth > stopAt.depth || flowItems > stopAt.flowItems) break;
     i = j + 1;
     line++;
   }
-  return { documents: documents + (contentBeforeMarker ? 1 : 0), depth, depthLine };
+  return { documents: documents + (contentBeforeMarker ? 1 : 0), depth, depthLine, flowItems, flowItemsLine };
 }
