@@ -44,6 +44,8 @@ export interface WebhookGuardOptions {
   readonly maxBytes?: number;
   /** After this long a delivery still being handled is answered 202. Default: 9,000 ms (as @octokit/webhooks). */
   readonly timeoutMs?: number;
+  /** Told of every refused delivery (the `X-GitHub-Event` header as sent, or null). Default: nothing. */
+  readonly onRefused?: (event: string | null) => void;
 }
 
 /** A Probot server handler: answers (and returns true) for requests to the webhook path. */
@@ -77,6 +79,7 @@ export function createWebhookGuard(options: WebhookGuardOptions): WebhookGuard {
     const declared = request.headers['content-length'] === undefined ? undefined : Number(request.headers['content-length']);
     const refuse = (status: number, reason: string, bytes: number | undefined, closeConnection = false): true => {
       options.log.warn({ delivery: id, event, reason, bytes: bytes ?? null }, 'webhook delivery refused');
+      options.onRefused?.(event);
       const body = JSON.stringify({ error: reason });
       const headers: Record<string, string> = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) };
       // The rest of an oversized body is not kept: it is discarded for a moment (so that a client still sending
@@ -189,6 +192,7 @@ export interface GuardedAppOptions {
   /** The app's webhook secret. */
   readonly secret: string;
   readonly maxBytes?: number;
+  readonly onRefused?: (event: string | null) => void;
 }
 
 /**

@@ -102,6 +102,8 @@ describe('the webhook endpoint of kkp-gitops serve', () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({ msg: 'webhook delivery refused', delivery: id, event: 'push', reason: 'signature does not match event payload and secret' });
     expect(lines[0]!.length).toBeLessThan(400);
     expect(bot.output()).not.toContain('attacker-controlled-text');
+    const metrics = await (await fetch(`http://127.0.0.1:${bot.port}/metrics`)).text();
+    expect(metrics).toMatch(/kkp_gitops_webhook_deliveries_total\{[^}]*event="push"[^}]*outcome="rejected"[^}]*\} [1-9]/);
   });
 
   it('hands a correctly signed delivery to the app and answers 200', async () => {

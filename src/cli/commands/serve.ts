@@ -74,7 +74,12 @@ export async function run(args: string[]): Promise<number> {
   // Deliveries are read capped and verified before parsing by the guard; Probot's own middleware is mounted on a
   // path no request has. The environment is read late: Probot loads a `.env` file into it first.
   const guarded: ApplicationFunction = (app, options) =>
-    withWebhookGuard(appFn, { path: process.env['WEBHOOK_PATH'] || '/api/github/webhooks', secret: process.env['WEBHOOK_SECRET'] || 'development' })(app, options);
+    withWebhookGuard(appFn, {
+      path: process.env['WEBHOOK_PATH'] || '/api/github/webhooks',
+      secret: process.env['WEBHOOK_SECRET'] || 'development',
+      // The event label is the sender's header: only known names become label values.
+      onRefused: (event) => metrics.webhookDeliveries.inc(event !== null && HANDLED_EVENTS.has(event) ? event : 'other', 'rejected'),
+    })(app, options);
   const env = new Proxy(process.env, { get: (target, key) => (key === 'WEBHOOK_PATH' ? PROBOT_WEBHOOK_PATH_UNUSED : target[key as string]) });
   // Octokit with bounded rate-limit retries and no blind re-sends of writes (the GitHub port retries safely).
   const server = await runProbot(guarded, { Octokit: KkpOctokit, env });
