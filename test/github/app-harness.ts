@@ -11,6 +11,7 @@ import { Probot, ProbotOctokit, Server } from 'probot';
 import { parse } from 'yaml';
 import { createKkpApp, type KkpApp } from '../../src/app.js';
 import { KkpOctokit } from '../../src/github/retry-octokit.js';
+import { createLogger } from '../../src/observability/logger.js';
 import { PROBOT_WEBHOOK_PATH_UNUSED, withWebhookGuard } from '../../src/github/webhook-guard.js';
 import { createCoordination, type CoordinationOptions } from '../../src/coordination/coordination.js';
 import { createLeaseStore } from '../../src/kube/lease-client.js';
@@ -132,8 +133,9 @@ export async function startAppInstance(gh: GitHubServer, sandbox: Sandbox, optio
     host: '127.0.0.1',
     // As `kkp-gitops serve` wires it: the webhook guard answers the webhook path, Probot's middleware none.
     webhookPath: PROBOT_WEBHOOK_PATH_UNUSED,
-    // The server's own request log, quiet (a Probot with a token needs no key to hand out its logger).
-    log: new Probot({ githubToken: 'unused', logLevel: 'fatal' }).log,
+    // Quiet: the server and the app log through it (a Probot's own `log` is only made once it is initialised, so
+    // the Server would otherwise fall back to Probot's default logger at level info, printing expected errors).
+    log: createLogger({ level: 'silent' }),
   });
   await server.load(withWebhookGuard(app.appFn, { secret: gh.app.webhookSecret }));
   await server.start();
