@@ -10,6 +10,9 @@
  *   folded (a line break could end a list item or a table row).
  * - `html`: the text of an HTML element such as `<code>` (in a `<summary>`, where Markdown is not read).
  * `inTable` escapes `|` too, which splits GFM table cells even inside code spans.
+ *
+ * `escapeTerminal` is the same idea for plain text printed to a terminal (the CLI's text output): no control
+ * character from input (escape sequences that recolour, retitle or rewrite the screen) reaches it.
  */
 
 export type EscapeAs = 'text' | 'code' | 'html';
@@ -122,4 +125,10 @@ function oneLine(text: string): string {
 
 function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+/** Text for a terminal: CRLF becomes LF; every other control character but line feed and tab becomes U+FFFD. */
+export function escapeTerminal(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\r\n/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\ufffd');
 }

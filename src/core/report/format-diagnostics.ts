@@ -1,3 +1,4 @@
+import { escapeTerminal } from './escape-markdown.js';
 import type { Diagnostic, Severity } from '../diagnostic.js';
 import type { IgnoredInput } from '../load/source-document.js';
 
@@ -51,7 +52,7 @@ export function formatDiagnosticsText(diagnostics: readonly Diagnostic[], option
   }
   if (diagnostics.length > 0) lines.push('');
   lines.push(formatSummary(summarizeDiagnostics(diagnostics)));
-  return `${lines.join('\n')}\n`;
+  return escapeTerminal(`${lines.join('\n')}\n`);
 }
 
 /** `{source?, valid, summary, diagnostics, ignored}`: every field of every diagnostic, for machines. */

@@ -1,5 +1,6 @@
 import type { Action } from '../action.js';
 import { formatObjectId } from '../object-id.js';
+import { escapeTerminal } from './escape-markdown.js';
 import { changeCount, diffLines, formatObjectPath, shortCommit, type ReportRow, type ReportView } from './report-view.js';
 
 export interface TextOptions {
@@ -53,7 +54,8 @@ export function renderText(view: ReportView, options: TextOptions = {}): string 
   }
   if (hidden > 0) out.push('', `(${hidden} more changed objects not shown)`);
   for (const u of view.unrendered) out.push(`not rendered: ${u.source}: ${u.reason}`);
-  return `${out.join('\n')}\n`;
+  // Input (names, messages, cluster errors) may hold terminal escape sequences: none is printed.
+  return escapeTerminal(`${out.join('\n')}\n`);
 }
 
 function rowLines(r: ReportRow, diffs: boolean): string[] {

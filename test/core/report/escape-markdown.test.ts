@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../../src/core/diagnostic.js';
 import type { Plan } from '../../../src/core/plan/plan.js';
 import { escapeMarkdown, fencedBlock } from '../../../src/core/report/escape-markdown.js';
+import { formatDiagnosticsText } from '../../../src/core/report/format-diagnostics.js';
 import { renderMarkdown } from '../../../src/core/report/render-markdown.js';
+import { renderText } from '../../../src/core/report/render-text.js';
 import { toReportView } from '../../../src/core/report/report-view.js';
 import { checkSummary, planCommentBody } from '../../../src/github/plan-comment.js';
 
@@ -120,4 +122,16 @@ describe('every renderer, given hostile input', () => {
       }
     });
   }
+});
+
+describe('the text renderers, given terminal escape sequences', () => {
+  it('print no control character from input (no recolouring, retitling or rewriting of the terminal)', () => {
+    const hostile = 'x\u001b[2J\u001b]0;pwned\u0007\u009b31m\rreal';
+    const outputs = [renderText(toReportView(planWith(hostile))), formatDiagnosticsText([diagnosticWith(hostile)])];
+    for (const output of outputs) {
+      // eslint-disable-next-line no-control-regex
+      expect(output).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+      expect(output).toContain('x\ufffd[2J');
+    }
+  });
 });
