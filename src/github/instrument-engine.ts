@@ -12,7 +12,7 @@ export const ALL_TARGETS = 'all';
  */
 export function instrumentEngine(engine: KkpEngine, metrics: Metrics): KkpEngine {
   return {
-    load: (gitDir, commit) => engine.load(gitDir, commit),
+    load: (gitDir, commit, options) => engine.load(gitDir, commit, options),
     async plan(input) {
       const stop = metrics.planDuration.startTimer(ALL_TARGETS);
       try {

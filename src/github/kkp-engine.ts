@@ -30,11 +30,16 @@ export interface KkpEngine {
    * One commit of a Git repository (a bare mirror is fine), by SHA or any revision Git resolves (`refs/heads/main`).
    * The result is shared with other callers of the same commit: read it, never change it.
    */
-  load(gitDir: string, commit: string): Promise<LoadedRepository>;
+  load(gitDir: string, commit: string, options?: EngineLoadOptions): Promise<LoadedRepository>;
   /** Validates (against `base` when given) and plans against the live targets. */
   plan(input: Omit<PlanRepositoryInput, 'connector'>): Promise<EnginePlan>;
   /** Executes a plan with the clients its planning opened. */
   apply(plan: Plan, clients: TargetClients, options?: ApplyPlanOptions): Promise<ApplyResult>;
+}
+
+export interface EngineLoadOptions {
+  /** Read with these limits instead of the commit's own (a pull request's head gets its base's). Default: its own. */
+  readonly limits?: LoadedRepository['config']['limits'];
 }
 
 export interface KkpEngineOptions {
@@ -55,13 +60,13 @@ export function createKkpEngine(options: KkpEngineOptions): KkpEngine {
   // Below whole revisions, files by blob id: a new head re-reads and re-parses only the files its commit changed.
   const parsedFiles = createParsedFileCache();
   return {
-    async load(gitDir, rev) {
+    async load(gitDir, rev, loadOptions = {}) {
       // Resolving the revision (rev-parse) is cheap; reading and parsing 10,000 files is not.
       const source = await gitCommitSource(gitDir, rev);
-      const key = `${gitDir}\u0000${source.commit}`;
+      const key = `${gitDir}\u0000${source.commit}${loadOptions.limits ? `\u0000${JSON.stringify(loadOptions.limits)}` : ''}`;
       const cached = loaded.get(key);
       if (cached) return cached;
-      const loading = loadRepository(source, { parsedFiles });
+      const loading = loadRepository(source, { parsedFiles, ...(loadOptions.limits ? { limits: loadOptions.limits } : {}) });
       loaded.set(key, loading);
       // A failed read is not kept: the next call tries again.
       loading.catch(() => loaded.delete(key, loading));

@@ -16,7 +16,7 @@ import { checkSummary, conclusionOf, planCommentBody, planMarkdown, titleOf, typ
 import { CommitNotFoundError } from './repository-mirror.js';
 import { upsertStickyComment } from './sticky-comment.js';
 
-/** The head as read, with the policy of the base: a pull request cannot loosen its own policy. */
+/** The head as read, with the policy of the base: a pull request cannot loosen its own policy (nor its limits, read with the base's). */
 export function withBasePolicy(head: LoadedRepository, base: LoadedRepository): LoadedRepository {
   return { ...head, config: { ...head.config, policy: base.config.policy } };
 }
@@ -130,7 +130,9 @@ async function computeOutcome(deps: AppDeps, github: GitHubRepository, pr: PullR
   const gitDir = await deps.mirrors.fetch({ fullName: github.fullName, cloneUrl: github.cloneUrl, token: await github.token(), refs: [baseRef, `refs/pull/${pr.number}/head`], commits: [pr.headSha] });
   // The base branch as it is now (the payload's base SHA may be older).
   // Both revisions are read together: Git's output streams in while the other revision parses.
-  const [base, rawHead] = await Promise.all([deps.engine.load(gitDir, baseRef), deps.engine.load(gitDir, pr.headSha)]);
+  // The head is read with the base's limits: a pull request cannot raise them for itself.
+  const base = await deps.engine.load(gitDir, baseRef);
+  const rawHead = await deps.engine.load(gitDir, pr.headSha, { limits: base.config.limits });
   const head = withBasePolicy(rawHead, base);
   const allowedByPolicy = base.config.policy.allowDeletions;
   const allowedForCommit = !allowedByPolicy && (await hasAllowance(github, pr.headSha, await deps.appLogin()));

@@ -1,10 +1,10 @@
 /**
  * Hostile files in a pull request, planned by a real `kkp-gitops serve` process (768 MB heap, as deployed): a
- * 20 MiB flow-style file, a 60 MiB file, 10,000 nesting levels, 100,000 documents and a flow list within the size
- * limit but beyond what `yaml` can hold cheaply. The check run completes with one diagnostic per file naming the
- * limit, and the process lives.
+ * 20 MiB flow-style file, a 60 MiB file, 10,000 nesting levels, 100,000 documents, a flow list within the size
+ * limit but beyond what `yaml` can hold cheaply, and a 6 MiB file the pull request's own (raised) limits would let
+ * through. The check run completes with one diagnostic per file naming the limit, and the process lives.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReliabilityHarness, waitFor, type ReliabilityHarness } from '../reliability/reliability-harness.js';
@@ -41,8 +41,13 @@ describe('repository limits in a pull request planned by the bot', () => {
       'hostile/nested-10000-flow.yaml': `${'['.repeat(10_000)}${']'.repeat(10_000)}\n`,
       'hostile/documents-100000.yaml': 'a: 1\n---\n'.repeat(100_000),
       'hostile/flow-1mib.yaml': flowFile(MiB),
+      // Within the limits the pull request asks for below, beyond its base's.
+      'hostile/block-6mib.yaml': `items:\n${'  - name: some-value-here\n'.repeat(Math.floor((6 * MiB) / 26))}`,
     };
     const pr = h.openPullRequest('hostile-files', () => {
+      // The pull request raises its own limits to the schema's caps: the base's still apply.
+      const config = join(h.work, 'kkp-gitops.yaml');
+      writeFileSync(config, `${readFileSync(config, 'utf8').trimEnd()}\n  limits:\n    maxFileBytes: 16777216\n    maxDepth: 256\n    maxDocumentsPerFile: 100000\n`);
       for (const [path, text] of Object.entries(files)) {
         const absolute = join(h.work, path);
         mkdirSync(join(h.work, 'hostile'), { recursive: true });
@@ -61,6 +66,7 @@ describe('repository limits in a pull request planned by the bot', () => {
       'hostile/nested-10000-flow.yaml': 'load/too-deep',
       'hostile/documents-100000.yaml': 'load/too-many-documents',
       'hostile/flow-1mib.yaml': 'load/too-many-flow-items',
+      'hostile/block-6mib.yaml': 'load/file-too-large',
     });
     expect(bot.running).toBe(true);
     expect((await fetch(`http://127.0.0.1:${bot.port}/healthz`)).status).toBe(200);

@@ -17,6 +17,11 @@ export interface LoadRepositoryOptions {
   readonly configFile?: string;
   /** Parsed files of earlier loads, reused for files whose content id is unchanged. Default: none (parse all). */
   readonly parsedFiles?: ParsedFileCache;
+  /**
+   * The limits to read with instead of the repository's own `spec.limits`: a pull request's head is read with its
+   * base's, so that it cannot raise them for itself. Default: the repository's.
+   */
+  readonly limits?: RepositoryConfig['limits'];
 }
 
 export const CONFIG_FILE = 'kkp-gitops.yaml';
@@ -47,6 +52,7 @@ export async function loadRepository(source: FileSource, options: LoadRepository
     }
   }
 
+  if (options.limits !== undefined) config = { ...config, limits: options.limits };
   const selection = selectFiles(entries, config, configFile);
   diagnostics.push(...selection.diagnostics);
   ignored.push(...selection.ignored);
