@@ -17,7 +17,7 @@ import { Probot, Server, type ApplicationFunction } from 'probot';
 import { createKkpApp } from '../src/app.js';
 import { createCoordination } from '../src/coordination/coordination.js';
 import { createLeaseStore } from '../src/kube/lease-client.js';
-import { createKkpEngine, type KkpEngine } from '../src/github/kkp-engine.js';
+import { createKkpEngine, type KkpEngine } from '../src/engine/kkp-engine.js';
 import { createRepositoryMirrors } from '../src/github/repository-mirror.js';
 import { renderDesiredState } from '../src/core/render/render-desired-state.js';
 import { createKubeConnector } from '../src/kube/kube-connector.js';
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   stops.push(() => sandbox.stop());
   const engine = createKkpEngine({ connect: () => createKubeConnector({ kubeconfig: sandbox.kubeconfigYaml, maxSockets: 8 }) });
   const initial = await timed(async () => {
-    const planned = await engine.plan({ head: mainHead, repository: repo.fullName });
+    const planned = await engine.reconcile({ head: mainHead, repository: repo.fullName });
     if (!planned.plan) throw new Error('the generated repository should validate');
     await engine.apply(planned.plan, planned.clients ?? new Map());
     await planned.release();
@@ -97,8 +97,8 @@ async function main(): Promise<void> {
       spent.load += loaded.ms;
       return loaded.value;
     },
-    plan: async (input) => {
-      const planned = await timed(() => engine.plan(input));
+    reconcile: async (input) => {
+      const planned = await timed(() => engine.reconcile(input));
       spent.plan += planned.ms;
       return planned.value;
     },

@@ -12,7 +12,7 @@ import { appConfigFromEnv, type AppConfig } from './github/app-config.js';
 import { CHECK_NAME, type AppDeps } from './github/app-deps.js';
 import { deployPush } from './github/deploy-push.js';
 import { octokitRepository, toPullRequestInfo, type GitHubRepository } from './github/github-repository.js';
-import { createKkpEngine, type KkpEngine } from './github/kkp-engine.js';
+import { createKkpEngine, type KkpEngine } from './engine/kkp-engine.js';
 import { checkAllDrift, createDriftMemory, DRIFT_DEFAULTS, knownFromRecords, startDriftDetection, type DriftDetection, type DriftReport } from './github/drift.js';
 import { createPullRequestHeads, planPullRequest } from './github/plan-pull-request.js';
 import { recoverRepositories, RECOVERY_DEFAULTS, startRecovery, type RecoveryLoop, type RecoveryResult } from './github/recover-repositories.js';
@@ -177,20 +177,20 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
       const { issue, comment } = context.payload;
       if (!issue.pull_request) return;
       const github = repoOf(context, context.payload.repository);
-      enqueue(github, () => runCommand(jobDeps(context, github, issue.number), github, { pullNumber: issue.number, author: comment.user?.login ?? '', authorIsBot: comment.user?.type === 'Bot', body: comment.body, source: { kind: 'issue-comment', id: comment.id } }));
+      enqueue(github, () => runCommand(jobDeps(context, github, issue.number), github, { pullNumber: issue.number, author: comment.user?.login ?? '', authorIsBot: comment.user?.type === 'Bot', body: comment.body, source: { kind: 'issue-comment', id: comment.id }, writtenAt: comment.created_at }));
     }));
 
     app.on('pull_request_review_comment.created', once(async (context) => {
       const { pull_request: pr, comment } = context.payload;
       const github = repoOf(context, context.payload.repository);
-      enqueue(github, () => runCommand(jobDeps(context, github, pr.number), github, { pullNumber: pr.number, author: comment.user?.login ?? '', authorIsBot: comment.user?.type === 'Bot', body: comment.body, source: { kind: 'review-comment', id: comment.id } }));
+      enqueue(github, () => runCommand(jobDeps(context, github, pr.number), github, { pullNumber: pr.number, author: comment.user?.login ?? '', authorIsBot: comment.user?.type === 'Bot', body: comment.body, source: { kind: 'review-comment', id: comment.id }, writtenAt: comment.created_at }));
     }));
 
     app.on('pull_request_review.submitted', once(async (context) => {
       const { pull_request: pr, review } = context.payload;
       const github = repoOf(context, context.payload.repository);
       // GitHub has no reactions on reviews: the pull request gets the reaction.
-      enqueue(github, () => runCommand(jobDeps(context, github, pr.number), github, { pullNumber: pr.number, author: review.user?.login ?? '', authorIsBot: review.user?.type === 'Bot', body: review.body, source: { kind: 'pull-request', number: pr.number } }));
+      enqueue(github, () => runCommand(jobDeps(context, github, pr.number), github, { pullNumber: pr.number, author: review.user?.login ?? '', authorIsBot: review.user?.type === 'Bot', body: review.body, source: { kind: 'pull-request', number: pr.number }, ...(review.submitted_at ? { writtenAt: review.submitted_at } : {}) }));
     }));
 
     app.on('push', once(async (context) => {

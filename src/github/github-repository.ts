@@ -40,6 +40,8 @@ export interface CheckRunSummary {
   readonly status: string;
   readonly conclusion: string | null;
   readonly externalId: string | null;
+  /** When it completed (RFC 3339), by GitHub's clock. */
+  readonly completedAt?: string | null;
 }
 
 export interface IssueComment {
@@ -153,7 +155,7 @@ export function octokitRepository(octokit: Octokit, repository: { id: number; ow
     },
     async checkRunsOf(headSha, name) {
       const { data } = await octokit.rest.checks.listForRef({ ...at, ref: headSha, check_name: name, filter: 'all', per_page: 100 });
-      return data.check_runs.map((r) => ({ id: Number(r.id), status: r.status, conclusion: r.conclusion ?? null, externalId: r.external_id ?? null }));
+      return data.check_runs.map((r) => ({ id: Number(r.id), status: r.status, conclusion: r.conclusion ?? null, externalId: r.external_id ?? null, completedAt: r.completed_at ?? null }));
     },
     async updateCheckRun(id, u) {
       await octokit.rest.checks.update({ ...at, check_run_id: id, ...(u.status ? { status: u.status } : {}), ...(u.conclusion ? { conclusion: u.conclusion } : {}), ...outputOf(u) });

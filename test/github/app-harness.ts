@@ -13,7 +13,7 @@ import { createKkpApp, type KkpApp } from '../../src/app.js';
 import { KkpOctokit } from '../../src/github/retry-octokit.js';
 import { createCoordination, type CoordinationOptions } from '../../src/coordination/coordination.js';
 import { createLeaseStore } from '../../src/kube/lease-client.js';
-import { createKkpEngine } from '../../src/github/kkp-engine.js';
+import { createKkpEngine } from '../../src/engine/kkp-engine.js';
 import { createKubeConnector } from '../../src/kube/kube-connector.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { deliverWebhook, type DeliveryResult } from '../support/github-server/deliver-webhook.js';

@@ -4,7 +4,7 @@ import { ConfigurationError } from '../../core/errors.js';
 import { formatObjectId } from '../../core/object-id.js';
 import { renderReport } from '../../core/report/render-report.js';
 import { changeCount, toReportView } from '../../core/report/report-view.js';
-import { connectorFor, engineArgs, loadHead, parseCommandArgs, printWarnings, repositoryId, reportInvalid } from './plan.js';
+import { cliAllowance, connectorFor, engineArgs, loadHead, parseCommandArgs, printWarnings, repositoryId, reportInvalid } from './plan.js';
 
 export const APPLY_USAGE = `Usage: kkp-gitops apply [DIR] [--kubeconfig FILE] [--context NAME] [--format text|markdown|json]
                         [--allow-deletions] [--dry-run] [--force-conflicts] [--concurrency N] [--rev REV]
@@ -38,7 +38,7 @@ export async function run(args: string[]): Promise<number> {
       head,
       connector,
       repository: await repositoryId(engine, head),
-      allowDeletions: engine.allowDeletions,
+      ...cliAllowance(engine, head),
       dryRun: parsed.values['dry-run'] === true,
       force: parsed.values['force-conflicts'] === true,
       concurrency,

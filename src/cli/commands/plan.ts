@@ -12,7 +12,8 @@ import { gitCommitSource } from '../../core/load/git-commit-source.js';
 import { loadRepository } from '../../core/load/load-repository.js';
 import type { LoadedRepository } from '../../core/load/loaded-repository.js';
 import type { Plan } from '../../core/plan/plan.js';
-import { planRepository } from '../../core/plan/plan-repository.js';
+import type { Allowance } from '../../core/reconcile/allowance.js';
+import { reconcileRepository } from '../../core/reconcile/reconcile-repository.js';
 import { formatDiagnostics } from '../../core/report/format-diagnostics.js';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../core/report/render-report.js';
 import { changeCount, toReportView } from '../../core/report/report-view.js';
@@ -72,7 +73,7 @@ export async function run(args: string[]): Promise<number> {
   const head = await loadHead(engine);
   const connector = connectorFor(engine);
   try {
-    const result = await planRepository({ head, connector, repository: await repositoryId(engine, head), allowDeletions: engine.allowDeletions });
+    const result = await reconcileRepository({ head, connector, repository: await repositoryId(engine, head), ...cliAllowance(engine, head) });
     if (!result.plan) return reportInvalid(result.diagnostics);
     printWarnings(result.diagnostics);
     process.stdout.write(renderReport(result.plan, { format: engine.format }));
@@ -80,6 +81,14 @@ export async function run(args: string[]): Promise<number> {
   } finally {
     await connector.close?.();
   }
+}
+
+/**
+ * The CLI goes through the one reconcile with the built-in default policy; `--allow-deletions` is the person at the
+ * terminal allowing every deletion and adoption of the plan in front of them (the mass-deletion guard included).
+ */
+export function cliAllowance(engine: Pick<EngineArgs, 'allowDeletions'>, head: LoadedRepository): { allowances?: Allowance[] } {
+  return engine.allowDeletions ? { allowances: [{ head: head.commit ?? '', changes: 'everything' }] } : {};
 }
 
 /** 0 nothing to change, 1 changes planned, 2 an unreachable target or a change in error. */

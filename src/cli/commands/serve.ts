@@ -11,7 +11,7 @@ import { createKkpApp, HANDLED_EVENTS } from '../../app.js';
 import { appConfigFromEnv } from '../../github/app-config.js';
 import { instrumentEngine } from '../../github/instrument-engine.js';
 import { KkpOctokit } from '../../github/retry-octokit.js';
-import { createKkpEngine } from '../../github/kkp-engine.js';
+import { createKkpEngine } from '../../engine/kkp-engine.js';
 import { createKubeConnector, type KubeConnectorOptions } from '../../kube/kube-connector.js';
 import { masterReachable } from '../../kube/master-reachable.js';
 import { installGracefulShutdown } from '../../observability/graceful-shutdown.js';

@@ -103,16 +103,21 @@ function planObject(desired: DesiredObject, live: KubeObject | undefined, contex
   const drift = gitUnchanged;
   const removedDatacenters = removedDatacenterPaths(live, diff);
   const destructive = removedDatacenters.length > 0;
+  // A live object without our label was made by someone else: writing it takes it over (and later PRs may prune it).
+  const adoption = live.metadata.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE;
   let action: Action = 'update';
   let reason: string | undefined;
   if (destructive && !context.allowDeletions) {
     action = 'skip';
     reason = `removes ${removedDatacenters.join(', ')} from the Seed: destructive, needs an explicit allowance to delete`;
+  } else if (adoption && !context.allowDeletions) {
+    action = 'skip';
+    reason = 'adopts a live object kkp-gitops did not create: needs an explicit allowance, like a deletion';
   } else if (drift && !context.correctDrift) {
     action = 'skip';
     reason = 'drift (edited outside Git); correcting drift is turned off';
   }
-  const change: Change = { ...base, action, diff: withoutStamp(diff), drift, destructive, errors, ...(reason ? { reason } : {}) };
+  const change: Change = { ...base, action, diff: withoutStamp(diff), drift, destructive, ...(adoption ? { adoption } : {}), errors, ...(reason ? { reason } : {}) };
   return { phase: 'apply', order, change };
 }
 

@@ -23,6 +23,11 @@ export interface Change {
   readonly destructive: boolean;
   /** The live object differs from what kkp-gitops last applied, although Git did not change it. */
   readonly drift: boolean;
+  /**
+   * An update that takes over a live object kkp-gitops did not create (made by hand, or by another tool): it needs
+   * the same allowance as a destructive change. Absent when false.
+   */
+  readonly adoption?: boolean;
   /** Why the change is skipped (action `skip`). */
   readonly reason?: string;
   /** Why KKP would refuse this change; a change with errors is never written. */
@@ -67,7 +72,11 @@ export interface Plan {
 }
 
 export interface PlanOptions {
-  /** Destructive deletes (Cluster, Seed, datacenter removed from a Seed) run; otherwise they are skipped. Default: false. */
+  /**
+   * Destructive deletes (Cluster, Seed, datacenter removed from a Seed) and adoptions of live objects kkp-gitops did
+   * not create run; otherwise they are skipped. Default: false. (`reconcileRepository` plans with every change
+   * proposed and decides per change what may run.)
+   */
   readonly allowDeletions?: boolean;
   /** Drift (a managed object edited outside Git) is corrected; otherwise drift-only changes are skipped. Default: true. */
   readonly correctDrift?: boolean;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, connectionFailure, NOT_TRANSIENT, parseRetryAfter, retry, TRANSIENT, type Transience } from '../../src/github/retry.js';
+import { backoffDelay, connectionFailure, NOT_TRANSIENT, parseRetryAfter, retry, TRANSIENT, type Transience } from '../../src/shared/retry.js';
 
 class Flaky extends Error {}
 class Broken extends Error {}

@@ -1,6 +1,7 @@
 /**
- * What the GitHub App needs from the engine, as a narrow port: read a revision from a mirror, plan it against the
- * live master and seeds, apply a plan. `createKkpEngine` wires the real loader, validator, planner and Kubernetes
+ * What the adapters need from the engine, as a narrow port: read a revision from a mirror, reconcile it against the
+ * live master and seeds (`reconcileRepository`: the plan and the decision of what may run), apply a plan. It belongs
+ * to neither adapter: the GitHub App and the CLI use it alike. `createKkpEngine` wires the real loader, validator, planner and Kubernetes
  * adapter; tests pass their own connector (the sandbox) or their own port.
  *
  * Loaded revisions are kept by commit SHA (a commit's content never changes), so a base shared by several pull
@@ -18,9 +19,9 @@ import { createParsedFileCache } from '../core/load/parsed-file-cache.js';
 import { createLruMap } from '../core/lru-map.js';
 import type { LoadedRepository } from '../core/load/loaded-repository.js';
 import type { Plan } from '../core/plan/plan.js';
-import { planRepository, type PlanRepositoryInput, type RepositoryPlan } from '../core/plan/plan-repository.js';
+import { reconcileRepository, type ReconcileRepositoryInput, type RepositoryReconcile } from '../core/reconcile/reconcile-repository.js';
 
-export interface EnginePlan extends RepositoryPlan {
+export interface EnginePlan extends RepositoryReconcile {
   /** Frees the cluster connections; call it once done with the plan (after applying it). */
   release(): Promise<void>;
 }
@@ -31,8 +32,8 @@ export interface KkpEngine {
    * The result is shared with other callers of the same commit: read it, never change it.
    */
   load(gitDir: string, commit: string): Promise<LoadedRepository>;
-  /** Validates (against `base` when given) and plans against the live targets. */
-  plan(input: Omit<PlanRepositoryInput, 'connector'>): Promise<EnginePlan>;
+  /** Validates (against `base` when given), plans against the live targets and decides what may run. */
+  reconcile(input: Omit<ReconcileRepositoryInput, 'connector'>): Promise<EnginePlan>;
   /** Executes a plan with the clients its planning opened. */
   apply(plan: Plan, clients: TargetClients, options?: ApplyPlanOptions): Promise<ApplyResult>;
 }
@@ -67,10 +68,10 @@ export function createKkpEngine(options: KkpEngineOptions): KkpEngine {
       loading.catch(() => loaded.delete(key, loading));
       return loading;
     },
-    async plan(input) {
+    async reconcile(input) {
       const connector = options.connect();
       try {
-        const planned = await planRepository({ ...input, connector });
+        const planned = await reconcileRepository({ ...input, connector });
         return { ...planned, release: async () => void (await connector.close?.()) };
       } catch (error) {
         await connector.close?.();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../src/core/errors.js';
-import { createKkpEngine } from '../../src/github/kkp-engine.js';
+import { createKkpEngine } from '../../src/engine/kkp-engine.js';
 import { VALID } from '../schemas/valid-documents.js';
 
 describe('the engine keeps loaded commits by SHA', () => {
