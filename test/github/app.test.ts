@@ -253,8 +253,13 @@ describe('the GitHub App over HTTP', () => {
     await h.deliverAndWait(pushDelivery(h.gh, h.repo, 'main', before));
     expect(clusterOnSeed('seed-eu', 'shop-staging-eu')).toBeDefined();
     const result = h.gh.store.commentsOn(pr.repositoryId, pr.number).find((c) => c.body.includes(`<!-- kkp-gitops:apply-${after} -->`));
-    expect(result!.body).toContain('destructive change was skipped');
-    expect(h.gh.store.statuses.filter((s) => s.sha === after && s.context === APPLY_STATUS_CONTEXT).map((s) => s.state)).toEqual(['pending', 'success']);
+    expect(result!.body).toContain('1 change was skipped');
+    expect(result!.body).toContain('`delete seed-eu: Cluster/shop-staging-eu`');
+    // Never green over a cluster that differs from Git: the skipped deletion is on the status and the deployment.
+    const statuses = h.gh.store.statuses.filter((s) => s.sha === after && s.context === APPLY_STATUS_CONTEXT);
+    expect(statuses.map((s) => s.state)).toEqual(['pending', 'failure']);
+    expect(statuses.at(-1)!.description).toContain('1 skipped');
+    expect(h.gh.store.deployments.find((d) => d.sha === after && d.environment === 'kkp/seed-eu')!.statuses.at(-1)).toMatchObject({ state: 'failure' });
   });
 
   it('deletes a cluster on merge after /kkp allow-deletions for the final head, and a new push revokes the allowance', async () => {

@@ -64,7 +64,8 @@ export async function startHarness(options: { seeds?: string[] } = {}): Promise<
     sandbox,
     dir,
     plan: (o = {}) => run((connector, head) => planRepository({ head, connector, ...o })),
-    apply: (o = {}) => run((connector, head) => applyRepository({ head, connector, ...o })),
+    // `allowDeletions`: the person allows every deletion of the plan (as `kkp-gitops apply --allow-deletions`).
+    apply: ({ allowDeletions, ...o } = {}) => run((connector, head) => applyRepository({ head, connector, ...o, ...(allowDeletions ? { allowances: [{ head: head.commit ?? '', changes: 'everything' }] } : {}) })),
     edit: (file, change) => writeFileSync(join(dir, file), change(readFileSync(join(dir, file), 'utf8'))),
     remove: (file) => rmSync(join(dir, file)),
     writes: () =>
