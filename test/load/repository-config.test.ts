@@ -5,8 +5,8 @@ import { folderSource } from '../../src/core/load/folder-source.js';
 import { loadRepository } from '../../src/core/load/load-repository.js';
 import { writeRepo } from './helpers.js';
 
-async function configOf(text: string) {
-  const repository = await loadRepository(folderSource(writeRepo({ 'kkp-gitops.yaml': text })));
+async function configOf(text: string, files: Record<string, string> = {}) {
+  const repository = await loadRepository(folderSource(writeRepo({ 'kkp-gitops.yaml': text, ...files })));
   return { config: repository.config, diagnostics: repository.diagnostics.map((d) => [d.rule, d.line, d.pointer]) };
 }
 
@@ -27,7 +27,7 @@ describe('repository config', () => {
   });
 
   it('reads every field and fills the ones left out', async () => {
-    const { config, diagnostics } = await configOf(`${HEAD}spec:\n  paths: [kkp]\n  edition: community\n  repository: acme/kkp-config\n  policy: {selfHeal: true}\n  limits:\n    maxAliases: 5\n`);
+    const { config, diagnostics } = await configOf(`${HEAD}spec:\n  paths: [kkp]\n  edition: community\n  repository: acme/kkp-config\n  policy: {selfHeal: true}\n  limits:\n    maxAliases: 5\n`, { 'kkp/README.md': 'x' });
     expect(diagnostics).toEqual([]);
     expect(config).toEqual({
       paths: ['kkp'],
@@ -37,6 +37,11 @@ describe('repository config', () => {
       policy: { allowDeletions: false, selfHeal: true },
       limits: { maxDocumentBytes: 1_048_576, maxAliases: 5 },
     });
+  });
+
+  it('makes a paths entry that matches no file an error, as it would turn every object into a deletion', async () => {
+    const { diagnostics } = await configOf(`${HEAD}spec:\n  paths: [kkp, nonexistent/]\n`, { 'kkp/notes.txt': 'x' });
+    expect(diagnostics).toEqual([['config/paths-match-nothing', 1, '/spec/paths/1']]);
   });
 
   it('reports bad values on their own line and falls back to the default for each', async () => {
