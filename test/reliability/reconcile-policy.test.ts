@@ -50,7 +50,7 @@ describe('one reconcile with one policy (issue 11)', () => {
   }
 
   /** Merges the pull request's branch into main with a merge commit, pushes main, delivers the push. */
-  async function merge(bot: BotProcess, pr: PullRequestRecord): Promise<string> {
+  async function merge(bot: BotProcess, pr: PullRequestRecord, options: { invalid?: boolean } = {}): Promise<string> {
     const before = h.git('rev-parse', 'main');
     h.git('checkout', '--quiet', 'main');
     h.git('merge', '--quiet', '--no-ff', '-m', `Merge pull request #${pr.number}`, pr.head.ref);
@@ -58,7 +58,10 @@ describe('one reconcile with one policy (issue 11)', () => {
     const after = h.git('rev-parse', 'HEAD');
     h.gh.markMerged(pr, after);
     await h.deliver(bot, h.push(before, after));
-    await h.waitForDeploy(after, LONG);
+    // An invalid commit gets a final status and no deployment; a valid one its deployments, then the comment.
+    if (options.invalid) await waitFor(() => ['failure', 'error'].includes(h.applyStatuses(after).at(-1) ?? ''), LONG, () => `no outcome of ${after.slice(0, 7)}\n${output(bot)}`);
+    else await h.waitForDeploy(after, LONG);
+    await waitFor(() => comments(pr).some((c) => c.body.includes(`kkp-gitops:apply-${after}`)), LONG, () => `no apply comment on #${pr.number}\n${output(bot)}`);
     return after;
   }
 
@@ -197,8 +200,9 @@ describe('one reconcile with one policy (issue 11)', () => {
     const run = h.gh.store.checkRuns.find((r) => r.headSha === pr.head.sha && r.name === 'kkp-gitops')!;
     expect(run.conclusion).toBe('failure');
     expect(comments(pr).find((c) => c.body.includes('kkp-gitops:plan'))!.body).toContain('Did you mean');
-    const merged = await merge(bot, pr);
+    const merged = await merge(bot, pr, { invalid: true });
     expect(lastStatus(merged)?.state).toBe('failure');
+    expect(h.deploymentsOf(merged)).toEqual([]);
     expect(liveCluster('seed-eu', 'shop-staging-eu')).toBeDefined();
   }, 240_000);
 
@@ -219,8 +223,9 @@ describe('one reconcile with one policy (issue 11)', () => {
     // The next comment writes fail past the retries: the merge's apply comment is lost the first time.
     h.gh.injectFault({ method: 'POST', path: new RegExp(`^/repos/${h.repo.fullName}/issues/\\d+/comments$`), kind: 'bad-gateway', times: 8 });
     const merged = await merge(bot, pr);
-    await waitFor(() => comments(pr).some((c) => c.body.includes(`kkp-gitops:apply-${merged}`)) && h.record('appliedCommit') === merged, LONG, () => `no apply comment\n${output(bot)}`);
-    await h.waitForGitHubQuiet(2_500);
+    await waitFor(() => h.record('appliedCommit') === merged, LONG, () => `not recorded as applied\n${output(bot)}`);
+    // Recovery (every 2 s) has nothing left to do once the record names the commit.
+    await h.waitForGitHubQuiet(1_000);
     expect(h.deploymentsOf(merged).map((d) => d.environment)).toEqual(['kkp/master', 'kkp/seed-eu', 'kkp/seed-us']);
     expect(h.applyStatuses(merged)).toEqual(['pending', 'success']);
   }, 240_000);
