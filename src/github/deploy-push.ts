@@ -82,7 +82,7 @@ export async function deployPush(deps: AppDeps, github: GitHubRepository, push: 
     // or the record could not be written. Restart recovery applies the branch's head once that works again.
     if (!reported && !(await hasFinalApplyStatus(github, push.after).catch(() => false))) {
       const why = error instanceof LockTimeoutError ? `the repository lock is held by ${error.holder ?? 'another process'}` : `the repository lock or record failed: ${describeError(error)}`;
-      await github.setCommitStatus(push.after, APPLY_STATUS_CONTEXT, 'error', describeStatus(`Not applied yet: ${why}; recovery will apply the branch head`)).catch((statusError: unknown) => deps.log.error({ err: statusError, commit: push.after }, 'could not report the failed reconcile'));
+      await github.setCommitStatus(push.after, APPLY_STATUS_CONTEXT, 'error', describeStatus(`Not applied yet, recovery will apply the branch head: ${why}`)).catch((statusError: unknown) => deps.log.error({ err: statusError, commit: push.after }, 'could not report the failed reconcile'));
     }
     throw error;
   }

@@ -229,4 +229,17 @@ describe('one reconcile with one policy (issue 11)', () => {
     expect(h.deploymentsOf(merged).map((d) => d.environment)).toEqual(['kkp/master', 'kkp/seed-eu', 'kkp/seed-us']);
     expect(h.applyStatuses(merged)).toEqual(['pending', 'success']);
   }, 240_000);
+
+  it('8: a lock that cannot be taken (the Lease API failing) is on the commit status at once, and recovery applies the commit later', async () => {
+    const { bot } = await started();
+    const master = h.sandbox.clusters.get('master')!;
+    const { before, after } = h.commitAndPush('rename everywhere', () => h.changeEverywhere('through a lease outage'));
+    master.faults.set({ failureRate: 1, failureStatus: 500, verbs: ['create', 'update'] });
+    await h.deliver(bot, h.push(before, after));
+    await waitFor(() => h.applyStatuses(after).includes('error'), LONG, () => `no error status on ${after.slice(0, 7)}: [${h.applyStatuses(after).join(', ')}]\n${output(bot)}`);
+    expect(h.gh.store.statuses.find((s) => s.sha === after && s.state === 'error')!.description).toContain('recovery will apply');
+    master.faults.clear();
+    await waitFor(() => h.record('appliedCommit') === after, LONG, () => `not applied after the outage\n${output(bot)}`);
+    expect(h.applyStatuses(after).at(-1)).toBe('success');
+  }, 240_000);
 });
