@@ -117,9 +117,17 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
     };
     // GitHub may deliver one event more than once (redeliveries, retries): the repeat is acknowledged and ignored.
     const seen = createSeenDeliveries();
+    // Only the repositories of KKP_GITOPS_REPOSITORY_ALLOWLIST are served: a delivery for any other is answered
+    // (200) and ignored with one log line, before anything is read from or written to it.
+    const allowlist = config.repositoryAllowlist;
     const once =
-      <C extends { id: string; name: string }>(handler: (context: C) => Promise<void>) =>
+      <C extends { id: string; name: string; payload: unknown }>(handler: (context: C) => Promise<void>) =>
       async (context: C) => {
+        const repository = deliveryRepository(context.payload);
+        if (repository !== undefined && !allowlist.allows(repository)) {
+          app.log.info({ delivery: context.id, event: context.name, repository }, 'delivery for a repository outside KKP_GITOPS_REPOSITORY_ALLOWLIST ignored');
+          return;
+        }
         if (!seen.firstTime(context.id)) {
           app.log.info({ delivery: context.id, event: context.name }, 'repeated delivery ignored');
           return;
@@ -201,9 +209,12 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
       enqueue(github, () => deployPush(jobDeps(context, github), github, { branch: repository.default_branch, before, after, ...(installationId !== undefined ? { installationId } : {}) }).finally(afterReconcile));
     }));
 
-    // Restart recovery: reconciles run in the repository's queue, so they never overlap this process's own jobs.
+    // Restart recovery: reconciles run in the repository's queue, so they never overlap this process's own jobs. Only
+    // the records of allowed repositories count (a record left from before the allow-list was narrowed is ignored).
+    const allCoordination = coordination;
+    const allowedCoordination: Coordination = { ...allCoordination, records: async () => (await allCoordination.records()).filter(({ record }) => allowlist.allows(record.repository)) };
     const recoveryDeps = {
-      app: deps,
+      app: { ...deps, coordination: allowedCoordination },
       openRepository: async (record: { repository: string; installationId: number }) => {
         const octokit = await app.auth(record.installationId);
         const [owner = '', repo = ''] = record.repository.split('/');
@@ -215,7 +226,7 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
     // Drift: the default branches of the repositories with a record, checked in their queue like recovery.
     const driftDeps = {
       app: deps,
-      known: knownFromRecords(coordination),
+      known: knownFromRecords(allowedCoordination),
       openRepository: (known: { fullName: string; installationId: number }) => recoveryDeps.openRepository({ repository: known.fullName, installationId: known.installationId }),
       run: recoveryDeps.run,
     };
@@ -253,6 +264,15 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
       return runDrift?.() ?? Promise.resolve([]);
     },
   };
+}
+
+/** The `owner/name` a delivery is about (`repository.full_name`, else owner and name); undefined when it names none. */
+function deliveryRepository(payload: unknown): string | undefined {
+  const repository = (payload as { repository?: { full_name?: unknown; name?: unknown; owner?: { login?: unknown; name?: unknown } } } | undefined)?.repository;
+  if (!repository) return undefined;
+  if (typeof repository.full_name === 'string') return repository.full_name;
+  const owner = repository.owner?.login ?? repository.owner?.name;
+  return typeof owner === 'string' && typeof repository.name === 'string' ? `${owner}/${repository.name}` : '';
 }
 
 /** The production app (`kkp-gitops serve`). */

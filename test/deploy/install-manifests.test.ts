@@ -2,6 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigurationError } from '../../src/core/errors.js';
+import { parseRepositoryAllowlist } from '../../src/github/repository-allowlist.js';
 import { kustomize, parseObjects, validateObjects, type KubeObject } from './validate-manifests.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -166,6 +168,12 @@ describe('install manifests', () => {
         expect(env.find((e) => e.name === name)?.valueFrom?.secretKeyRef, name).toEqual({ name: 'kkp-gitops-github', key: name });
       }
       expect(env.filter((e) => e.value !== undefined && /KEY|SECRET|TOKEN/.test(e.name))).toEqual([]);
+    });
+
+    it('ships a KKP_GITOPS_REPOSITORY_ALLOWLIST placeholder that the bot refuses until the operator sets it', () => {
+      const value = (container.env as Array<{ name: string; value?: string }>).find((e) => e.name === 'KKP_GITOPS_REPOSITORY_ALLOWLIST')?.value;
+      expect(value).toBe('<owner>/<repository>');
+      expect(() => parseRepositoryAllowlist(value)).toThrow(ConfigurationError);
     });
 
     it('probes /healthz for liveness and /readyz for readiness on the http port', () => {

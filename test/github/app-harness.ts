@@ -11,6 +11,7 @@ import { Probot, ProbotOctokit, Server } from 'probot';
 import { parse } from 'yaml';
 import { createKkpApp, type KkpApp } from '../../src/app.js';
 import { KkpOctokit } from '../../src/github/retry-octokit.js';
+import { parseRepositoryAllowlist } from '../../src/github/repository-allowlist.js';
 import { createCoordination, type CoordinationOptions } from '../../src/coordination/coordination.js';
 import { createLeaseStore } from '../../src/kube/lease-client.js';
 import { createKkpEngine } from '../../src/github/kkp-engine.js';
@@ -47,7 +48,7 @@ export function appPermissions(): AppPermissions {
   return manifest.default_permissions;
 }
 
-export async function startAppHarness(options: { repository?: string } = {}): Promise<AppHarness> {
+export async function startAppHarness(options: { repository?: string; repositoryAllowlist?: string } = {}): Promise<AppHarness> {
   const sandbox = await startSandbox({ port: 0 });
   const gh = await startGitHubServer({ permissions: appPermissions() });
   const repo = gh.addRepository({ owner: 'acme', name: options.repository ?? 'kkp-config' });
@@ -61,7 +62,7 @@ export async function startAppHarness(options: { repository?: string } = {}): Pr
   commitAll('KKP configuration');
   git('push', '--quiet', 'origin', 'main');
 
-  const instance = await startAppInstance(gh, sandbox, { cacheDir });
+  const instance = await startAppInstance(gh, sandbox, { cacheDir, repositoryAllowlist: options.repositoryAllowlist ?? repo.fullName });
   const { app, webhookUrl, deliver } = instance;
   return {
     gh,
@@ -102,6 +103,8 @@ export interface AppInstanceOptions {
   readonly cacheDir: string;
   /** Lock settings (holder identity, lease duration, clock, ...); the Leases are the sandbox master's. */
   readonly coordination?: Omit<CoordinationOptions, 'leases'>;
+  /** `KKP_GITOPS_REPOSITORY_ALLOWLIST`. Default: `acme/*`. */
+  readonly repositoryAllowlist?: string;
   /** Restart recovery on load. Default: false (tests call `app.recover()`). */
   readonly recovery?: boolean;
 }
@@ -112,7 +115,7 @@ export interface AppInstanceOptions {
  */
 export async function startAppInstance(gh: GitHubServer, sandbox: Sandbox, options: AppInstanceOptions): Promise<AppInstance> {
   const app = createKkpApp({
-    config: { cacheDir: options.cacheDir, inCluster: false },
+    config: { cacheDir: options.cacheDir, inCluster: false, repositoryAllowlist: parseRepositoryAllowlist(options.repositoryAllowlist ?? 'acme/*') },
     engine: createKkpEngine({ connect: () => createKubeConnector({ kubeconfig: sandbox.kubeconfigYaml }) }),
     coordination: createCoordination({ ...options.coordination, leases: createLeaseStore({ kubeconfig: sandbox.kubeconfigYaml }) }),
     recovery: options.recovery ?? false,
