@@ -24,7 +24,7 @@ import { renderReport } from '../core/report/render-report.js';
 import { toReportView, type ReportTarget } from '../core/report/report-view.js';
 import type { AppDeps } from './app-deps.js';
 import { hasAllowance } from './deletion-allowance.js';
-import type { GitHubRepository, PullRequestInfo } from './github-repository.js';
+import type { DeploymentLinks, GitHubRepository, PullRequestInfo } from './github-repository.js';
 import { GITHUB_LIMITS } from './github-limits.js';
 import { formatDiagnosticLine } from './plan-comment.js';
 import { upsertStickyComment } from './sticky-comment.js';
@@ -132,7 +132,7 @@ async function finalizeInterrupted(github: GitHubRepository, lock: RepositoryLoc
     const state = await github.deploymentState(id);
     if (state !== undefined && !OPEN_DEPLOYMENT_STATES.has(state)) continue;
     const description = next === interrupted ? `Interrupted${by}; re-applied by ${lock.holderIdentity}` : `Interrupted${by}; superseded by ${next.slice(0, 7)} (${lock.holderIdentity})`;
-    await github.setDeploymentStatus(id, environments.get(id) ?? 'kkp/unknown', 'error', describe(description));
+    await github.setDeploymentStatus(id, environments.get(id) ?? 'kkp/unknown', 'error', describe(description), deploymentLinks(github, undefined, interrupted));
     finalized.push(id);
   }
   if (next !== interrupted) await github.setCommitStatus(interrupted, APPLY_STATUS_CONTEXT, 'error', describe(`Interrupted${by}; superseded by ${next.slice(0, 7)}`));
@@ -188,11 +188,12 @@ async function applyPush(deps: AppDeps, github: GitHubRepository, push: PushEven
     const applyingHolder = lock?.holderIdentity;
     await record((base) => ({ ...base, applyingCommit: push.after, ...(applyingHolder ? { applyingHolder } : {}) }));
     const deployments = new Map<string, number>();
+    const links = deploymentLinks(github, merged, push.after);
     for (const target of planned.plan.targets) {
       const environment = environmentOf(target.target);
       const id = await github.createDeployment(push.after, environment, `kkp-gitops apply of ${push.after.slice(0, 7)}`);
       deployments.set(target.target, id);
-      await github.setDeploymentStatus(id, environment, 'in_progress', 'Applying');
+      await github.setDeploymentStatus(id, environment, 'in_progress', 'Applying', links);
     }
     await record((base) => ({ ...base, applyingCommit: push.after, ...(applyingHolder ? { applyingHolder } : {}), deployments: [...deployments.values()] }));
     let result: ApplyResult;
@@ -202,7 +203,7 @@ async function applyPush(deps: AppDeps, github: GitHubRepository, push: PushEven
       // as Argo CD and Flux reconcile. The pull request's plan showed them as drift before the merge.
       result = await deps.engine.apply(planned.plan, planned.clients ?? new Map(), MERGED_COMMIT_WINS);
     } catch (error) {
-      for (const [target, id] of deployments) await github.setDeploymentStatus(id, environmentOf(target), 'error', describe(`apply failed: ${describeError(error)}`));
+      for (const [target, id] of deployments) await github.setDeploymentStatus(id, environmentOf(target), 'error', describe(`apply failed: ${describeError(error)}`), links);
       await github.setCommitStatus(push.after, APPLY_STATUS_CONTEXT, 'error', describe(`Apply failed: ${describeError(error)}`));
       if (lock?.held) await record((base) => ({ ...base, attemptedCommit: push.after, attemptOutcome: 'failed' }));
       throw error;
@@ -211,7 +212,7 @@ async function applyPush(deps: AppDeps, github: GitHubRepository, push: PushEven
     for (const target of view.targets) {
       const id = deployments.get(target.target);
       if (id === undefined) continue;
-      await github.setDeploymentStatus(id, environmentOf(target.target), target.status === 'applied' ? 'success' : 'failure', describe(targetDescription(target)));
+      await github.setDeploymentStatus(id, environmentOf(target.target), target.status === 'applied' ? 'success' : 'failure', describe(targetDescription(target)), links);
     }
     const ok = result.targets.every((t) => t.status === 'applied');
     const skipped = view.targets.flatMap((t) => t.rows).filter((r) => r.destructive && r.action === 'skip').length;
@@ -235,6 +236,15 @@ async function applyPush(deps: AppDeps, github: GitHubRepository, push: PushEven
 
 async function hasFinalApplyStatus(github: GitHubRepository, sha: string): Promise<boolean> {
   return (await github.commitStatuses(sha)).some((s) => s.context === APPLY_STATUS_CONTEXT && s.state !== 'pending');
+}
+
+/**
+ * Where GitHub's deployment view links (`log_url`): the merged pull request, which gets the apply comment, else the
+ * commit, which carries the `kkp-gitops/apply` status.
+ */
+function deploymentLinks(github: GitHubRepository, merged: PullRequestInfo | undefined, sha: string): DeploymentLinks {
+  if (!github.htmlUrl) return {};
+  return { logUrl: merged ? `${github.htmlUrl}/pull/${merged.number}` : `${github.htmlUrl}/commit/${sha}` };
 }
 
 /** `kkp/master`, `kkp/seed-eu`. */

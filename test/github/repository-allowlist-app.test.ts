@@ -49,7 +49,7 @@ describe('repositories outside the allow-list', () => {
 
 describe('kkp-gitops serve without KKP_GITOPS_REPOSITORY_ALLOWLIST', () => {
   it('refuses to start, naming the variable, with exit code 2', () => {
-    const env = { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', PORT: '0', NO_SMEE_SETUP: 'true' };
+    const env = { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', PORT: '0', NO_SMEE_SETUP: 'true' as const };
     const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'kkp-gitops.js'), 'serve'], { env, encoding: 'utf8', timeout: 60_000 });
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/^kkp-gitops serve: KKP_GITOPS_REPOSITORY_ALLOWLIST must name the repositories to serve .*; it is not set\n$/);

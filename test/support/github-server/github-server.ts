@@ -90,7 +90,8 @@ export interface GitHubServer {
   readonly requests: RecordedRequest[];
   /** Creates an empty bare repository served at `<url>/<owner>/<name>.git`; returns it (push to `gitDir`). */
   addRepository(options: AddRepositoryOptions): RepositoryRecord;
-  setPermission(repository: RepositoryRecord, login: string, permission: Permission): void;
+  /** Makes `login` a collaborator with a base permission and, optionally, a custom repository role based on it. */
+  setPermission(repository: RepositoryRecord, login: string, permission: Permission, roleName?: string): void;
   /** Opens a pull request from a branch already pushed to the head repository; creates `refs/pull/<n>/head`. */
   openPullRequest(options: OpenPullRequestOptions): PullRequestRecord;
   /** Re-reads the head branch after a push (a `synchronize`) and moves `refs/pull/<n>/head`. */
@@ -288,9 +289,9 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
       store.repositories.push(repository);
       return repository;
     },
-    setPermission(repository, login, permission) {
+    setPermission(repository, login, permission, roleName) {
       store.user(login);
-      repository.collaborators.set(login, permission);
+      repository.collaborators.set(login, { permission, ...(roleName !== undefined ? { roleName } : {}) });
     },
     openPullRequest({ repository, headRef, headRepository = repository, baseRef = repository.defaultBranch, user = 'octocat', title = `Change ${headRef}` }) {
       const pr: PullRequestRecord = {

@@ -208,8 +208,9 @@ export function presentReaction(p: Presenter, reaction: ReactionRecord): Schemas
 export function presentCheckRun(p: Presenter, run: CheckRunRecord): Schemas['check-run'] {
   const repo = p.store.repositoryById(run.repositoryId)!;
   const url = `${p.urls.api}/repos/${repo.fullName}/check-runs/${run.id}`;
+  // As GitHub: the open pull requests with this head, from this repository only (never those from forks).
   const pullRequests = p.store.pullRequests
-    .filter((pr) => pr.repositoryId === repo.id && pr.state === 'open' && pr.head.sha === run.headSha)
+    .filter((pr) => pr.repositoryId === repo.id && pr.head.repositoryId === repo.id && pr.state === 'open' && pr.head.sha === run.headSha)
     .map((pr) => ({
       id: pr.id,
       number: pr.number,
@@ -273,9 +274,10 @@ export function presentDeploymentStatus(p: Presenter, d: DeploymentRecord, s: De
     creator: presentUser(p, botUser(p)),
     description: s.description,
     environment: s.environment,
-    target_url: '',
-    log_url: '',
-    environment_url: '',
+    // GitHub fills `target_url` from `log_url` (the older name of the same link).
+    target_url: s.logUrl,
+    log_url: s.logUrl,
+    environment_url: s.environmentUrl,
     created_at: s.createdAt,
     updated_at: s.createdAt,
     deployment_url: deploymentUrl,

@@ -41,14 +41,18 @@ export const repoRoutes: readonly Route[] = [
       const repo = repositoryOf(ctx);
       const login = ctx.params['username']!;
       const user = ctx.store.users.get(login);
-      // GitHub answers 404 for someone who is not a user; anyone else on a public repository can read.
-      if (!user) throw notFound();
-      const permission = repo.collaborators.get(login) ?? 'read';
+      // GitHub answers 404 for someone who is not a user, and for someone who is no collaborator of the repository.
+      const collaborator = repo.collaborators.get(login);
+      if (!user || !collaborator) throw notFound();
+      const { permission } = collaborator;
+      // `permission` is the legacy base permission (maintain reads as write, triage as read); `role_name` is the role
+      // itself, a custom role's own name for a custom role.
       const legacy = permission === 'maintain' ? 'write' : permission === 'triage' ? 'read' : permission;
+      const roleName = collaborator.roleName ?? permission;
       const body: components['schemas']['repository-collaborator-permission'] = {
         permission: legacy,
-        role_name: permission,
-        user: { ...presentUser(ctx, user), permissions: { admin: permission === 'admin', maintain: permission === 'maintain', push: ['admin', 'maintain', 'write'].includes(permission), triage: permission !== 'read', pull: true }, role_name: permission },
+        role_name: roleName,
+        user: { ...presentUser(ctx, user), permissions: { admin: permission === 'admin', maintain: permission === 'maintain', push: ['admin', 'maintain', 'write'].includes(permission), triage: !['read', 'none'].includes(permission), pull: permission !== 'none' }, role_name: roleName },
       };
       return { status: 200, body };
     },
@@ -127,7 +131,7 @@ export const repoRoutes: readonly Route[] = [
       const body = ctx.body as RequestBody<'repos/create-deployment-status'>;
       if (!body || !DEPLOYMENT_STATES.includes(body.state)) throw validationFailed('DeploymentStatus', 'state', 'invalid');
       checkDescription('DeploymentStatus', body.description);
-      const status = { id: ctx.store.nextId(), state: body.state, description: body.description ?? '', environment: body.environment ?? deployment.environment, createdAt: ctx.now().toISOString() };
+      const status = { id: ctx.store.nextId(), state: body.state, description: body.description ?? '', environment: body.environment ?? deployment.environment, logUrl: body.log_url ?? '', environmentUrl: body.environment_url ?? '', createdAt: ctx.now().toISOString() };
       deployment.statuses.push(status);
       return { status: 201, body: presentDeploymentStatus(ctx, deployment, status) };
     },
