@@ -134,7 +134,8 @@ async function computeOutcome(deps: AppDeps, github: GitHubRepository, pr: PullR
   const head = withBasePolicy(rawHead, base);
   const allowedByPolicy = base.config.policy.allowDeletions;
   const allowedForCommit = !allowedByPolicy && (await hasAllowance(github, pr.headSha, await deps.appLogin()));
-  const planned = await deps.engine.plan({ head, base, repository: github.fullName, allowDeletions: allowedByPolicy || allowedForCommit });
+  // The pull request is not trusted: seeds are reached only as the live master's Seeds say (never as the PR says).
+  const planned = await deps.engine.plan({ head, base, repository: github.fullName, allowDeletions: allowedByPolicy || allowedForCommit, seedAccess: 'live' });
   await planned.release();
   return {
     headSha: pr.headSha,
