@@ -84,8 +84,9 @@ async function readTarget(target: string, connect: () => Promise<ClusterClient>,
   }
 }
 
+/** Namespaced kinds (Seeds) are listed in the KKP namespace only: that is where KKP reads them, and all RBAC grants. */
 async function listKinds(client: ClusterClient, kinds: readonly KindInfo[]): Promise<KubeObject[]> {
-  const lists = await Promise.all(kinds.map((kind) => client.list(kind)));
+  const lists = await Promise.all(kinds.map((kind) => client.list(kind, kind.namespaced ? { namespace: KKP_NAMESPACE } : {})));
   return lists.flat();
 }
 
