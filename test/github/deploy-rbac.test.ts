@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { masterReachable } from '../../src/kube/master-reachable.js';
 import { pullRequestDelivery, pushDelivery } from '../support/github-server/webhook-payloads.js';
+import { openApiProblems } from '../support/github-server/openapi-conformance.js';
 import { startAppHarness, type AppHarness } from './app-harness.js';
 
 /**
@@ -44,7 +45,7 @@ describe('the app with exactly the RBAC deploy/ grants', () => {
     h.gh.markMerged(pr, h.gh.branchSha(h.repo, 'main'));
     await h.deliverAndWait(pushDelivery(h.gh, h.repo, 'main', before));
     const seed = h.sandbox.clusters.get('seed-eu')!.api;
-    expect((seed.find(seed.typeOf('kubermatic.k8c.io/v1', 'Cluster')!, undefined, 'shop-prod-eu') as { spec: { humanReadableName: string } }).spec.humanReadableName).toBe('Shop production (RBAC test)');
+    expect((seed.find(seed.typeOf('kubermatic.k8c.io/v1', 'Cluster')!, undefined, 'shop-prod-eu') as unknown as { spec: { humanReadableName: string } }).spec.humanReadableName).toBe('Shop production (RBAC test)');
 
     const drift = await h.app.checkDrift();
     expect(drift.map((r) => [r.repository, r.status])).toEqual([['acme/kkp-config', 'clean']]);
@@ -54,6 +55,10 @@ describe('the app with exactly the RBAC deploy/ grants', () => {
 
     expect(master().requests.entries.length).toBeGreaterThan(10);
     expect(refused()).toEqual([]);
+  });
+
+  it("sent only requests GitHub's OpenAPI description documents, and got only answers it allows", () => {
+    expect(openApiProblems(h.gh.requests)).toEqual([]);
   });
 
   it('is refused anything outside the kinds kkp-gitops manages', async () => {

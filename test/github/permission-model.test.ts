@@ -8,6 +8,7 @@ import { DRIFT_CHECK } from '../../src/github/drift.js';
 import { exampleWorkTree } from '../support/example-work-tree.js';
 import { checkRunRerequestedDelivery, checkSuiteRerequestedDelivery, installationRepositoriesDelivery, issueCommentDelivery, pullRequestDelivery, pushDelivery } from '../support/github-server/webhook-payloads.js';
 import type { PullRequestRecord } from '../support/github-server/store.js';
+import { openApiProblems } from '../support/github-server/openapi-conformance.js';
 import { startAppHarness, type AppHarness } from './app-harness.js';
 
 const VICTIM = 'projects/platform5x/clusters/ci-runners-eu.yaml';
@@ -126,5 +127,11 @@ describe("GitHub's permission model", () => {
     const reports = await h.app.checkDrift();
     expect(reports.map((r) => r.repository)).toContain('acme/fleet-eu');
     expect(reports.map((r) => r.repository)).not.toContain('acme/scratch');
+  });
+
+  it("sent only requests GitHub's OpenAPI description documents, and got only answers it allows", () => {
+    const routes = new Set(h.gh.requests.map((r) => `${r.method} ${r.route}`));
+    expect(routes.size).toBeGreaterThan(12);
+    expect(openApiProblems(h.gh.requests)).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pullRequestDelivery, pushDelivery } from '../support/github-server/webhook-payloads.js';
 import type { PullRequestRecord } from '../support/github-server/store.js';
+import { openApiProblems } from '../support/github-server/openapi-conformance.js';
 import { startAppHarness, type AppHarness } from './app-harness.js';
 
 /**
@@ -88,5 +89,9 @@ describe('seeds a pull request adds or re-points', () => {
     expect(body).not.toContain(url);
     expect(body).not.toContain('POD-SERVICEACCOUNT-TOKEN');
     expect(secretReads()).toBeGreaterThan(0);
+  });
+
+  it("sent only requests GitHub's OpenAPI description documents, and got only answers it allows", () => {
+    expect(openApiProblems(h.gh.requests)).toEqual([]);
   });
 });

@@ -30,7 +30,8 @@ export const repoRoutes: readonly Route[] = [
     path: '/repos/{owner}/{repo}',
     auth: 'installation',
     permission: ['metadata', 'read'],
-    handle: (ctx) => ({ status: 200, body: presentRepository(ctx, repositoryOf(ctx)) }),
+    // A full-repository: the repository's fields and the counts GitHub adds for a single repository.
+    handle: (ctx) => ({ status: 200, body: { has_discussions: false, ...presentRepository(ctx, repositoryOf(ctx)), network_count: 0, subscribers_count: 0 } }),
   },
   {
     method: 'GET',
@@ -72,11 +73,24 @@ export const repoRoutes: readonly Route[] = [
         throw notFound();
       }
       const self = `${ctx.urls.api}/repos/${repo.fullName}/branches/${branch}`;
-      const body: Pick<components['schemas']['branch-with-protection'], 'name' | 'protected' | 'protection_url' | '_links'> & { commit: Pick<components['schemas']['commit'], 'sha' | 'url' | 'html_url'> } = {
+      const commitUrl = `${ctx.urls.api}/repos/${repo.fullName}/commits/${sha}`;
+      const [tree = '', message = '', ...parents] = execFileSync('git', ['show', '-s', '--format=%T%n%s%n%P', sha], { cwd: repo.gitDir, encoding: 'utf8' }).trim().split('\n').flatMap((line, i) => (i === 2 ? line.split(' ').filter((p) => p !== '') : [line]));
+      const body: components['schemas']['branch-with-protection'] = {
         name: branch,
-        commit: { sha, url: `${ctx.urls.api}/repos/${repo.fullName}/commits/${sha}`, html_url: `${ctx.urls.web}/${repo.fullName}/commit/${sha}` },
+        commit: {
+          sha,
+          node_id: `C_${sha}`,
+          url: commitUrl,
+          html_url: `${ctx.urls.web}/${repo.fullName}/commit/${sha}`,
+          comments_url: `${commitUrl}/comments`,
+          commit: { url: `${ctx.urls.api}/repos/${repo.fullName}/git/commits/${sha}`, message, comment_count: 0, author: null, committer: null, tree: { sha: tree, url: `${ctx.urls.api}/repos/${repo.fullName}/git/trees/${tree}` } },
+          author: null,
+          committer: null,
+          parents: parents.map((parent) => ({ sha: parent, url: `${ctx.urls.api}/repos/${repo.fullName}/commits/${parent}` })),
+        },
         _links: { html: `${ctx.urls.web}/${repo.fullName}/tree/${branch}`, self },
         protected: false,
+        protection: { enabled: false },
         protection_url: `${self}/protection`,
       };
       return { status: 200, body };
