@@ -18,6 +18,16 @@ function checkDescription(resource: string, description: unknown): void {
   }
 }
 
+/** Whether the default branch has commits `ref` lacks (GitHub would auto-merge them before deploying). */
+function behindDefaultBranch(gitDir: string, ref: string, defaultBranch: string): boolean {
+  try {
+    execFileSync('git', ['merge-base', '--is-ancestor', `refs/heads/${defaultBranch}`, ref], { cwd: gitDir, stdio: 'ignore' });
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 function findDeployment(ctx: RouteContext): DeploymentRecord {
   const deployment = ctx.store.deployments.find((d) => d.id === numberParam(ctx, 'deployment_id') && d.repositoryId === repositoryOf(ctx).id);
   if (!deployment) throw notFound();
@@ -105,6 +115,20 @@ export const repoRoutes: readonly Route[] = [
       const body = ctx.body as RequestBody<'repos/create-deployment'>;
       if (!body || typeof body.ref !== 'string') throw validationFailed('Deployment', 'ref', 'missing_field');
       checkDescription('Deployment', body.description);
+      const repo = repositoryOf(ctx);
+      // GitHub's checks before creating: the required contexts (default: every context of the ref) must be
+      // successful (409), and with auto_merge (default true) a ref behind the default branch is merged first (202,
+      // a message and no deployment; this server never merges, it only answers as GitHub does).
+      const latest = new Map<string, string>();
+      for (const status of ctx.store.statuses) if (status.repositoryId === repo.id && status.sha === body.ref) latest.set(status.context, status.state);
+      const required = body.required_contexts ?? [...latest.keys()];
+      const failing = required.filter((context) => latest.get(context) !== 'success');
+      if (failing.length > 0) {
+        return { status: 409, body: { message: `Conflict: Commit status checks failed for ${body.ref}.`, errors: failing.map((context) => ({ contexts: [{ context, state: latest.get(context) ?? 'missing' }], resource: 'Deployment', field: 'required_contexts' })), documentation_url: 'https://docs.github.com/rest/deployments/deployments#create-a-deployment' } };
+      }
+      if ((body.auto_merge ?? true) && behindDefaultBranch(repo.gitDir, body.ref, repo.defaultBranch)) {
+        return { status: 202, body: { message: `Auto-merged ${repo.defaultBranch} into ${body.ref} on deployment.` } };
+      }
       const deployment: DeploymentRecord = {
         id: ctx.store.nextId(),
         repositoryId: repositoryOf(ctx).id,
