@@ -19,6 +19,7 @@ import type { RepositoryLock } from '../coordination/repository-lock.js';
 import type { ApplyResult } from '../core/apply/apply-result.js';
 import { DEFAULT_REPOSITORY_CONFIG } from '../core/config/repository-config.js';
 import { describeError } from '../core/errors.js';
+import { stringAt } from '../core/model/plain-data.js';
 import type { LoadedRepository } from '../core/load/loaded-repository.js';
 import { renderReport } from '../core/report/render-report.js';
 import { toReportView, type ReportTarget } from '../core/report/report-view.js';
@@ -188,12 +189,13 @@ async function applyPush(deps: AppDeps, github: GitHubRepository, push: PushEven
     const applyingHolder = lock?.holderIdentity;
     await record((base) => ({ ...base, applyingCommit: push.after, ...(applyingHolder ? { applyingHolder } : {}) }));
     const deployments = new Map<string, number>();
-    const links = deploymentLinks(github, merged, push.after);
+    const dashboard = dashboardUrl(head);
+    const linksOf = (target: string): DeploymentLinks => ({ ...deploymentLinks(github, merged, push.after), ...(target === 'master' && dashboard ? { environmentUrl: dashboard } : {}) });
     for (const target of planned.plan.targets) {
       const environment = environmentOf(target.target);
       const id = await github.createDeployment(push.after, environment, `kkp-gitops apply of ${push.after.slice(0, 7)}`);
       deployments.set(target.target, id);
-      await github.setDeploymentStatus(id, environment, 'in_progress', 'Applying', links);
+      await github.setDeploymentStatus(id, environment, 'in_progress', 'Applying', linksOf(target.target));
     }
     await record((base) => ({ ...base, applyingCommit: push.after, ...(applyingHolder ? { applyingHolder } : {}), deployments: [...deployments.values()] }));
     let result: ApplyResult;
@@ -203,7 +205,7 @@ async function applyPush(deps: AppDeps, github: GitHubRepository, push: PushEven
       // as Argo CD and Flux reconcile. The pull request's plan showed them as drift before the merge.
       result = await deps.engine.apply(planned.plan, planned.clients ?? new Map(), MERGED_COMMIT_WINS);
     } catch (error) {
-      for (const [target, id] of deployments) await github.setDeploymentStatus(id, environmentOf(target), 'error', describe(`apply failed: ${describeError(error)}`), links);
+      for (const [target, id] of deployments) await github.setDeploymentStatus(id, environmentOf(target), 'error', describe(`apply failed: ${describeError(error)}`), linksOf(target));
       await github.setCommitStatus(push.after, APPLY_STATUS_CONTEXT, 'error', describe(`Apply failed: ${describeError(error)}`));
       if (lock?.held) await record((base) => ({ ...base, attemptedCommit: push.after, attemptOutcome: 'failed' }));
       throw error;
@@ -212,7 +214,7 @@ async function applyPush(deps: AppDeps, github: GitHubRepository, push: PushEven
     for (const target of view.targets) {
       const id = deployments.get(target.target);
       if (id === undefined) continue;
-      await github.setDeploymentStatus(id, environmentOf(target.target), target.status === 'applied' ? 'success' : 'failure', describe(targetDescription(target)), links);
+      await github.setDeploymentStatus(id, environmentOf(target.target), target.status === 'applied' ? 'success' : 'failure', describe(targetDescription(target)), linksOf(target.target));
     }
     const ok = result.targets.every((t) => t.status === 'applied');
     const skipped = view.targets.flatMap((t) => t.rows).filter((r) => r.destructive && r.action === 'skip').length;
@@ -245,6 +247,16 @@ async function hasFinalApplyStatus(github: GitHubRepository, sha: string): Promi
 function deploymentLinks(github: GitHubRepository, merged: PullRequestInfo | undefined, sha: string): DeploymentLinks {
   if (!github.htmlUrl) return {};
   return { logUrl: merged ? `${github.htmlUrl}/pull/${merged.number}` : `${github.htmlUrl}/commit/${sha}` };
+}
+
+/**
+ * The KKP dashboard of the master (`environment_url`): `https://<spec.ingress.domain>` of the repository's
+ * KubermaticConfiguration, when it names a plain host name. Seeds have no page of their own.
+ */
+function dashboardUrl(repository: LoadedRepository): string | undefined {
+  const configuration = repository.documents.find((d) => d.kind === 'KubermaticConfiguration');
+  const domain = configuration ? stringAt(configuration.value, 'spec', 'ingress', 'domain') : undefined;
+  return domain !== undefined && domain.length <= 253 && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(domain) ? `https://${domain}` : undefined;
 }
 
 /** `kkp/master`, `kkp/seed-eu`. */

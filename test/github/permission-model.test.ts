@@ -107,6 +107,31 @@ describe("GitHub's permission model", () => {
     for (const s of statuses) expect(s.logUrl).toBe(`${h.gh.url}/acme/kkp-config/commit/${h.gh.store.deployments.find((d) => d.statuses.includes(s))!.sha}`);
   });
 
+  it("links a merged pull request's deployments to it (log_url), and the master's to the KKP dashboard (environment_url)", async () => {
+    h.git('checkout', '--quiet', '-B', 'dashboard', 'main');
+    const file = join(h.work, 'kubermatic-configuration.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/^spec:\n/m, 'spec:\n  ingress:\n    domain: kkp.example.com\n'));
+    h.commitAll('dashboard domain');
+    h.git('push', '--quiet', 'origin', 'dashboard');
+    const dashboard = h.gh.openPullRequest({ repository: h.repo, headRef: 'dashboard', user: 'alice' });
+    const before = h.gh.branchSha(h.repo, 'main');
+    h.git('checkout', '--quiet', 'main');
+    h.git('merge', '--quiet', '--no-ff', '-m', 'Merge dashboard', 'dashboard');
+    h.git('push', '--quiet', 'origin', 'main');
+    const after = h.gh.branchSha(h.repo, 'main');
+    h.gh.markMerged(dashboard, after);
+    await h.deliverAndWait(pushDelivery(h.gh, h.repo, 'main', before));
+    const deployments = h.gh.store.deployments.filter((d) => d.sha === after);
+    expect(deployments.map((d) => d.environment).sort()).toEqual(['kkp/master', 'kkp/seed-eu', 'kkp/seed-us']);
+    for (const d of deployments) {
+      expect(d.statuses.map((s) => s.state)).toEqual(['in_progress', 'success']);
+      for (const s of d.statuses) {
+        expect(s.logUrl).toBe(`${h.gh.url}/acme/kkp-config/pull/${dashboard.number}`);
+        expect(s.environmentUrl).toBe(d.environment === 'kkp/master' ? 'https://kkp.example.com' : '');
+      }
+    }
+  });
+
   it('knows a repository added to the installation at once: recovery applies it and drift checks it, before any push', async () => {
     const fleet = h.gh.addRepository({ owner: 'acme', name: 'fleet-eu' });
     const other = h.gh.addRepository({ owner: 'acme', name: 'scratch' });
