@@ -209,7 +209,9 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
         const { data } = await octokit.rest.repos.get({ owner, repo });
         installed.set(data.full_name, { installationId, defaultBranch: data.default_branch });
       }
-      void runRecovery?.();
+      // In the work queue (under its own key: the pass queues its reconciles under the repositories' keys), so that
+      // `idle()` covers it and the delivery is answered at once.
+      workQueue.enqueue(`installation:${installationId}`, async () => void (await runRecovery?.()));
     };
     app.on(['installation.created', 'installation.new_permissions_accepted', 'installation.unsuspend'], once(async (context) => {
       await addInstalled(context, context.payload.installation.id, context.payload.repositories ?? []);

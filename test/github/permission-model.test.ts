@@ -6,7 +6,7 @@ import { CHECK_NAME } from '../../src/github/app-deps.js';
 import { ALLOWANCE_CONTEXT } from '../../src/github/deletion-allowance.js';
 import { DRIFT_CHECK } from '../../src/github/drift.js';
 import { exampleWorkTree } from '../support/example-work-tree.js';
-import { checkRunRerequestedDelivery, checkSuiteRerequestedDelivery, installationRepositoriesDelivery, issueCommentDelivery, pullRequestDelivery, pushDelivery } from '../support/github-server/webhook-payloads.js';
+import { checkRunRerequestedDelivery, checkSuiteRerequestedDelivery, installationDelivery, installationRepositoriesDelivery, issueCommentDelivery, pullRequestDelivery, pushDelivery } from '../support/github-server/webhook-payloads.js';
 import type { PullRequestRecord } from '../support/github-server/store.js';
 import { openApiProblems } from '../support/github-server/openapi-conformance.js';
 import { startAppHarness, type AppHarness } from './app-harness.js';
@@ -152,6 +152,19 @@ describe("GitHub's permission model", () => {
     const reports = await h.app.checkDrift();
     expect(reports.map((r) => r.repository)).toContain('acme/fleet-eu');
     expect(reports.map((r) => r.repository)).not.toContain('acme/scratch');
+  });
+
+  it('knows the repositories of a new installation at once: recovery applies them and drift checks them', async () => {
+    const fleet = h.gh.addRepository({ owner: 'acme', name: 'fleet-us' });
+    const { work, git } = exampleWorkTree(fleet.gitDir, 'kkp-fleet-us-');
+    scratch.push(work);
+    git('add', '-A');
+    git('commit', '--quiet', '-m', 'fleet us');
+    git('push', '--quiet', 'origin', 'main');
+    await h.deliverAndWait(installationDelivery(h.gh, 'created', [fleet]));
+    await h.app.idle();
+    expect(h.gh.store.deployments.some((d) => d.repositoryId === fleet.id)).toBe(true);
+    expect((await h.app.checkDrift()).map((r) => r.repository)).toContain('acme/fleet-us');
   });
 
   it("sent only requests GitHub's OpenAPI description documents, and got only answers it allows", () => {

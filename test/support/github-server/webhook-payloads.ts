@@ -158,3 +158,19 @@ export function installationRepositoriesDelivery(gh: GitHubServer, action: 'adde
     },
   };
 }
+
+/** The app is installed (`created`) on an account, for these repositories. */
+export function installationDelivery(gh: GitHubServer, action: 'created' | 'deleted', repositories: readonly RepositoryRecord[], sender = 'octocat'): Delivery {
+  const example = exampleWebhook('installation', action) as unknown as Record<string, unknown>;
+  const installationId = repositories[0]?.installationId ?? 1;
+  return {
+    name: 'installation',
+    payload: {
+      ...example,
+      action,
+      installation: { ...(example['installation'] as Record<string, unknown>), id: installationId },
+      repositories: repositories.map((r) => ({ id: r.id, node_id: `R_${r.id}`, name: r.name, full_name: r.fullName, private: false })),
+      sender: presentUser(presenter(gh), gh.store.user(sender)),
+    },
+  };
+}
