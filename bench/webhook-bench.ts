@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Probot, Server, type ApplicationFunction } from 'probot';
 import { createKkpApp } from '../src/app.js';
+import { parseRepositoryAllowlist } from '../src/github/repository-allowlist.js';
 import { createCoordination } from '../src/coordination/coordination.js';
 import { createLeaseStore } from '../src/kube/lease-client.js';
 import { createKkpEngine, type KkpEngine } from '../src/engine/kkp-engine.js';
@@ -106,7 +107,7 @@ async function main(): Promise<void> {
   };
   // Locks on the sandbox's master, as in production; no recovery or drift passes competing with the measured plans.
   const coordination = createCoordination({ leases: createLeaseStore({ kubeconfig: sandbox.kubeconfigYaml }) });
-  const app = createKkpApp({ config: { cacheDir, inCluster: false }, engine: measuredEngine, coordination, recovery: false, drift: false });
+  const app = createKkpApp({ config: { cacheDir, inCluster: false, repositoryAllowlist: parseRepositoryAllowlist(repo.fullName) }, engine: measuredEngine, coordination, recovery: false, drift: false });
   const ours = await startProbot(gh, app.appFn);
   const peer = await startProbot(gh, (probot) => probot.on('pull_request', async () => undefined));
 

@@ -13,6 +13,7 @@ import { OpenApiCache } from './openapi-v3.js';
 import { parseRequestInfo } from './request-info.js';
 import { RequestLog } from './request-log.js';
 import { NAMESPACES } from './resource-type.js';
+import { createRbacAuthorizer, type RbacAuthorizer } from './rbac/rbac-authorizer.js';
 import { ssaFieldManagement } from './ssa-field-management.js';
 import { VirtualCluster } from './virtual-cluster.js';
 
@@ -35,6 +36,8 @@ export interface EmulatorOptions {
   readonly requestLogCapacity?: number;
   /** Default: the server-side apply module. */
   readonly fieldManagement?: FieldManagement;
+  /** Authenticate ServiceAccount tokens and enforce RBAC (see `rbac/rbac-authorizer.ts`). Default: false. */
+  readonly authorization?: boolean;
 }
 
 export interface EmulatedCluster {
@@ -47,6 +50,8 @@ export interface EmulatedCluster {
   readonly api: VirtualCluster;
   readonly faults: FaultController;
   readonly requests: RequestLog;
+  /** Present when started with `authorization: true`: issues ServiceAccount tokens. */
+  readonly rbac?: RbacAuthorizer;
   /** Closes the listener and every open connection (watches included). */
   stop(): Promise<void>;
 }
@@ -96,6 +101,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   for (const namespace of DEFAULT_NAMESPACES) {
     api.create(NAMESPACES, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }, { fieldManager: 'kube-apiserver' });
   }
+  const rbac = options.authorization ? createRbacAuthorizer(api) : undefined;
   const requests = new RequestLog(options.requestLogCapacity ? { capacity: options.requestLogCapacity } : {});
   const sockets = new Set<Socket>();
   let port = options.port ?? 0;
@@ -152,6 +158,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         if (settings.failureStatus === 503) throw serviceUnavailable('the server is currently unable to handle the request (injected fault)');
         throw internalError('injected fault');
       }
+      if (rbac && (await rbac.handle(req, res, info, path))) return;
       if (info.kind === 'resource') await handleResource(ctx, req, res, info, query);
       else await handleNonResource(ctx, req, res, path);
     } catch (error) {
@@ -169,6 +176,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     api,
     faults,
     requests,
+    ...(rbac ? { rbac } : {}),
     stop: () => close(server, sockets),
   };
 }

@@ -23,11 +23,13 @@ import type { ApplyResult } from '../core/apply/apply-result.js';
 import type { RepositoryConfig } from '../core/config/repository-config.js';
 import { describeError } from '../core/errors.js';
 import type { Plan } from '../core/plan/plan.js';
+import { stringAt } from '../core/model/plain-data.js';
+import type { LoadedRepository } from '../core/load/loaded-repository.js';
 import { toReportView } from '../core/report/report-view.js';
 import type { AppDeps } from './app-deps.js';
 import { APPLY_STATUS_CONTEXT, applyReportMarkdown, commentOnMerged, describeStatus, environmentOf, hasFinalApplyStatus, overallStatus, skippedNote, targetDescription, targetSucceeded } from './apply-reporting.js';
 import { allowancesFor } from './deletion-allowance.js';
-import type { GitHubRepository, PullRequestInfo } from './github-repository.js';
+import type { DeploymentLinks, GitHubRepository, PullRequestInfo } from './github-repository.js';
 import { formatDiagnosticLine } from './plan-comment.js';
 
 export { APPLY_STATUS_CONTEXT, environmentOf } from './apply-reporting.js';
@@ -146,7 +148,7 @@ async function finalizeInterrupted(github: GitHubRepository, lock: RepositoryLoc
     const state = await github.deploymentState(id);
     if (state !== undefined && !OPEN_DEPLOYMENT_STATES.has(state)) continue;
     const description = next === interrupted ? `Interrupted${by}; re-applied by ${lock.holderIdentity}` : `Interrupted${by}; superseded by ${next.slice(0, 7)} (${lock.holderIdentity})`;
-    await github.setDeploymentStatus(id, environments.get(id) ?? 'kkp/unknown', 'error', describeStatus(description));
+    await github.setDeploymentStatus(id, environments.get(id) ?? 'kkp/unknown', 'error', describeStatus(description), deploymentLinks(github, undefined, interrupted));
     finalized.push(id);
   }
   if (next !== interrupted) await github.setCommitStatus(interrupted, APPLY_STATUS_CONTEXT, 'error', describeStatus(`Interrupted${by}; superseded by ${next.slice(0, 7)}`));
@@ -209,11 +211,13 @@ async function applyPush(deps: AppDeps, github: GitHubRepository, push: PushEven
     const applyingHolder = lock?.holderIdentity;
     await record((base) => ({ ...base, applyingCommit: push.after, ...(applyingHolder ? { applyingHolder } : {}) }));
     const deployments = new Map<string, number>();
+    const dashboard = dashboardUrl(head);
+    const linksOf = (target: string): DeploymentLinks => ({ ...deploymentLinks(github, merged, push.after), ...(target === 'master' && dashboard ? { environmentUrl: dashboard } : {}) });
     for (const target of toDeploy) {
       const environment = environmentOf(target.target);
       const id = await github.createDeployment(push.after, environment, `kkp-gitops apply of ${push.after.slice(0, 7)}`);
       deployments.set(target.target, id);
-      await github.setDeploymentStatus(id, environment, 'in_progress', 'Applying');
+      await github.setDeploymentStatus(id, environment, 'in_progress', 'Applying', linksOf(target.target));
     }
     await record((base) => ({ ...base, applyingCommit: push.after, ...(applyingHolder ? { applyingHolder } : {}), deployments: [...deployments.values()] }));
     let result: ApplyResult;
@@ -223,7 +227,7 @@ async function applyPush(deps: AppDeps, github: GitHubRepository, push: PushEven
       // as Argo CD and Flux reconcile. The pull request's plan showed them as drift before the merge.
       result = await deps.engine.apply(planned.plan, planned.clients ?? new Map(), MERGED_COMMIT_WINS);
     } catch (error) {
-      for (const [target, id] of deployments) await github.setDeploymentStatus(id, environmentOf(target), 'error', describeStatus(`apply failed: ${describeError(error)}`));
+      for (const [target, id] of deployments) await github.setDeploymentStatus(id, environmentOf(target), 'error', describeStatus(`apply failed: ${describeError(error)}`), linksOf(target));
       await github.setCommitStatus(push.after, APPLY_STATUS_CONTEXT, 'error', describeStatus(`Apply failed: ${describeError(error)}`));
       if (lock?.held) await record((base) => ({ ...base, attemptedCommit: push.after, attemptOutcome: 'failed' }));
       throw error;
@@ -232,7 +236,7 @@ async function applyPush(deps: AppDeps, github: GitHubRepository, push: PushEven
     for (const target of view.targets) {
       const id = deployments.get(target.target);
       if (id === undefined) continue;
-      await github.setDeploymentStatus(id, environmentOf(target.target), targetSucceeded(target) ? 'success' : 'failure', describeStatus(targetDescription(target)));
+      await github.setDeploymentStatus(id, environmentOf(target.target), targetSucceeded(target) ? 'success' : 'failure', describeStatus(targetDescription(target)), linksOf(target.target));
     }
     // Applied: every target took every change that may run. Skipped changes are reported, not retried: they wait for
     // an allowance or a policy (drift self-heal obeys the same decision).
@@ -273,6 +277,25 @@ async function settledTargets(github: GitHubRepository, sha: string, plan: Plan)
     if (newest && (await github.deploymentState(newest.id)) === 'success') settled.add(t.target);
   }
   return settled;
+}
+
+/**
+ * Where GitHub's deployment view links (`log_url`): the merged pull request, which gets the apply comment, else the
+ * commit, which carries the `kkp-gitops/apply` status.
+ */
+function deploymentLinks(github: GitHubRepository, merged: PullRequestInfo | undefined, sha: string): DeploymentLinks {
+  if (!github.htmlUrl) return {};
+  return { logUrl: merged ? `${github.htmlUrl}/pull/${merged.number}` : `${github.htmlUrl}/commit/${sha}` };
+}
+
+/**
+ * The KKP dashboard of the master (`environment_url`): `https://<spec.ingress.domain>` of the repository's
+ * KubermaticConfiguration, when it names a plain host name. Seeds have no page of their own.
+ */
+function dashboardUrl(repository: LoadedRepository): string | undefined {
+  const configuration = repository.documents.find((d) => d.kind === 'KubermaticConfiguration');
+  const domain = configuration ? stringAt(configuration.value, 'spec', 'ingress', 'domain') : undefined;
+  return domain !== undefined && domain.length <= 253 && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(domain) ? `https://${domain}` : undefined;
 }
 
 async function lastApplyState(github: GitHubRepository, sha: string): Promise<string | undefined> {

@@ -134,7 +134,8 @@ async function computeOutcome(deps: AppDeps, github: GitHubRepository, pr: PullR
   // Both revisions are read together: Git's output streams in while the other revision parses.
   const [base, head] = await Promise.all([deps.engine.load(gitDir, baseRef), deps.engine.load(gitDir, pr.headSha)]);
   const allowances = await allowancesFor(github, pr.number, pr.headSha, await deps.appLogin());
-  const planned = await deps.engine.reconcile({ head, base, governing: base.config, allowances, repository: github.fullName });
+  // The pull request is not trusted: seeds are reached only as the live master's Seeds say (never as the PR says).
+  const planned = await deps.engine.reconcile({ head, base, governing: base.config, allowances, repository: github.fullName, seedAccess: 'live' });
   await planned.release();
   const gated = planned.decision?.gated ?? [];
   const allowedByPolicy = planned.policy.allowDeletions;

@@ -26,6 +26,8 @@ export interface SandboxOptions {
   readonly stateFile?: string;
   /** Interval of watch BOOKMARK events. Default 10,000 ms. */
   readonly bookmarkIntervalMs?: number;
+  /** The master authenticates ServiceAccount tokens and enforces RBAC (`clusters.get('master').rbac`). Default: false. */
+  readonly masterAuthorization?: boolean;
 }
 
 export interface Sandbox {
@@ -84,6 +86,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         port,
         admission,
         ...(options.bookmarkIntervalMs ? { bookmarkIntervalMs: options.bookmarkIntervalMs } : {}),
+        ...(name === MASTER && options.masterAuthorization ? { authorization: true } : {}),
       });
       clusters.set(name, cluster);
       const snapshot = state?.clusters[name];

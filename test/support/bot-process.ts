@@ -225,6 +225,7 @@ export function createBotProcess(options: BotProcessOptions): BotProcess {
         KKP_KUBECONFIG: kubeconfig,
         KKP_CONTEXT: 'master',
         KKP_GITOPS_CACHE_DIR: cacheDir,
+        KKP_GITOPS_REPOSITORY_ALLOWLIST: 'acme/*',
         ...options.extraEnv,
       };
       out += `--- ${name} started on port ${port} ---\n`;

@@ -7,7 +7,7 @@ import { DESIRED_HASH_ANNOTATION, FIELD_MANAGER, MANAGED_BY_LABEL, MANAGED_BY_VA
 import { diffManagedFields, diffWholeObject } from './diff-managed-fields.js';
 import { formatFieldPath } from './field-path.js';
 import { immutableFieldErrors } from './immutable-fields.js';
-import type { LiveState, LiveTarget } from './live-state.js';
+import type { LiveState, LiveTarget, NotContactedReason } from './live-state.js';
 import { ownedFields } from './owned-fields.js';
 import type { Change, FieldChange, Plan, PlanOptions, PlanStage, StagePhase, TargetPlan } from './plan.js';
 import { kindsOfTarget } from './target-kinds.js';
@@ -37,7 +37,8 @@ export function computePlan(desired: DesiredState, live: LiveState, options: Pla
     if (!liveTarget || !liveTarget.reachable) {
       return { target, status: 'unreachable', error: liveTarget ? liveTarget.error : 'its live state was not read', stages: [] };
     }
-    return { target, status: 'ready', stages: planTarget(target, desiredByTarget.get(target) ?? [], liveTarget.objects, context) };
+    const notice = liveTarget.notContacted ? NOT_CONTACTED_NOTICE[liveTarget.notContacted] : undefined;
+    return { target, status: 'ready', ...(notice ? { notice } : {}), stages: planTarget(target, desiredByTarget.get(target) ?? [], liveTarget.objects, context) };
   });
   return {
     type: 'plan',
@@ -48,6 +49,12 @@ export function computePlan(desired: DesiredState, live: LiveState, options: Pla
     unrendered: desired.unrendered,
   };
 }
+
+/** Fixed texts: nothing from the pull request or a cluster is quoted. */
+const NOT_CONTACTED_NOTICE: Readonly<Record<NotContactedReason, string>> = {
+  'new-seed': 'the seed was not reachable before merge: the master has no Seed of this name yet, so its objects are planned as creates',
+  'kubeconfig-changed': 'the seed was not reachable before merge: this pull request changes the kubeconfig Secret its Seed names, so its objects are planned as creates',
+};
 
 interface PlanContext {
   readonly repositoryLabel: string;

@@ -24,6 +24,11 @@ export interface PlanRepositoryInput extends PlanOptions {
   readonly repository?: string;
   /** How to reach the master and the seeds. */
   readonly connector: TargetConnector;
+  /**
+   * `live` for a revision that is not trusted yet (a pull request): seeds are reached only as the master's live Seeds
+   * say (see `ReadLiveStateOptions.seedAccess`). Default: `desired`.
+   */
+  readonly seedAccess?: 'desired' | 'live';
 }
 
 export interface RepositoryPlan {
@@ -42,7 +47,7 @@ export async function planRepository(input: PlanRepositoryInput): Promise<Reposi
   if (hasErrors(diagnostics)) return { diagnostics };
   const repository = input.repository ?? input.head.config.repository ?? lastSegment(input.head.source);
   const desired = renderDesiredState(input.head, { repository });
-  const { live, clients } = await readLiveState(desired, input.connector);
+  const { live, clients } = await readLiveState(desired, input.connector, input.seedAccess ? { seedAccess: input.seedAccess } : {});
   const plan = computePlan(desired, live, {
     ...(input.allowDeletions !== undefined ? { allowDeletions: input.allowDeletions } : {}),
     ...(input.correctDrift !== undefined ? { correctDrift: input.correctDrift } : {}),

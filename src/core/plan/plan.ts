@@ -56,6 +56,8 @@ export interface TargetPlan {
   readonly status: TargetStatus;
   /** Why the target could not be planned. */
   readonly error?: string;
+  /** Something people must know about how the target was planned (a seed not contacted before merge). */
+  readonly notice?: string;
   /** Apply stages in apply order, then delete stages in reverse order. Empty when unreachable. */
   readonly stages: readonly PlanStage[];
 }

@@ -30,6 +30,8 @@ export interface ReconcileRepositoryInput {
   /** Drift-only changes are corrected (default) or skipped. */
   readonly correctDrift?: boolean;
   readonly guard?: MassDeletionGuard;
+  /** How seeds are reached (see `ReadLiveStateOptions.seedAccess`): `live` for untrusted pull requests. Default: `desired`. */
+  readonly seedAccess?: 'desired' | 'live';
   readonly connector: TargetConnector;
 }
 
@@ -51,6 +53,7 @@ export async function reconcileRepository(input: ReconcileRepositoryInput): Prom
     ...(input.base ? { base: input.base } : {}),
     ...(input.repository ? { repository: input.repository } : {}),
     ...(input.correctDrift !== undefined ? { correctDrift: input.correctDrift } : {}),
+    ...(input.seedAccess ? { seedAccess: input.seedAccess } : {}),
     connector: input.connector,
     allowDeletions: true,
   });

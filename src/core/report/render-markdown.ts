@@ -36,6 +36,12 @@ export function renderMarkdown(view: ReportView, options: MarkdownOptions = {}):
     for (const p of problems) out.push(`> - ${p}`);
     out.push('');
   }
+  const notices = view.targets.filter((t) => t.notice);
+  if (notices.length > 0) {
+    out.push('> [!NOTE]', `> **Not contacted before merge (${notices.length})**`, '>');
+    for (const t of notices) out.push(`> - \`${t.target}\`: ${t.notice}`);
+    out.push('');
+  }
 
   out.push('| Target | Create | Update | Delete | Unchanged | Skip | Status |', '|---|--:|--:|--:|--:|--:|---|');
   for (const t of view.targets) {

@@ -35,6 +35,11 @@ export function renderText(view: ReportView, options: TextOptions = {}): string 
     out.push('', 'ERRORS:');
     for (const p of problems) out.push(`  ${p}`);
   }
+  const notices = view.targets.filter((t) => t.notice);
+  if (notices.length > 0) {
+    out.push('', 'NOT CONTACTED BEFORE MERGE:');
+    for (const t of notices) out.push(`  ${t.target}: ${t.notice}`);
+  }
 
   let shown = 0;
   let hidden = 0;

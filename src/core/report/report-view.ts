@@ -27,6 +27,8 @@ export interface ReportTarget {
   /** `ready`, `unreachable` (plan); `applied`, `failed`, `unreachable` (apply). */
   readonly status: string;
   readonly error?: string;
+  /** A plan target's notice (a seed not contacted before merge): a fixed text. */
+  readonly notice?: string;
   readonly rows: readonly ReportRow[];
   readonly counts: Readonly<Record<Action, number>>;
 }
@@ -45,7 +47,8 @@ export interface ReportView {
 export function toReportView(subject: ReportSubject): ReportView {
   const targets = subject.targets.map((t): ReportTarget => {
     const rows = t.stages.flatMap((s) => s.changes.map((c: Change | ChangeResult) => toRow(c)));
-    return { target: t.target, status: t.status, ...(t.error ? { error: t.error } : {}), rows, counts: countActions(rows) };
+    const notice = 'notice' in t ? t.notice : undefined;
+    return { target: t.target, status: t.status, ...(t.error ? { error: t.error } : {}), ...(notice ? { notice } : {}), rows, counts: countActions(rows) };
   });
   const allRows = targets.flatMap((t) => t.rows);
   return {

@@ -35,6 +35,7 @@ import { repositoryNoSecret } from './repository-no-secret.js';
 import { seedAllowedIpRanges } from './seed-allowed-ip-ranges.js';
 import { seedEtcdBackupDestination } from './seed-etcd-backup-destination.js';
 import { seedKubeconfigReference } from './seed-kubeconfig-reference.js';
+import { seedNamespace } from './seed-namespace.js';
 import { sshKeyClusterExists } from './ssh-key-cluster-exists.js';
 import { sshKeyProjectExists } from './ssh-key-project-exists.js';
 import { userUniqueEmail } from './user-unique-email.js';
@@ -46,6 +47,7 @@ export const RULES: readonly Rule[] = [
   datacenterOneProvider,
   datacenterSeedExists,
   seedKubeconfigReference,
+  seedNamespace,
   seedAllowedIpRanges,
   seedEtcdBackupDestination,
   editionCommunitySeeds,
