@@ -18,6 +18,7 @@ import { validateRepository } from '../../core/validate/validate-repository.js';
 import { renderReport } from '../../core/report/render-report.js';
 import { changeCount, toReportView } from '../../core/report/report-view.js';
 import { createKubeConnector } from '../../kube/kube-connector.js';
+import { DEMO_OPTIONS, formatOptionHelp } from '../command-options.js';
 import { startSandbox } from '../../sandbox/start-sandbox.js';
 import { applyExitCode, progressPrinter } from './apply.js';
 
@@ -27,13 +28,15 @@ Runs validate → plan → apply → plan again on DIR (default: the examples/ o
 in this process: a KKP master and the repository's seeds on the built-in Kubernetes API emulator, with KKP's CRDs,
 admission checks and the seeds' kubeconfig Secrets. Nothing outside this process is touched.
 
+${formatOptionHelp(DEMO_OPTIONS)}
+
 Exit status: 0 when the loop ends with nothing left to change, 2 otherwise.`;
 
 export async function run(args: string[]): Promise<number> {
   let positionals: string[];
   let help: boolean | undefined;
   try {
-    ({ positionals, values: { help } } = parseArgs({ args, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } }));
+    ({ positionals, values: { help } } = parseArgs({ args, allowPositionals: true, options: DEMO_OPTIONS }));
   } catch (error) {
     throw new ConfigurationError(`${error instanceof Error ? error.message : String(error)} (see kkp-gitops demo --help)`);
   }

@@ -18,6 +18,7 @@ import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../core/repo
 import { changeCount, toReportView } from '../../core/report/report-view.js';
 import { createKubeConnector } from '../../kube/kube-connector.js';
 import { withinFolder } from './validate.js';
+import { ENGINE_OPTIONS, formatOptionHelp, PLAN_OPTIONS, type CliOptions } from '../command-options.js';
 
 export const PLAN_USAGE = `Usage: kkp-gitops plan [DIR] [--kubeconfig FILE] [--context NAME] [--format text|markdown|json]
                        [--allow-deletions] [--rev REV] [--repository ID]
@@ -26,30 +27,16 @@ Validates the repository, then shows the changes that bring the KKP master and e
 apply order, each object's action (create, update, delete, unchanged, skip) and field-level diff. Seeds are reached
 the way KKP reaches them, through the kubeconfig Secret each Seed references in the master.
 
-  DIR                the repository folder (default: .)
-  --kubeconfig FILE  kubeconfig of the master (default: $KUBECONFIG, ~/.kube/config, else in-cluster)
-  --context NAME     the master's context in it (default: the current context)
-  --in-cluster       use the pod's service account for the master
-  --format FORMAT    text (default), markdown (a pull-request comment) or json
-  --allow-deletions  plan destructive deletions (Clusters, Seeds, datacenters); otherwise they are skipped
-  --rev REV          plan Git revision REV of the repository holding DIR instead of the files in DIR
-  --repository ID    repository id stamped on objects (default: kkp-gitops.yaml's 'repository', else the Git
-                     remote's owner/name, else the folder's name); only objects of this id are ever pruned
+  DIR  the repository folder (default: .)
+${formatOptionHelp(PLAN_OPTIONS)}
+
+With no --kubeconfig, --in-cluster or $KUBECONFIG, ~/.kube/config is used; the kubeconfig and context used are named
+on stderr, and a missing kubeconfig is an error.
 
 Exit status (as kubectl diff): 0 no changes, 1 changes planned, 2 error (invalid repository, unreachable target,
 or a change KKP would refuse).`;
 
-/** Flags shared by `plan` and `apply`. */
-export const ENGINE_OPTIONS = {
-  kubeconfig: { type: 'string' },
-  context: { type: 'string' },
-  'in-cluster': { type: 'boolean' },
-  format: { type: 'string', default: 'text' },
-  'allow-deletions': { type: 'boolean' },
-  rev: { type: 'string' },
-  repository: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+export { ENGINE_OPTIONS };
 
 export interface EngineArgs {
   readonly dir: string;
@@ -91,7 +78,7 @@ export function planExitCode(plan: Plan): number {
 
 type ParsedValues = Record<string, string | boolean | undefined>;
 
-export function parseCommandArgs(command: string, args: string[], extra: Record<string, { type: 'string' | 'boolean'; short?: string }>): { values: ParsedValues; positionals: string[] } | 'help' {
+export function parseCommandArgs(command: string, args: string[], extra: CliOptions): { values: ParsedValues; positionals: string[] } | 'help' {
   try {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...ENGINE_OPTIONS, ...extra } });
     if (values['help']) return 'help';

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigurationError } from '../../core/errors.js';
+import { formatOptionHelp, SANDBOX_OPTIONS } from '../command-options.js';
 import { startSandbox } from '../../sandbox/start-sandbox.js';
 
 const HELP = `Usage: kkp-gitops sandbox [options]
@@ -10,11 +11,7 @@ const HELP = `Usage: kkp-gitops sandbox [options]
 Runs a KKP master and seeds on the built-in Kubernetes API emulator (loopback only) until Ctrl-C.
 
 Options:
-  --seeds a,b            seed names (default: the seeds of examples/, else seed-eu,seed-us)
-  --port N               master on port N, seeds on N+1, N+2, ... (default: any free ports)
-  --kubeconfig-out FILE  where to write the kubeconfig (default: .sandbox/kubeconfig)
-  --state-file FILE      restore the clusters from FILE and save them there on exit
-  -h, --help             this help
+${formatOptionHelp(SANDBOX_OPTIONS)}
 `;
 
 export async function run(args: string[]): Promise<number> {
@@ -22,13 +19,7 @@ export async function run(args: string[]): Promise<number> {
   try {
     ({ values } = parseArgs({
       args,
-      options: {
-        seeds: { type: 'string' },
-        port: { type: 'string' },
-        'kubeconfig-out': { type: 'string' },
-        'state-file': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: SANDBOX_OPTIONS,
       strict: true,
     }));
   } catch (error) {

@@ -18,6 +18,7 @@ import { installGracefulShutdown } from '../../observability/graceful-shutdown.j
 import { healthHandlers } from '../../observability/health.js';
 import { createMetrics } from '../../observability/metrics.js';
 import { observabilityRoutes } from '../../observability/observability-routes.js';
+import { formatOptionHelp, SERVE_OPTIONS } from '../command-options.js';
 import { readObservabilityEnv } from '../../observability/read-observability-env.js';
 
 export const SERVE_USAGE = `Usage: kkp-gitops serve
@@ -25,12 +26,14 @@ export const SERVE_USAGE = `Usage: kkp-gitops serve
 Runs the kkp-gitops GitHub App (a Probot server) on $PORT (default 3000), with /metrics, /healthz and /readyz.
 With no app configured yet (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET), it serves Probot's setup
 page to register one. Clusters: KKP_KUBECONFIG and KKP_CONTEXT (the master), or KKP_IN_CLUSTER=true.
-Mirrors: KKP_GITOPS_CACHE_DIR. README.md lists every variable.`;
+Mirrors: KKP_GITOPS_CACHE_DIR. README.md lists every variable.
+
+${formatOptionHelp(SERVE_OPTIONS)}`;
 
 export async function run(args: string[]): Promise<number> {
   let help = false;
   try {
-    help = parseArgs({ args, options: { help: { type: 'boolean', short: 'h' } } }).values.help === true;
+    help = parseArgs({ args, options: SERVE_OPTIONS }).values.help === true;
   } catch (error) {
     throw new ConfigurationError(`${describeError(error)} (see kkp-gitops serve --help)`);
   }

@@ -10,16 +10,14 @@ import { gitCommitSource } from '../../core/load/git-commit-source.js';
 import { loadRepository } from '../../core/load/load-repository.js';
 import { DIAGNOSTIC_FORMATS, formatDiagnostics, type DiagnosticFormat } from '../../core/report/format-diagnostics.js';
 import { validateRepository } from '../../core/validate/validate-repository.js';
+import { formatOptionHelp, VALIDATE_OPTIONS } from '../command-options.js';
 
 export const VALIDATE_USAGE = `Usage: kkp-gitops validate [DIR] [--base REV] [--rev REV] [--format text|json|github]
 
 Validates a desired-state repository: YAML, schemas and KKP's cross-object rules.
 
-  DIR              the repository folder (default: .)
-  --base REV       also check the change from Git revision REV of the same repository (immutable fields,
-                   removed datacenters and seeds still in use, cluster version updates)
-  --rev REV        validate Git revision REV instead of the files in DIR
-  --format FORMAT  text (default), json, or github (workflow-command annotations)
+  DIR  the repository folder (default: .)
+${formatOptionHelp(VALIDATE_OPTIONS)}
 
 Exit status: 0 valid (warnings allowed), 1 errors found, 2 could not run.`;
 
@@ -52,12 +50,7 @@ function parseValidateArgs(args: string[]): ValidateArgs | 'help' {
     ({ values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: {
-        base: { type: 'string' },
-        rev: { type: 'string' },
-        format: { type: 'string', default: 'text' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: VALIDATE_OPTIONS,
     }));
   } catch (error) {
     throw new ConfigurationError(`${error instanceof Error ? error.message : String(error)} (see kkp-gitops validate --help)`);
