@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
-import { basename, relative, resolve, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import { realpath } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { simpleGit } from 'simple-git';
@@ -9,7 +10,8 @@ import { ConfigurationError } from '../../core/errors.js';
 import type { FileSource } from '../../core/load/file-source.js';
 import { folderSource } from '../../core/load/folder-source.js';
 import { gitCommitSource } from '../../core/load/git-commit-source.js';
-import { loadRepository } from '../../core/load/load-repository.js';
+import { CONFIG_FILE, loadRepository } from '../../core/load/load-repository.js';
+import { refuseEmptyRepository, refuseFolderOfRepositories } from '../repository-folder.js';
 import type { LoadedRepository } from '../../core/load/loaded-repository.js';
 import type { Plan } from '../../core/plan/plan.js';
 import { planRepository } from '../../core/plan/plan-repository.js';
@@ -18,6 +20,7 @@ import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../core/repo
 import { changeCount, toReportView } from '../../core/report/report-view.js';
 import { createKubeConnector } from '../../kube/kube-connector.js';
 import { withinFolder } from './validate.js';
+import { resolveMasterKubeconfig } from '../master-kubeconfig.js';
 import { ENGINE_OPTIONS, formatOptionHelp, PLAN_OPTIONS, type CliOptions } from '../command-options.js';
 
 export const PLAN_USAGE = `Usage: kkp-gitops plan [DIR] [--kubeconfig FILE] [--context NAME] [--format text|markdown|json]
@@ -109,12 +112,11 @@ export function engineArgs(values: ParsedValues, positionals: string[]): EngineA
   };
 }
 
+/** The master's connector, after saying on stderr which kubeconfig and context it uses. */
 export function connectorFor(args: EngineArgs): TargetConnector {
-  return createKubeConnector({
-    ...(args.kubeconfig !== undefined ? { kubeconfigFile: args.kubeconfig } : {}),
-    ...(args.context !== undefined ? { context: args.context } : {}),
-    inCluster: args.inCluster,
-  });
+  const master = resolveMasterKubeconfig(args);
+  process.stderr.write(`master: ${master.description}\n`);
+  return createKubeConnector({ ...master.options, inCluster: args.inCluster });
 }
 
 /** The repository: the folder, or `--rev` of the Git repository holding it. */
@@ -123,13 +125,16 @@ export async function loadHead(args: EngineArgs): Promise<LoadedRepository> {
   if (!folder) throw new ConfigurationError(`cannot read the folder ${args.dir}: no such folder`);
   if (!folder.isDirectory()) throw new ConfigurationError(`${args.dir} is not a folder`);
   let source: FileSource = folderSource(args.dir);
-  if (args.rev !== undefined) {
+  if (args.rev === undefined) refuseFolderOfRepositories(args.dir, 'plan');
+  else {
     if (args.rev === '' || args.rev.startsWith('-')) throw new ConfigurationError(`"${args.rev}" is not a Git revision`);
     const root = await gitRoot(args.dir);
     const prefix = relative(await realpath(root), await realpath(args.dir)).split(sep).join('/');
     source = withinFolder(await gitCommitSource(root, args.rev), prefix);
   }
-  return loadRepository(source);
+  const repository = await loadRepository(source);
+  refuseEmptyRepository(args.dir, repository, args.rev !== undefined || existsSync(join(args.dir, CONFIG_FILE)));
+  return repository;
 }
 
 /** `--repository`, else the configuration's, else the Git remote's `owner/name`, else the folder's name. */

@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
-import { relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { simpleGit } from 'simple-git';
 import { hasErrors } from '../../core/diagnostic.js';
@@ -7,7 +8,8 @@ import { ConfigurationError } from '../../core/errors.js';
 import type { FileEntry, FileSource } from '../../core/load/file-source.js';
 import { folderSource } from '../../core/load/folder-source.js';
 import { gitCommitSource } from '../../core/load/git-commit-source.js';
-import { loadRepository } from '../../core/load/load-repository.js';
+import { CONFIG_FILE, loadRepository } from '../../core/load/load-repository.js';
+import { refuseEmptyRepository, refuseFolderOfRepositories } from '../repository-folder.js';
 import { DIAGNOSTIC_FORMATS, formatDiagnostics, type DiagnosticFormat } from '../../core/report/format-diagnostics.js';
 import { validateRepository } from '../../core/validate/validate-repository.js';
 import { formatOptionHelp, VALIDATE_OPTIONS } from '../command-options.js';
@@ -36,7 +38,9 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   const { head, base } = await sourcesFor(parsed);
+  if (parsed.rev === undefined) refuseFolderOfRepositories(parsed.dir, 'validate');
   const headRepo = await loadRepository(head);
+  refuseEmptyRepository(parsed.dir, headRepo, parsed.rev !== undefined || existsSync(join(parsed.dir, CONFIG_FILE)));
   const baseRepo = base ? await loadRepository(base) : undefined;
   const diagnostics = validateRepository(headRepo, baseRepo ? { base: baseRepo } : {});
   process.stdout.write(formatDiagnostics(diagnostics, parsed.format, { ignored: headRepo.ignored, source: headRepo.source }));
