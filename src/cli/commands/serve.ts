@@ -19,6 +19,7 @@ import { healthHandlers } from '../../observability/health.js';
 import { createMetrics } from '../../observability/metrics.js';
 import { observabilityRoutes } from '../../observability/observability-routes.js';
 import { formatOptionHelp, SERVE_OPTIONS } from '../command-options.js';
+import { setupModeRoutes } from '../../observability/setup-mode-routes.js';
 import { readObservabilityEnv } from '../../observability/read-observability-env.js';
 
 export const SERVE_USAGE = `Usage: kkp-gitops serve
@@ -67,14 +68,18 @@ export async function run(args: string[]): Promise<number> {
     onCheckFailure: (check, error) => probot?.log.warn({ check, err: describeError(error) }, 'readiness check failed'),
   });
 
+  const routes = observabilityRoutes({ metrics, health });
+  // In setup mode (no app yet) the same routes are served beside Probot's registration page.
+  const setupMode = setupModeRoutes(routes);
   const appFn: ApplicationFunction = (app, options) => {
     probot = app;
-    options.addHandler(observabilityRoutes({ metrics, health }));
+    setupMode.appLoaded();
+    options.addHandler(routes);
     app.webhooks.onAny(({ name }) => metrics.webhookDeliveries.inc(name, HANDLED_EVENTS.has(name) ? 'handled' : 'ignored'));
     return kkp.appFn(app, options);
   };
   // Octokit with bounded rate-limit retries and no blind re-sends of writes (the GitHub port retries safely).
-  const server = await runProbot(appFn, { Octokit: KkpOctokit });
+  const server = await setupMode.during(() => runProbot(appFn, { Octokit: KkpOctokit }));
 
   const shutdown = installGracefulShutdown({
     server: { close: (done?: (error?: Error) => void) => void server.stop().then(() => done?.(), (error: Error) => done?.(error)) } as never,
