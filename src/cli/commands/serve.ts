@@ -19,6 +19,7 @@ import { healthHandlers } from '../../observability/health.js';
 import { createMetrics } from '../../observability/metrics.js';
 import { observabilityRoutes } from '../../observability/observability-routes.js';
 import { formatOptionHelp, SERVE_OPTIONS } from '../command-options.js';
+import { createStatusPage } from '../../status-page/status-page.js';
 import { setupModeRoutes } from '../../observability/setup-mode-routes.js';
 import { readObservabilityEnv } from '../../observability/read-observability-env.js';
 
@@ -51,7 +52,9 @@ export async function run(args: string[]): Promise<number> {
     inCluster: config.inCluster,
   };
   const metrics = createMetrics();
-  const engine = instrumentEngine(createKkpEngine({ connect: () => createKubeConnector(cluster) }), metrics);
+  // KKP_GITOPS_STATUS_PAGE=true: the read-only status page at / (src/status-page/), fed by the engine, GitHub's answers and deliveries.
+  const status = createStatusPage({ env: process.env, cluster, replica: () => kkp.holderIdentity() });
+  const engine = status.engine(instrumentEngine(createKkpEngine({ connect: () => createKubeConnector(cluster) }), metrics));
   const kkp = createKkpApp({ config, engine, metrics });
 
   let probot: Probot | undefined;
@@ -75,11 +78,16 @@ export async function run(args: string[]): Promise<number> {
     probot = app;
     setupMode.appLoaded();
     options.addHandler(routes);
-    app.webhooks.onAny(({ name }) => metrics.webhookDeliveries.inc(name, HANDLED_EVENTS.has(name) ? 'handled' : 'ignored'));
+    if (status.routes) options.addHandler(status.routes);
+    app.webhooks.onAny(({ name, payload }) => {
+      metrics.webhookDeliveries.inc(name, HANDLED_EVENTS.has(name) ? 'handled' : 'ignored');
+      status.onDelivery(name, payload);
+    });
     return kkp.appFn(app, options);
   };
   // Octokit with bounded rate-limit retries and no blind re-sends of writes (the GitHub port retries safely).
-  const server = await setupMode.during(() => runProbot(appFn, { Octokit: KkpOctokit }));
+  const Octokit = status.octokitPlugin ? (KkpOctokit.plugin(status.octokitPlugin as never) as typeof KkpOctokit) : KkpOctokit;
+  const server = await setupMode.during(() => runProbot(appFn, { Octokit }));
 
   const shutdown = installGracefulShutdown({
     server: { close: (done?: (error?: Error) => void) => void server.stop().then(() => done?.(), (error: Error) => done?.(error)) } as never,
