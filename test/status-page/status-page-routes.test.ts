@@ -83,11 +83,11 @@ describe('the status page routes', () => {
     expect(html).not.toContain('ghs_secret');
     expect(html).not.toContain('body text');
 
-    const json = await (await fetch(`${base}/repositories/acme/kkp-config?format=json`)).json();
+    const json = (await (await fetch(`${base}/repositories/acme/kkp-config?format=json`)).json()) as { repository: { pullRequests: unknown[] } };
     expect(json.repository).toMatchObject({ fullName: 'acme/kkp-config', lock: { holder: 'replica-b', expired: false }, applied: { sha: A, title: 'Add seed-us' } });
     expect(json.repository.pullRequests[0]).toMatchObject({ number: 7, plan: { counts: { create: 1, delete: 1 } } });
-    const overview = await (await fetch(base, { headers: { accept: 'application/json' } })).json();
-    expect(overview.repositories.map((r: { fullName: string }) => r.fullName)).toEqual(['acme/kkp-config']);
+    const overview = (await (await fetch(base, { headers: { accept: 'application/json' } })).json()) as { repositories: Array<{ fullName: string }>; reconciles: unknown[] };
+    expect(overview.repositories.map((r) => r.fullName)).toEqual(['acme/kkp-config']);
     expect(overview.reconciles[0]).toMatchObject({ kind: 'plan', commit: B, outcome: 'changes', replica: 'replica-a' });
   });
 
