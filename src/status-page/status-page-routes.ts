@@ -52,7 +52,7 @@ export function statusPageRoutes(options: StatusPageOptions): RouteHandler {
       res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS }).end('read-only page: GET only\n');
       return true;
     }
-    const snapshot = buildStatusSnapshot({ recorder: options.recorder, leases: await readLeases(), now: now() });
+    const snapshot = buildStatusSnapshot({ recorder: options.recorder, leases: await readLeases(), now: now(), ...(route.kind === 'repository' ? { only: route.fullName } : {}) });
     const json = wantsJson(req, url);
     if (route.kind === 'overview') {
       send(res, req, 200, json ? `${JSON.stringify(snapshot, null, 2)}\n` : renderOverviewHtml(snapshot), json);

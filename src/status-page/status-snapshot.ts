@@ -78,6 +78,8 @@ export interface SnapshotInput {
   /** The repository Leases, or why they could not be read. */
   readonly leases: readonly LeaseState[] | { readonly error: string };
   readonly now: number;
+  /** Only this repository (`owner/name`): the repository page needs no other. Default: every repository. */
+  readonly only?: string;
 }
 
 export function buildStatusSnapshot(input: SnapshotInput): StatusSnapshot {
@@ -87,7 +89,7 @@ export function buildStatusSnapshot(input: SnapshotInput): StatusSnapshot {
     const record = readAppliedRecord(lease);
     if (record) byRepository.set(record.repository, { record, lease });
   }
-  const names = new Set([...byRepository.keys(), ...input.recorder.repositories().map((r) => r.fullName)]);
+  const names = input.only !== undefined ? new Set(byRepository.has(input.only) || input.recorder.repository(input.only) ? [input.only] : []) : new Set([...byRepository.keys(), ...input.recorder.repositories().map((r) => r.fullName)]);
   const repositories = [...names].sort().map((name) => repositoryStatus(name, byRepository.get(name), input.recorder.repository(name), input.now));
   return {
     generatedAt: new Date(input.now).toISOString(),
@@ -140,31 +142,35 @@ function lockStatus(lease: LeaseState | undefined, now: number): LockStatus {
 function targetStatuses(record: AppliedRecord | undefined, seen: RepositoryObservation | undefined): TargetStatus[] {
   const names = new Set([...(seen?.targets.keys() ?? []), ...(seen?.applies.keys() ?? [])]);
   const recordAt = record?.appliedAt ? Date.parse(record.appliedAt) : -Infinity;
-  return [...names].sort(targetOrder).map((target) => {
+  const out: TargetStatus[] = [];
+  // Plain assignments, not spreads: this runs for every target of every repository on each request.
+  for (const target of [...names].sort(targetOrder)) {
     const observed = seen?.targets.get(target);
     const own = seen?.applies.get(target);
+    const status: { -readonly [K in keyof TargetStatus]: TargetStatus[K] } = { target, objectsByKind: observed?.objectsByKind ?? {}, objectCount: 0, drift: observed?.drift ?? [], driftCount: observed?.driftCount ?? 0 };
     // The record says what every target holds after the last complete apply (by any replica); this replica's own
-    // apply is newer when it came after it (or failed part-way).
-    const ownIsNewer = own !== undefined && own.status === 'applied' && Date.parse(own.at) >= recordAt;
-    const applied = ownIsNewer
-      ? { appliedCommit: own.commit, appliedAt: own.at, appliedBy: own.replica }
-      : record?.appliedCommit
-        ? { appliedCommit: record.appliedCommit, appliedAt: record.appliedAt, ...(own?.commit === record.appliedCommit ? { appliedBy: own.replica } : {}) }
-        : {};
-    const objectsByKind = observed?.objectsByKind ?? {};
-    return {
-      target,
-      ...Object.fromEntries(Object.entries(applied).filter(([, v]) => v !== undefined)),
-      ...optional('applyStatus', own?.status),
-      ...(observed ? { reachable: observed.reachable } : {}),
-      ...optional('error', observed?.error),
-      objectsByKind,
-      objectCount: Object.values(objectsByKind).reduce((a, b) => a + b, 0),
-      drift: observed?.drift ?? [],
-      driftCount: observed?.driftCount ?? 0,
-      ...optional('checkedAt', observed?.at),
-    } as TargetStatus;
-  });
+    // apply is newer when it came after it.
+    if (own !== undefined && own.status === 'applied' && Date.parse(own.at) >= recordAt) {
+      if (own.commit !== undefined) status.appliedCommit = own.commit;
+      status.appliedAt = own.at;
+      status.appliedBy = own.replica;
+    } else if (record?.appliedCommit) {
+      status.appliedCommit = record.appliedCommit;
+      if (record.appliedAt !== undefined) status.appliedAt = record.appliedAt;
+      if (own?.commit === record.appliedCommit) status.appliedBy = own.replica;
+    }
+    if (own) status.applyStatus = own.status;
+    if (observed) {
+      status.reachable = observed.reachable;
+      if (observed.error !== undefined) status.error = observed.error;
+      status.checkedAt = observed.at;
+      let count = 0;
+      for (const kind in observed.objectsByKind) count += observed.objectsByKind[kind] ?? 0;
+      status.objectCount = count;
+    }
+    out.push(status);
+  }
+  return out;
 }
 
 /** `master` first, then seeds by name. */
