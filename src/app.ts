@@ -56,6 +56,8 @@ export interface KkpApp {
   recover(): Promise<RecoveryResult[]>;
   /** Checks every known repository for drift now (after the pass in progress); `[]` before the app is loaded. */
   checkDrift(): Promise<DriftReport[]>;
+  /** This process's Lease holder identity; undefined before the app is loaded. */
+  holderIdentity(): string | undefined;
 }
 
 type RepoPayload = { id: number; owner: { login: string }; name: string; clone_url: string; html_url?: string };
@@ -315,6 +317,7 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
     checkDrift() {
       return runDrift?.() ?? Promise.resolve([]);
     },
+    holderIdentity: () => coordination?.holderIdentity,
   };
 }
 

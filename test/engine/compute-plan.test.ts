@@ -15,7 +15,7 @@ function desiredCluster(target: string, name: string, spec: Record<string, unkno
   const body = { apiVersion: V1, kind: 'Cluster', metadata: { name, labels: { ...LABELS, 'project-id': 'p1' } }, spec };
   const hash = contentHash(body);
   const manifest = { ...body, metadata: { ...body.metadata, annotations: { [DESIRED_HASH_ANNOTATION]: hash } } } as KubeObject;
-  return { id: { target, apiVersion: V1, kind: 'Cluster', name }, manifest, source: `clusters/${name}.yaml#0`, hash };
+  return { id: { target, apiVersion: V1, kind: 'Cluster', name }, manifest, source: `clusters/${name}.yaml#0`, location: `clusters/${name}.yaml:1`, hash };
 }
 
 function desiredState(objects: DesiredObject[]): DesiredState {

@@ -89,7 +89,7 @@ function planObject(desired: DesiredObject, live: KubeObject | undefined, contex
   const order = orderOf(desired.id);
   const errors: string[] = [];
   const secretError = unreachableSeedError(desired, context);
-  const base = { id: desired.id, source: desired.source, manifest: desired.manifest, destructive: false };
+  const base = { id: desired.id, source: desired.location, manifest: desired.manifest, destructive: false };
   if (!live) {
     const change: Change = { ...base, action: 'create', diff: withoutStamp(diffWholeObject(desired.manifest, 'after')), drift: false, errors: [...errors, ...secretError] };
     return { phase: 'apply', order, change };

@@ -15,7 +15,7 @@ export interface FieldChange {
 export interface Change {
   readonly id: ObjectId;
   readonly action: Action;
-  /** `<file>#<doc index>` it was rendered from; absent for deletions. */
+  /** `<file>:<line>` of the document it was rendered from; absent for deletions. */
   readonly source?: string;
   /** Field-level differences (managed fields only); sensitive values are replaced by `SENSITIVE_PLACEHOLDER`. */
   readonly diff: readonly FieldChange[];
