@@ -20,6 +20,7 @@ describe('repository config', () => {
       paths: ['.'],
       exclude: [],
       edition: 'enterprise',
+      kkpVersion: 'v2.31',
       policy: { allowDeletions: false, selfHeal: false },
       limits: { maxDocumentBytes: 1_048_576, maxAliases: 100 },
     });
