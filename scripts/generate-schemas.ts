@@ -33,19 +33,19 @@ export const GENERATED_KINDS: ReadonlyArray<{ kind: string; plural: string; file
 ];
 
 /**
- * Required fields that KKP's mutating webhook sets before the apiserver checks the schema
- * (pkg/defaulting/cluster.go `DefaultClusterSpec` / `DefaultClusterNetwork`, called by
- * pkg/webhook/cluster/mutation): a document in Git may leave them out, as KKP's own examples do.
- * Keyed by the JSON pointer of the object schema whose `required` they are removed from.
+ * Kinds with a KKP mutating webhook that answers with a patch from the document as received to the document
+ * re-encoded from its Go type (`admission.PatchResponseFromRaw`, pkg/webhook/cluster/mutation/handler.go,
+ * pkg/webhook/usersshkey/mutation): the re-encoding writes every field without `omitempty`, so the CRD's
+ * `required` is met before the apiserver checks the schema, whatever Git left out. What stays required is what
+ * KKP's validation demands non-empty (pkg/validation/cluster.go `ValidateClusterSpec`: humanReadableName,
+ * version, cloud.dc; pkg/validation/usersshkey.go: the key), keyed by the JSON pointer of the object schema.
  */
-const DEFAULTED_BY_KKP_ADMISSION: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+const REQUIRED_AFTER_KKP_MUTATION: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
   Cluster: {
-    '/properties/spec': ['clusterNetwork', 'exposeStrategy'],
-    '/properties/spec/properties/cloud': ['providerName'],
-    '/properties/spec/properties/clusterNetwork': ['dnsDomain', 'pods', 'proxyMode', 'services'],
+    '/properties/spec': ['cloud', 'humanReadableName', 'version'],
+    '/properties/spec/properties/cloud': ['dc'],
   },
-  // pkg/webhook/usersshkey/mutation: `clusters` may be absent (nil list), the fingerprint is computed.
-  UserSSHKey: { '/properties/spec': ['clusters', 'fingerprint'] },
+  UserSSHKey: { '/properties/spec': ['name', 'project', 'publicKey'] },
 };
 
 /** A released tag (`v2.31.0`) → the release name used by `spec.kkpVersion` (`v2.31`). */
@@ -62,11 +62,12 @@ export function releaseOfTag(tag: string): string {
  *   an object with neither properties nor additionalProperties keeps nothing, so refuses every key;
  * - `null` of an optional field is accepted (the apiserver prunes nulls of non-nullable fields before
  *   defaulting); `nullable: true` accepts it anywhere;
- * - a `required` field with a `default` is not required (defaulting fills it before validation);
+ * - a `required` field with a `default` is not required (defaulting fills it before validation), nor one that
+ *   KKP's mutating webhook writes (`keptRequired`: the fields still required, by object pointer);
  * - `x-kubernetes-int-or-string` is integer or string; `format` is dropped (the apiserver checks only a few,
  *   none of which KKP's CRDs rely on for a document in Git), as are descriptions and `x-kubernetes-*` markers.
  */
-export function toJsonSchema(node: Node, pointer = '', defaulted: Readonly<Record<string, readonly string[]>> = {}): Node {
+export function toJsonSchema(node: Node, pointer = '', keptRequired?: Readonly<Record<string, readonly string[]>>): Node {
   const out: Node = {};
   const preserve = node['x-kubernetes-preserve-unknown-fields'] === true;
   if (node['x-kubernetes-int-or-string'] === true) {
@@ -86,15 +87,15 @@ export function toJsonSchema(node: Node, pointer = '', defaulted: Readonly<Recor
     if (node[exclusive] === true) out[exclusive] = node[bound];
     else out[bound] = node[bound];
   }
-  if (node.items && typeof node.items === 'object') out.items = toJsonSchema(node.items as Node, `${pointer}/items`, defaulted);
+  if (node.items && typeof node.items === 'object') out.items = toJsonSchema(node.items as Node, `${pointer}/items`, keptRequired);
   const properties = node.properties as Record<string, Node> | undefined;
   if (properties) {
     const required = new Set(Array.isArray(node.required) ? (node.required as string[]) : []);
-    for (const name of defaulted[pointer] ?? []) required.delete(name);
+    if (keptRequired) for (const name of required) if (!(keptRequired[pointer] ?? []).includes(name)) required.delete(name);
     for (const [name, child] of Object.entries(properties)) if (child.default !== undefined) required.delete(name);
     const converted: Record<string, Node> = {};
     for (const name of Object.keys(properties).sort()) {
-      const child = toJsonSchema(properties[name]!, `${pointer}/properties/${name}`, defaulted);
+      const child = toJsonSchema(properties[name]!, `${pointer}/properties/${name}`, keptRequired);
       converted[name] = required.has(name) ? child : acceptingNull(child);
     }
     out.properties = converted;
@@ -104,13 +105,13 @@ export function toJsonSchema(node: Node, pointer = '', defaulted: Readonly<Recor
   }
   if (node.additionalProperties !== undefined) {
     out.additionalProperties =
-      typeof node.additionalProperties === 'object' ? toJsonSchema(node.additionalProperties as Node, `${pointer}/additionalProperties`, defaulted) : node.additionalProperties;
+      typeof node.additionalProperties === 'object' ? toJsonSchema(node.additionalProperties as Node, `${pointer}/additionalProperties`, keptRequired) : node.additionalProperties;
   } else if (out.type === 'object' && !preserve) {
     out.additionalProperties = false;
   }
   for (const combinator of ['allOf', 'anyOf', 'oneOf'] as const) {
     if (Array.isArray(node[combinator]) && !node['x-kubernetes-int-or-string']) {
-      out[combinator] = (node[combinator] as Node[]).map((branch) => toJsonSchema(branch, pointer, defaulted));
+      out[combinator] = (node[combinator] as Node[]).map((branch) => toJsonSchema(branch, pointer, keptRequired));
     }
   }
   if (node.nullable === true) return acceptingNull(out);
@@ -134,7 +135,7 @@ export function kindSchema(crd: Node, kind: string, file: string, release: strin
   const root = ((version.schema as Node).openAPIV3Schema ?? {}) as Node;
   const properties = (root.properties ?? {}) as Record<string, Node>;
   const namespaced = (crd.spec as Node).scope === 'Namespaced';
-  const spec = properties.spec ? toJsonSchema(properties.spec, '/properties/spec', DEFAULTED_BY_KKP_ADMISSION[kind] ?? {}) : undefined;
+  const spec = properties.spec ? toJsonSchema(properties.spec, '/properties/spec', REQUIRED_AFTER_KKP_MUTATION[kind]) : undefined;
   const required = ['apiVersion', 'kind', 'metadata', ...(spec && Array.isArray(root.required) && root.required.includes('spec') ? ['spec'] : [])];
   const schema: Node = {
     $schema: 'http://json-schema.org/draft-07/schema#',
