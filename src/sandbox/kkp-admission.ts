@@ -155,6 +155,47 @@ export function defaultCluster(cluster: KubeObject, seed: KubeObject | undefined
   return { ...cluster, spec };
 }
 
+/**
+ * What KKP's mutating webhooks answer beyond their defaults: their patch goes from the object as received to the
+ * object re-encoded from its Go type (`admission.PatchResponseFromRaw`), which writes every field without
+ * `omitempty`, that is every field the CRD requires, with its zero value ("", false, 0, {}). Lists stay as they
+ * are (a nil Go slice encodes as null, which the apiserver prunes).
+ */
+export function withGoZeroValues(value: unknown, schema: unknown): unknown {
+  if (!isPlainObject(schema)) return value;
+  if (Array.isArray(value)) return value.map((item) => withGoZeroValues(item, schema['items']));
+  if (!isPlainObject(value)) return value;
+  const properties = obj(schema['properties']);
+  const out: Obj = { ...value };
+  for (const name of Array.isArray(schema['required']) ? (schema['required'] as unknown[]) : []) {
+    if (typeof name !== 'string' || out[name] !== undefined) continue;
+    const zero = zeroValue(obj(properties[name]));
+    if (zero !== undefined) out[name] = zero;
+  }
+  for (const [name, child] of Object.entries(out)) {
+    const childSchema = properties[name] ?? (isPlainObject(schema['additionalProperties']) ? schema['additionalProperties'] : undefined);
+    if (childSchema !== undefined) out[name] = withGoZeroValues(child, childSchema);
+  }
+  return out;
+}
+
+function zeroValue(schema: Obj): unknown {
+  if (schema['x-kubernetes-int-or-string'] === true) return 0;
+  switch (schema['type']) {
+    case 'string':
+      return '';
+    case 'boolean':
+      return false;
+    case 'integer':
+    case 'number':
+      return 0;
+    case 'object':
+      return {};
+    default:
+      return undefined;
+  }
+}
+
 function at(object: KubeObject | undefined, path: readonly string[]): unknown {
   let current: unknown = object;
   for (const key of path) current = obj(current)[key];
@@ -196,7 +237,9 @@ export function clusterAdmission(seedName: string, options: KkpAdmissionOptions)
     fieldManager: KKP_DEFAULTING_MANAGER,
     mutate(request) {
       if (!isKind(request, 'Cluster') || !request.object || request.object.metadata.deletionTimestamp) return undefined;
-      return defaultCluster(request.object, seedObject());
+      const defaulted = defaultCluster(request.object, seedObject());
+      const spec = obj(obj(request.type.schema)['properties'])['spec'];
+      return { ...defaulted, spec: withGoZeroValues(defaulted['spec'], spec) };
     },
     validate(request) {
       if (!isKind(request, 'Cluster') || !request.object) return;

@@ -12,6 +12,7 @@ import type { VirtualCluster } from '../emulator/virtual-cluster.js';
 import { defaultSeedNames } from './example-seeds.js';
 import { clusterAdmission, type KkpAdmissionOptions, seedAdmission } from './kkp-admission.js';
 import { kkpCrds } from './kkp-crds.js';
+import type { KkpRelease } from '../core/kkp-release.js';
 import { type Kubeconfig, kubeconfigYaml, sandboxKubeconfig } from './sandbox-kubeconfig.js';
 import { readSandboxState, writeSandboxState } from './sandbox-state.js';
 
@@ -26,6 +27,8 @@ export interface SandboxOptions {
   readonly stateFile?: string;
   /** Interval of watch BOOKMARK events. Default 10,000 ms. */
   readonly bookmarkIntervalMs?: number;
+  /** The KKP release whose CRDs the clusters serve. Default: the newest. */
+  readonly kkpVersion?: KkpRelease;
 }
 
 export interface Sandbox {
@@ -95,7 +98,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 
   const kubeconfig = sandboxKubeconfig(names.map((name) => ({ name, url: (clusters.get(name) as EmulatedCluster).url })));
-  const crds = kkpCrds();
+  const crds = kkpCrds(options.kkpVersion);
   for (const cluster of clusters.values()) for (const crd of crds) install(cluster.api, crd);
   const master = clusters.get(MASTER) as EmulatedCluster;
   install(master.api, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: KKP_NAMESPACE } });
