@@ -45,7 +45,7 @@ describe('computePlan', () => {
     const liveCluster: KubeObject = {
       ...d.manifest,
       metadata: { ...d.manifest.metadata, uid: 'u1', resourceVersion: '42', generation: 3, creationTimestamp: '2025-01-01T00:00:00Z', finalizers: ['kubermatic.k8c.io/cleanup'] },
-      spec: { version: 'v1.35.8', cloud: { dc: 'aws-eu-central-1', providerName: 'aws', aws: { vpcId: 'vpc-1' } }, exposeStrategy: 'NodePort' },
+      spec: { version: 'v1.35.8', cloud: { dc: 'aws-eu-central-1', providerName: 'aws', aws: { vpcID: 'vpc-1' } }, exposeStrategy: 'NodePort' },
       status: { phase: 'Running' },
     };
     const plan = computePlan(desiredState([d]), live({ 'seed-eu': [liveCluster] }));
