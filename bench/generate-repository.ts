@@ -264,6 +264,7 @@ spec:
   name: deploy
   project: ${id}
   publicKey: ${sshPublicKey(p)}
+  clusters: []
 `;
 }
 

@@ -34,18 +34,19 @@ export const GENERATED_KINDS: ReadonlyArray<{ kind: string; plural: string; file
 
 /**
  * Kinds with a KKP mutating webhook that answers with a patch from the document as received to the document
- * re-encoded from its Go type (`admission.PatchResponseFromRaw`, pkg/webhook/cluster/mutation/handler.go,
- * pkg/webhook/usersshkey/mutation): the re-encoding writes every field without `omitempty`, so the CRD's
- * `required` is met before the apiserver checks the schema, whatever Git left out. What stays required is what
- * KKP's validation demands non-empty (pkg/validation/cluster.go `ValidateClusterSpec`: humanReadableName,
- * version, cloud.dc; pkg/validation/usersshkey.go: the key), keyed by the JSON pointer of the object schema.
+ * re-encoded from its Go type (`admission.PatchResponseFromRaw`, pkg/webhook/cluster/mutation/handler.go):
+ * the re-encoding writes every field without `omitempty`, so the CRD's
+ * `required` is met before the apiserver checks the schema, whatever Git left out, except for lists (a nil slice
+ * encodes as null, which the apiserver prunes). What else stays required is what KKP's validation demands
+ * non-empty (pkg/validation/cluster.go `ValidateClusterSpec`: humanReadableName, version, cloud.dc), keyed by
+ * the JSON pointer of the object schema. (The UserSSHKey webhook round-trips too, but all its required fields are
+ * a list or demanded by pkg/validation/usersshkey.go.)
  */
 const REQUIRED_AFTER_KKP_MUTATION: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
   Cluster: {
     '/properties/spec': ['cloud', 'humanReadableName', 'version'],
     '/properties/spec/properties/cloud': ['dc'],
   },
-  UserSSHKey: { '/properties/spec': ['name', 'project', 'publicKey'] },
 };
 
 /** A released tag (`v2.31.0`) → the release name used by `spec.kkpVersion` (`v2.31`). */
@@ -91,7 +92,12 @@ export function toJsonSchema(node: Node, pointer = '', keptRequired?: Readonly<R
   const properties = node.properties as Record<string, Node> | undefined;
   if (properties) {
     const required = new Set(Array.isArray(node.required) ? (node.required as string[]) : []);
-    if (keptRequired) for (const name of required) if (!(keptRequired[pointer] ?? []).includes(name)) required.delete(name);
+    if (keptRequired) {
+      for (const name of required) {
+        // A nil Go slice encodes as null, which the apiserver prunes: a required list stays required.
+        if (properties[name]?.type !== 'array' && !(keptRequired[pointer] ?? []).includes(name)) required.delete(name);
+      }
+    }
     for (const [name, child] of Object.entries(properties)) if (child.default !== undefined) required.delete(name);
     const converted: Record<string, Node> = {};
     for (const name of Object.keys(properties).sort()) {
