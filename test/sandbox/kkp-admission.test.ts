@@ -86,6 +86,9 @@ describe('KKP admission in the sandbox', () => {
       services: { cidrBlocks: ['10.240.16.0/20'] },
       proxyMode: 'ipvs',
       dnsDomain: 'cluster.local',
+      // The defaults of KKP's Cluster CRD, filled by the apiserver.
+      konnectivityEnabled: true,
+      nodeLocalDNSCacheEnabled: true,
     });
     const managers = result.object.metadata.managedFields?.map((m) => m.manager);
     expect(managers).toEqual(['kkp-gitops', KKP_DEFAULTING_MANAGER]);
