@@ -29,7 +29,7 @@ describe("rendered objects against KKP's CRDs", () => {
         const version = ((crd['spec'] as Schema)['versions'] as Schema[])[0] as Schema;
         const schema = (version['schema'] as Schema)['openAPIV3Schema'] as Schema;
         // What the apiserver checks: the object after KKP's mutating webhook (for a Cluster, its defaulting and Go round-trip).
-        const defaulted = manifest.kind === 'Cluster' ? defaultCluster(manifest, undefined) : manifest;
+        const defaulted = manifest.kind === 'Cluster' ? defaultCluster(structuredClone(manifest) as Parameters<typeof defaultCluster>[0], undefined) : manifest;
         const admitted =
           manifest.kind === 'Cluster' ? { ...defaulted, spec: withGoZeroValues(defaulted['spec'], (schema['properties'] as Schema)['spec']) } : manifest;
         const check = checkAgainstSchema(admitted as Record<string, unknown>, schema);

@@ -18,7 +18,7 @@ const cluster = (name: string, dc: string, extra: Record<string, unknown> = {}, 
   apiVersion: 'kubermatic.k8c.io/v1',
   kind: 'Cluster',
   metadata: { name, labels },
-  spec: { humanReadableName: name, version: '1.35.8', cloud: { dc, aws: { credentialsReference: { name: 'c', namespace: 'kubermatic' } } }, ...extra },
+  spec: { humanReadableName: name, version: '1.35.7', cloud: { dc, aws: { credentialsReference: { name: 'c', namespace: 'kubermatic' } } }, ...extra },
 });
 
 function refusal(write: () => unknown): ApiError {

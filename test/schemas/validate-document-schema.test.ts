@@ -142,7 +142,7 @@ describe('validateDocumentSchema', () => {
     },
     {
       name: 'rejects an unknown field in spec.versions but not elsewhere in a KubermaticConfiguration spec',
-      yaml: insertAfter('KubermaticConfiguration', 10, '    defualt: 1.35.8'),
+      yaml: insertAfter('KubermaticConfiguration', 10, '    defualt: 1.35.7'),
       rule: 'schema/additional-property',
       pointer: '/spec/versions/defualt',
       line: 11,
@@ -168,7 +168,7 @@ describe('validateDocumentSchema', () => {
   });
 
   it('reports every problem of a document, not only the first', () => {
-    const yaml = edit('Cluster', 11, '  exposeStrategy: Loadbalancer').replace('version: 1.35.8', 'version: [1, 35]');
+    const yaml = edit('Cluster', 11, '  exposeStrategy: Loadbalancer').replace('version: 1.35.7', 'version: [1, 35]');
     expect(validate(yaml).map((d) => d.rule).sort()).toEqual(['schema/enum', 'schema/type']);
   });
 

@@ -39,7 +39,7 @@ describe('validateRepository', () => {
     const echo: Rule = {
       id: 'test/echo',
       description: 'reports the exposeStrategy node',
-      check: () => [{ file: cluster.file, line: 1, column: 1, pointer: '/spec/exposeStrategy', rule: 'test/echo', severity: 'error', message: 'again' }],
+      check: () => [{ file: cluster.file, line: 1, column: 1, endLine: 1, endColumn: 2, pointer: '/spec/exposeStrategy', rule: 'test/echo', severity: 'error', message: 'again' }],
     };
     const diagnostics = validateRepository({ ...repo, documents: repo.documents.map((d) => (d === cluster ? broken : d)) }, { rules: [echo] });
     expect(diagnostics.filter((d) => d.pointer === '/spec/exposeStrategy').map((d) => d.rule)).toEqual(['schema/enum']);
