@@ -51,6 +51,13 @@ describe('validateRepository', () => {
     expect(atNode.map((d) => d.rule)).toEqual(['credentials/inline']);
   });
 
+  it('warns, and only warns, about a UserProjectBinding for a user not declared in Git (KKP accepts it)', async () => {
+    const diagnostics = validateRepository(await load('binding-user-exists-fail'));
+    const binding = diagnostics.filter((d) => d.rule === 'binding/user-exists');
+    expect(binding.length).toBeGreaterThan(0);
+    expect(binding.every((d) => d.severity === 'warning')).toBe(true);
+  });
+
   it('checks changes only when a base is given', async () => {
     const folder = join(FIXTURES, 'change-datacenter-removed-fail');
     const head = await loadRepository(folderSource(join(folder, 'head')));

@@ -48,7 +48,11 @@ export const IMMUTABLE_FIELDS: readonly ImmutableField[] = [
   { kind: 'Cluster', rule: 'change/cluster-expose-strategy', name: 'spec.exposeStrategy', path: ['spec', 'exposeStrategy'], unlessLabel: UNSAFE_EXPOSE_STRATEGY_MIGRATION },
   { kind: 'Cluster', rule: 'change/cluster-cni-migration', name: 'spec.clusterNetwork.proxyMode', path: ['spec', 'clusterNetwork', 'proxyMode'], unlessLabel: UNSAFE_CNI_MIGRATION, defaultValue: () => 'ipvs' },
   { kind: 'Cluster', rule: 'change/cluster-cni-migration', name: 'spec.cniPlugin.type', path: ['spec', 'cniPlugin', 'type'], unlessLabel: UNSAFE_CNI_MIGRATION, defaultValue: () => 'canal' },
-  { kind: 'User', rule: 'change/user-email', name: 'spec.email', path: ['spec', 'email'], caseInsensitive: true },
+  // pkg/validation/cluster.go ValidateClusterUpdate: once set, these keep their value.
+  { kind: 'Cluster', rule: 'change/cluster-immutable-field', name: 'spec.enableUserSSHKeyAgent', path: ['spec', 'enableUserSSHKeyAgent'] },
+  { kind: 'Cluster', rule: 'change/cluster-immutable-field', name: 'spec.clusterNetwork.nodeLocalDNSCacheEnabled', path: ['spec', 'clusterNetwork', 'nodeLocalDNSCacheEnabled'] },
+  // pkg/validation/user.go: the e-mail never changes, compared exactly (a change of case is a change).
+  { kind: 'User', rule: 'change/user-email', name: 'spec.email', path: ['spec', 'email'] },
   { kind: 'UserSSHKey', rule: 'change/ssh-key-project', name: 'spec.project', path: ['spec', 'project'] },
 ];
 
