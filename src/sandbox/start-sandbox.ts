@@ -10,7 +10,7 @@ import type { KubeObject } from '../emulator/kube-object.js';
 import { type EmulatedCluster, startEmulator } from '../emulator/start-emulator.js';
 import type { VirtualCluster } from '../emulator/virtual-cluster.js';
 import { defaultSeedNames } from './example-seeds.js';
-import { clusterAdmission, type KkpAdmissionOptions, seedAdmission } from './kkp-admission.js';
+import { clusterAdmission, type KkpAdmissionOptions, seedAdmission, userAdmission } from './kkp-admission.js';
 import { kkpCrds } from './kkp-crds.js';
 import type { KkpRelease } from '../core/kkp-release.js';
 import { type Kubeconfig, kubeconfigYaml, sandboxKubeconfig } from './sandbox-kubeconfig.js';
@@ -75,12 +75,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const lookups: KkpAdmissionOptions = {
     master: () => clusters.get(MASTER)?.api,
     seed: (name) => clusters.get(name)?.api,
+    ...(options.kkpVersion ? { kkpVersion: options.kkpVersion } : {}),
   };
   const names = [MASTER, ...seeds];
   try {
     for (const [index, name] of names.entries()) {
       const port = options.port ? options.port + index : 0;
-      const admission = name === MASTER ? [seedAdmission(lookups)] : [clusterAdmission(name, lookups)];
+      const admission = name === MASTER ? [seedAdmission(lookups), userAdmission()] : [clusterAdmission(name, lookups)];
       const cluster = await startEmulator({
         name,
         host,
