@@ -26,8 +26,6 @@ export interface ImmutableField {
   readonly read?: (object: unknown) => unknown;
   /** What KKP's defaulting gives it when it is not written, so that unset and the default compare equal. */
   readonly defaultValue?: (object: unknown) => unknown;
-  /** Values are compared without regard to case (e-mail addresses). */
-  readonly caseInsensitive?: boolean;
 }
 
 export const IMMUTABLE_FIELDS: readonly ImmutableField[] = [
@@ -91,7 +89,6 @@ export function describeValue(value: unknown): string {
 }
 
 function sameValue(field: ImmutableField, a: unknown, b: unknown): boolean {
-  if (field.caseInsensitive && typeof a === 'string' && typeof b === 'string') return a.toLowerCase() === b.toLowerCase();
   return jsonEqual(a, b);
 }
 
