@@ -32,6 +32,9 @@ describe('custom formats', () => {
     ['rfc1123-label', '1prod', true],
     ['rfc1123-subdomain', 'aws-eu.central', true],
     ['rfc1123-subdomain', 'Aws', false],
+    // KKP names users by a sha256: 64 characters in one label, which the apiserver accepts.
+    ['rfc1123-subdomain', 'a'.repeat(64), true],
+    ['rfc1123-subdomain', 'a'.repeat(254), false],
     ['project-group', 'viewers-webshop7k2q', true],
     ['project-group', 'admins-webshop7k2q', false],
     ['country-code', 'DE', true],

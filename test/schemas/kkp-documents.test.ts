@@ -20,7 +20,7 @@ describe("KKP's own documents", () => {
     const documents = sourceDocumentsFromYaml(file, readFileSync(join(root, release, file), 'utf8'));
     expect(documents.length).toBeGreaterThan(0);
     for (const document of documents) {
-      expect(document.kind).toMatch(/^(Seed|KubermaticConfiguration)$/);
+      expect(document.kind).toMatch(/^(Seed|KubermaticConfiguration|Cluster|Project|User)$/);
       expect(validateDocumentSchema(document, release)).toEqual([]);
     }
   });
