@@ -114,8 +114,12 @@ class Checker {
         this.unknownFields.push(childPath);
       } else this.unknownFields.push(childPath);
     }
+    // Defaulting (before validation, as the apiserver does): a missing field with a default gets it.
+    for (const [key, propertySchema] of Object.entries(properties ?? {})) {
+      if (out[key] === undefined && propertySchema['default'] !== undefined) out[key] = structuredClone(propertySchema['default']);
+    }
     const required = Array.isArray(schema['required']) ? (schema['required'] as string[]) : [];
-    for (const key of required) if (value[key] === undefined || value[key] === null) this.errors.push({ field: join(path, key), type: 'Required' });
+    for (const key of required) if (out[key] === undefined || out[key] === null) this.errors.push({ field: join(path, key), type: 'Required' });
     return out;
   }
 

@@ -34,7 +34,7 @@ data:
 const CORPUS: ReadonlyArray<{ name: string; files: RepoFiles; rule: string; file: string; line: number }> = [
   { name: 'a YAML syntax error', files: { 'a.yaml': 'apiVersion: v1\nkind: Cluster\nmetadata: name: x\nspec: {}\n' }, rule: 'load/yaml-syntax', file: 'a.yaml', line: 3 },
   { name: 'an unclosed flow mapping', files: { 'a.yaml': 'apiVersion: v1\nkind: Cluster\nmetadata: {name: x\n' }, rule: 'load/yaml-syntax', file: 'a.yaml', line: 4 },
-  { name: 'a duplicate key', files: { 'a.yaml': `${CLUSTER}  version: 1.35.8\n  version: 1.34.1\n` }, rule: 'load/duplicate-key', file: 'a.yaml', line: 11 },
+  { name: 'a duplicate key', files: { 'a.yaml': `${CLUSTER}  version: 1.35.7\n  version: 1.34.1\n` }, rule: 'load/duplicate-key', file: 'a.yaml', line: 11 },
   { name: 'an alias bomb (billion laughs)', files: { 'bomb.yaml': billionLaughs }, rule: 'load/alias-bomb', file: 'bomb.yaml', line: 5 },
   {
     name: 'a document over the size limit',

@@ -1,4 +1,13 @@
 import type { Rule } from '../rule.js';
+import { bindingGroupDuplicate } from './binding-group-duplicate.js';
+import { changeClusterExternalCcm } from './change-cluster-external-ccm.js';
+import { clusterCniVersion } from './cluster-cni-version.js';
+import { clusterDnsDomain } from './cluster-dns-domain.js';
+import { clusterGcpDualStack } from './cluster-gcp-dual-stack.js';
+import { clusterKonnectivity } from './cluster-konnectivity.js';
+import { clusterMachineNetworks } from './cluster-machine-networks.js';
+import { clusterProxyMode } from './cluster-proxy-mode.js';
+import { userAdminGlobalViewer } from './user-admin-global-viewer.js';
 import { bindingGroupFormat } from './binding-group-format.js';
 import { bindingProjectExists } from './binding-project-exists.js';
 import { bindingUserExists } from './binding-user-exists.js';
@@ -60,6 +69,12 @@ export const RULES: readonly Rule[] = [
   clusterCidrCount,
   clusterCidrFamily,
   clusterIpFamily,
+  clusterDnsDomain,
+  clusterProxyMode,
+  clusterKonnectivity,
+  clusterCniVersion,
+  clusterGcpDualStack,
+  clusterMachineNetworks,
   clusterNodeCidrMask,
   clusterAllowedIpRanges,
   clusterTunnelingAgentIp,
@@ -68,7 +83,9 @@ export const RULES: readonly Rule[] = [
   bindingProjectExists,
   bindingUserExists,
   bindingGroupFormat,
+  bindingGroupDuplicate,
   userUniqueEmail,
+  userAdminGlobalViewer,
   sshKeyProjectExists,
   sshKeyClusterExists,
   // The repository as a whole
@@ -81,6 +98,7 @@ export const RULES: readonly Rule[] = [
   changeClusterCniUpgrade,
   changeClusterVersion,
   changeClusterProjectId,
+  changeClusterExternalCcm,
   changeUserEmail,
   changeSshKeyProject,
   changeDatacenterProvider,
