@@ -19,6 +19,7 @@ import type { OpenApiCache } from './openapi-v3.js';
 import { decodeBody, patchTypeOf, readBody } from './request-body.js';
 import type { ResourceRequest } from './request-info.js';
 import { apiVersionOf, type ResourceType } from './resource-type.js';
+import { queryBool } from './query-bool.js';
 import { type IncludeObject, toTable, wantsTable } from './table.js';
 import type { FieldValidation, VirtualCluster, WriteOptions, WriteResult } from './virtual-cluster.js';
 import { streamWatch } from './watch-stream.js';
@@ -197,8 +198,8 @@ export async function handleResource(ctx: HandlerContext, req: IncomingMessage, 
           ...(info.name ? [{ field: 'metadata.name' as const, negated: false, value: info.name }] : []),
         ],
         ...(rv !== null ? { resourceVersion: rv } : {}),
-        allowBookmarks: query.get('allowWatchBookmarks') === 'true',
-        sendInitialEvents: query.get('sendInitialEvents') === 'true',
+        allowBookmarks: queryBool(query, 'allowWatchBookmarks'),
+        sendInitialEvents: queryBool(query, 'sendInitialEvents'),
         ...(timeout ? { timeoutSeconds: Number(timeout) } : {}),
         ...(wantsTable(accept) ? { table: { include: includeObjectOf(query) } } : {}),
         bookmarkIntervalMs: ctx.bookmarkIntervalMs,
@@ -215,7 +216,7 @@ export async function handleResource(ctx: HandlerContext, req: IncomingMessage, 
         dryRun: dryRunOf(query),
         ...(query.get('fieldManager') ? { fieldManager: query.get('fieldManager') as string } : defaultManager(info.verb, patchTypeOf(req.headers['content-type']), req.headers['user-agent'])),
         ...(info.subresource === 'status' ? { subresource: 'status' as const } : {}),
-        ...(query.has('force') ? { force: query.get('force') === 'true' } : {}),
+        ...(query.has('force') ? { force: queryBool(query, 'force') } : {}),
       };
       let result: WriteResult;
       if (info.verb === 'create') {

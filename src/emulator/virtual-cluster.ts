@@ -27,7 +27,7 @@ import { ObjectStore, type StoredObject } from './object-store.js';
 import { applyJsonPatch, applyMergePatch } from './patches.js';
 import { ResourceRegistry } from './resource-registry.js';
 import { apiVersionOf, CRDS, NAMESPACES, SECRETS, type ResourceType } from './resource-type.js';
-import { checkAgainstSchema } from './schema-check.js';
+import { checkAgainstSchema, decodeAgainstSchema } from './schema-check.js';
 import { WatchHub } from './watch-hub.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
@@ -364,8 +364,8 @@ export class VirtualCluster {
   /** Unknown fields (custom resources only): Strict refuses, Warn reports, both Warn and Ignore prune. */
   private checkUnknownFields(type: ResourceType, object: KubeObject, mode: FieldValidation, isApply: boolean): { value: KubeObject; warnings: string[] } {
     if (!type.schema) return { value: object, warnings: [] };
-    const check = checkAgainstSchema(object, type.schema);
-    if (check.unknownFields.length === 0) return { value: object, warnings: [] };
+    const check = decodeAgainstSchema(object, type.schema);
+    if (check.unknownFields.length === 0) return { value: check.value, warnings: [] };
     if (mode === 'Strict') {
       if (isApply) {
         throw badRequest(`failed to create typed patch object (${apiVersionOf(type)}, Kind=${type.kind}): ${check.unknownFields.map((f) => `.${f}: field not declared in schema`).join(', ')}`);
@@ -373,7 +373,7 @@ export class VirtualCluster {
       throw badRequest(`${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: strict decoding error: ${check.unknownFields.map((f) => `unknown field "${f}"`).join(', ')}`);
     }
     const warnings = mode === 'Warn' ? check.unknownFields.map((f) => `unknown field "${f}"`) : [];
-    return { value: check.value as KubeObject, warnings };
+    return { value: check.value, warnings };
   }
 
   /** What the apiserver sets on create: uid, timestamps, generation; status dropped where it is a subresource. */
@@ -468,9 +468,9 @@ export class VirtualCluster {
     let object = this.admit(old ? 'UPDATE' : 'CREATE', type, options.subresource, candidate, old?.object, dryRun) ?? candidate;
     const errors = metadataErrors(type, object);
     if (type.schema) {
-      const check = checkAgainstSchema(object, type.schema);
+      const check = checkAgainstSchema(object, type.schema, old?.object);
       errors.push(...check.errors);
-      object = check.value as KubeObject;
+      object = check.value;
     }
     if (errors.length) throw invalid(type.kind, type.group, object.metadata.name ?? '', errors);
     if (old) {
@@ -486,11 +486,31 @@ export class VirtualCluster {
       return { object: shown, json: JSON.stringify(shown), created: !old };
     }
     const stored = this.store_(type, object, old ? 'MODIFIED' : 'ADDED', old?.object);
-    if (type === CRDS) this.registry.setCrd(object.metadata.name ?? '', crdResourceTypes(object));
+    if (type === CRDS) {
+      this.registry.setCrd(object.metadata.name ?? '', crdResourceTypes(object));
+      this.defaultStored(object);
+    }
     for (const plugin of this.admission) {
       plugin.committed?.({ operation: old ? 'UPDATE' : 'CREATE', type, dryRun, cluster: this, object: stored.object, ...(old ? { oldObject: old.object } : {}) });
     }
     return { object: stored.object, json: stored.json, created: !old };
+  }
+
+  /**
+   * The apiserver defaults custom resources when it reads them from storage, so a default added to a CRD shows
+   * on objects stored before: the stored objects of the CRD's storage version are defaulted in place (same
+   * resourceVersion, no event: nothing was written).
+   */
+  private defaultStored(crd: KubeObject): void {
+    const types = this.registry.all().filter((t) => t.custom && `${t.plural}.${t.group}` === crd.metadata.name);
+    const storage = types[0];
+    if (!storage) return;
+    for (const entry of [...this.store.list(storage.storageKey).entries]) {
+      const type = types.find((t) => apiVersionOf(t) === entry.object.apiVersion) ?? storage;
+      if (!type.schema) continue;
+      const { value } = decodeAgainstSchema(entry.object, type.schema);
+      if (!jsonEqual(value, entry.object)) this.store.put(type.storageKey, value, entry.resourceVersion);
+    }
   }
 
   private store_(type: ResourceType, object: KubeObject, event: 'ADDED' | 'MODIFIED', previous?: KubeObject): StoredObject {
