@@ -30,6 +30,9 @@ export interface Status {
 }
 
 export class ApiError extends Error {
+  /** Warnings raised before the request failed (unknown fields under `fieldValidation=Warn`): sent anyway. */
+  readonly warnings: string[] = [];
+
   constructor(
     readonly status: Status,
     readonly headers: Record<string, string> = {},
