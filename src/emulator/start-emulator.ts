@@ -140,6 +140,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         contentType: req.headers['content-type'] ?? '',
         status: res.statusCode,
         injected,
+        dryRun: query.getAll('dryRun').includes('All'),
       });
     });
     try {

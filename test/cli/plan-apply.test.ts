@@ -39,7 +39,7 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
 }
 
 const writeRequests = (dryRun: boolean) =>
-  [...sandbox.clusters.values()].reduce((n, c) => n + c.requests.entries.filter((r) => ['create', 'update', 'patch', 'delete'].includes(r.verb) && new URLSearchParams(r.query).getAll('dryRun').includes('All') === dryRun).length, 0);
+  [...sandbox.clusters.values()].reduce((n, c) => n + c.requests.entries.filter((r) => ['create', 'update', 'patch', 'delete'].includes(r.verb) && r.dryRun === dryRun).length, 0);
 /** Writes that persist; dry-runs are counted apart. */
 const writes = () => writeRequests(false);
 const dryRuns = () => writeRequests(true);

@@ -71,11 +71,11 @@ export async function startHarness(options: { seeds?: string[] } = {}): Promise<
     remove: (file) => rmSync(join(dir, file)),
     writes: () =>
       [...sandbox.clusters].flatMap(([name, c]) =>
-        c.requests.entries.filter((r) => WRITE_VERBS.has(r.verb) && !isDryRun(r.query)).map((r) => `${name} ${r.verb} ${r.resource}/${r.name ?? ''}`),
+        c.requests.entries.filter((r) => WRITE_VERBS.has(r.verb) && !r.dryRun).map((r) => `${name} ${r.verb} ${r.resource}/${r.name ?? ''}`),
       ),
     dryRuns: () =>
       [...sandbox.clusters].flatMap(([name, c]) =>
-        c.requests.entries.filter((r) => WRITE_VERBS.has(r.verb) && isDryRun(r.query)).map((r) => `${name} ${r.verb} ${r.resource}/${r.name ?? ''}`),
+        c.requests.entries.filter((r) => WRITE_VERBS.has(r.verb) && r.dryRun).map((r) => `${name} ${r.verb} ${r.resource}/${r.name ?? ''}`),
       ),
     requestCount: () => [...sandbox.clusters.values()].reduce((n, c) => n + c.requests.count, 0),
     resetRequests: () => {
@@ -93,8 +93,4 @@ export async function startHarness(options: { seeds?: string[] } = {}): Promise<
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-function isDryRun(query: string): boolean {
-  return new URLSearchParams(query).getAll('dryRun').includes('All');
 }
