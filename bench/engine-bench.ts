@@ -80,7 +80,8 @@ async function main(): Promise<void> {
   const noop = await run();
   const noopRequests = requestCount(ours);
   const noopWrites = writeCount(ours);
-  const noopPlanReads = noopRequests - noopWrites;
+  const noopDryRuns = writeCount(ours, true);
+  const noopPlanReads = noopRequests - noopWrites - noopDryRuns;
 
   // One cluster changed in Git.
   const clusterFile = findClusterFile(head);
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
   resetRequests(ours);
   const one = await run();
   const oneWrites = writeCount(ours);
+  const oneDryRuns = writeCount(ours, true);
 
   // kubectl, on a fresh sandbox: the same rendered objects, one `apply --server-side` per target.
   const peer = await sandboxFor(seeds);
@@ -140,8 +142,9 @@ async function main(): Promise<void> {
   printRatio('no-op (plan + apply, nothing written) (ms)', noop.planMs + noop.applyMs, kubectlNoopMs, 'ms', { lowerIsBetter: true, target: '≥ 5x' });
   printRatio('no-op: whole plan (load, validate, render, read, diff) (ms)', noop.planMs, kubectlNoopMs, 'ms', { lowerIsBetter: true, target: 'plan < 3,000 ms' });
   printRatio('no-op, API requests', noopRequests, kubectlNoopRequests, 'requests', { lowerIsBetter: true, target: `≤ ${requestBudget} (targets × kinds)` });
-  printFigure('  of which reads / writes', `${noopPlanReads} / ${noopWrites} (target: 0 writes)`);
+  printFigure('  of which reads / writes / dry-runs', `${noopPlanReads} / ${noopWrites} / ${noopDryRuns} (target: 0 writes, 0 dry-runs)`);
   printRatio('one-cluster change, writes', oneWrites, kubectlNoopWrites, 'writes', { lowerIsBetter: true, target: 'exactly 1 (peer: kubectl re-applies every object)' });
+  printFigure('  server-side dry-runs of the plan', `${oneDryRuns} (target: ≤ 1 per changed object)`);
   const oneChange = one.plan.targets.flatMap((t) => t.stages.flatMap((s) => s.changes)).filter((c) => c.action !== 'unchanged');
   printFigure('  changes planned', oneChange.map((c) => `${c.action} ${c.id.target}: ${c.id.kind}/${c.id.name}`).join(', '));
   if (noopWrites !== 0 || oneWrites !== 1 || noopRequests > requestBudget) process.exitCode = 1;
@@ -161,8 +164,9 @@ function requestCount(sandbox: Sandbox): number {
   return [...sandbox.clusters.values()].reduce((n, c) => n + c.requests.count, 0);
 }
 
-function writeCount(sandbox: Sandbox): number {
-  return [...sandbox.clusters.values()].reduce((n, c) => n + c.requests.entries.filter((r) => WRITE_VERBS.has(r.verb)).length, 0);
+/** Writes that persist; `dryRun: true` counts the plan's server-side dry-runs instead. */
+function writeCount(sandbox: Sandbox, dryRun = false): number {
+  return [...sandbox.clusters.values()].reduce((n, c) => n + c.requests.entries.filter((r) => WRITE_VERBS.has(r.verb) && r.dryRun === dryRun).length, 0);
 }
 
 function findClusterFile(head: Awaited<ReturnType<typeof loadRepository>>): string {
