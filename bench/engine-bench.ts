@@ -55,10 +55,12 @@ async function main(): Promise<void> {
   // Ours, on a sandbox of its own.
   const ours = await sandboxFor(seeds);
   const connector = () => createKubeConnector({ kubeconfig: ours.kubeconfig, maxSockets: 8 });
-  const run = async (allowDeletions = false) => {
+  // `serverDryRun`: the initial apply plans as `kkp-gitops apply` does (its writes are judged by the API servers
+  // anyway); the no-op and one-change runs plan as a pull request does (every create and update dry-run first).
+  const run = async (serverDryRun: boolean) => {
     const c = connector();
     try {
-      const planned = await timed(() => planRepository({ head: headNow ?? head, connector: c, repository, allowDeletions }));
+      const planned = await timed(() => planRepository({ head: headNow ?? head, connector: c, repository, serverDryRun }));
       const plan = planned.value.plan;
       if (!plan) throw new Error('the generated repository should validate');
       const applied = await timed(() => applyPlan(plan, planned.value.clients ?? new Map()));
@@ -70,14 +72,14 @@ async function main(): Promise<void> {
   let headNow: typeof head | undefined;
 
   resetRequests(ours);
-  const initial = await run();
+  const initial = await run(false);
   const initialRequests = requestCount(ours);
   const failed = initial.result.targets.filter((t) => t.status !== 'applied');
   if (failed.length) throw new Error(`initial apply failed on ${failed.map((t) => `${t.target} (${t.error ?? t.stages.flatMap((s) => s.changes).find((c) => c.error)?.error?.message})`).join(', ')}`);
   const initialMs = initial.planMs + initial.applyMs;
 
   resetRequests(ours);
-  const noop = await run();
+  const noop = await run(true);
   const noopRequests = requestCount(ours);
   const noopWrites = writeCount(ours);
   const noopDryRuns = writeCount(ours, true);
@@ -88,7 +90,7 @@ async function main(): Promise<void> {
   writeFileSync(join(repoDir, clusterFile), readFileSync(join(repoDir, clusterFile), 'utf8').replace(/humanReadableName: .*/, 'humanReadableName: Changed by the benchmark'));
   headNow = await loadRepository(folderSource(repoDir));
   resetRequests(ours);
-  const one = await run();
+  const one = await run(true);
   const oneWrites = writeCount(ours);
   const oneDryRuns = writeCount(ours, true);
 

@@ -14,7 +14,8 @@ export interface RepositoryApply extends RepositoryPlan {
 }
 
 export async function applyRepository(input: ApplyRepositoryInput): Promise<RepositoryApply> {
-  const planned = await planRepository(input);
+  // The writes that follow are judged by the API servers themselves: no dry-run first, unless asked for.
+  const planned = await planRepository({ ...input, serverDryRun: input.serverDryRun ?? false });
   if (!planned.plan) return planned;
   const result = await applyPlan(planned.plan, planned.clients ?? new Map(), input);
   return { ...planned, result };

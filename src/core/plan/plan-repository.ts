@@ -26,6 +26,11 @@ export interface PlanRepositoryInput extends PlanOptions {
   readonly repository?: string;
   /** How to reach the master and the seeds. */
   readonly connector: TargetConnector;
+  /**
+   * Let the targets' API servers judge every create and update (server-side dry-run, see `dry-run-plan.ts`).
+   * Default: true. An apply that writes right after planning may turn it off: its writes are judged anyway.
+   */
+  readonly serverDryRun?: boolean;
 }
 
 export interface RepositoryPlan {
@@ -49,6 +54,7 @@ export async function planRepository(input: PlanRepositoryInput): Promise<Reposi
     ...(input.allowDeletions !== undefined ? { allowDeletions: input.allowDeletions } : {}),
     ...(input.correctDrift !== undefined ? { correctDrift: input.correctDrift } : {}),
   });
+  if (input.serverDryRun === false) return { diagnostics, plan: planned, desired, clients };
   // The API servers judge every create and update (one dry-run request each; none for a no-op plan).
   const { plan, refusals } = await dryRunPlan(planned, live, clients);
   return { diagnostics: [...diagnostics, ...dryRunDiagnostics(refusals, input.head)], plan, desired, clients };
