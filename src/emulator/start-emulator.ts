@@ -10,6 +10,7 @@ import { FaultController } from './faults.js';
 import type { FieldManagement } from './field-management.js';
 import { handleNonResource, handleResource, type HandlerContext, sendError } from './http-handler.js';
 import { OpenApiCache } from './openapi-v3.js';
+import { queryBool } from './query-bool.js';
 import { parseRequestInfo } from './request-info.js';
 import { RequestLog } from './request-log.js';
 import { NAMESPACES } from './resource-type.js';
@@ -128,9 +129,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { path, queryString } = splitUrl(req.url ?? '/');
     const query = new URLSearchParams(queryString);
-    const watchParam = query.get('watch');
     const method = req.method ?? 'GET';
-    const info = parseRequestInfo(method, path, watchParam === 'true' || watchParam === '1');
+    const info = parseRequestInfo(method, path, queryBool(query, 'watch'));
     const verb = info.kind === 'resource' ? info.verb : 'nonresource';
     let injected = false;
     res.once('close', () => {
@@ -146,6 +146,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         contentType: req.headers['content-type'] ?? '',
         status: res.statusCode,
         injected,
+        dryRun: query.getAll('dryRun').includes('All'),
       });
     });
     try {

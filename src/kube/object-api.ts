@@ -17,6 +17,8 @@ import {
 } from '@kubernetes/client-node';
 import { ClusterUnreachableError, ConfigurationError } from '../core/errors.js';
 
+const APPLY_PATCH = 'application/apply-patch+yaml';
+
 export interface ObjectApiOptions {
   /** Sockets kept per cluster. Default: 16. */
   readonly maxSockets?: number;
@@ -69,6 +71,9 @@ export async function objectApiFor(target: string, kc: KubeConfig, options: Obje
   const reuseConnections = {
     pre: async (context: RequestContext) => {
       context.setAgent(agent);
+      // Every server-side apply is strict about fields: an unknown field is refused, never silently pruned
+      // (client-node's patch has no fieldValidation parameter).
+      if (context.getHeaders()['Content-Type'] === APPLY_PATCH) context.setQueryParam('fieldValidation', 'Strict');
       return context;
     },
     post: async (response: ResponseContext) => response,

@@ -25,7 +25,11 @@ afterEach(async () => {
 
 const cli = runCli;
 
-const writes = () => [...sandbox.clusters.values()].reduce((n, c) => n + c.requests.entries.filter((r) => ['create', 'update', 'patch', 'delete'].includes(r.verb)).length, 0);
+const writeRequests = (dryRun: boolean) =>
+  [...sandbox.clusters.values()].reduce((n, c) => n + c.requests.entries.filter((r) => ['create', 'update', 'patch', 'delete'].includes(r.verb) && r.dryRun === dryRun).length, 0);
+/** Writes that persist; dry-runs are counted apart. */
+const writes = () => writeRequests(false);
+const dryRuns = () => writeRequests(true);
 const target = () => ['--kubeconfig', kubeconfig, '--context', 'master'];
 
 describe('kkp-gitops plan and apply', () => {
@@ -35,13 +39,18 @@ describe('kkp-gitops plan and apply', () => {
     expect(plan.stdout).toContain('Plan for acme/kkp-config: 10 to create');
     expect(plan.stdout).toContain('+ create    Cluster/shop-eu');
     expect(writes()).toBe(0);
+    // The API servers judged each of the ten creates with one dry-run request.
+    expect(dryRuns()).toBe(10);
 
     const apply = await cli('apply', join(dir, 'repo'), ...target());
     expect(apply.code).toBe(1);
     expect(apply.stdout).toContain('Apply for acme/kkp-config: 10 created');
 
+    const dryRunsBefore = dryRuns();
     const again = await cli('plan', join(dir, 'repo'), ...target(), '--format', 'json');
     expect(again.code).toBe(0);
+    // A no-op plan sends no dry-run.
+    expect(dryRuns()).toBe(dryRunsBefore);
     const json = JSON.parse(again.stdout) as { type: string; targets: { stages: { changes: { action: string }[] }[] }[] };
     expect(json.type).toBe('plan');
     expect(new Set(json.targets.flatMap((t) => t.stages.flatMap((s) => s.changes.map((c) => c.action))))).toEqual(new Set(['unchanged']));

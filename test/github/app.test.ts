@@ -91,9 +91,12 @@ describe('the GitHub App over HTTP', () => {
 
   /** Every write any sandbox cluster answered so far, as `<cluster> <verb> <path>`. */
   /** Writes to the clusters' KKP objects (the repository locks' Lease writes are coordination, not configuration). */
+  /** Writes that persist (the plan's dry-runs, `dryRun=All`, store nothing). */
   function clusterWrites(): string[] {
     return [...h.sandbox.clusters.values()].flatMap((c) =>
-      c.requests.entries.filter((r) => WRITE_VERBS.includes(r.verb) && !r.path.startsWith('/apis/coordination.k8s.io/')).map((r) => `${c.name} ${r.verb} ${r.path}`),
+      c.requests.entries
+        .filter((r) => WRITE_VERBS.includes(r.verb) && !r.path.startsWith('/apis/coordination.k8s.io/') && !r.dryRun)
+        .map((r) => `${c.name} ${r.verb} ${r.path}`),
     );
   }
 

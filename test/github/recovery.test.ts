@@ -55,7 +55,7 @@ describe('exactly-once reconciles across replicas and restart recovery', () => {
     return [...h.sandbox.clusters.values()].flatMap((c) =>
       c.requests.entries
         .slice(since.get(c.name) ?? 0)
-        .filter((r) => WRITE_VERBS.includes(r.verb) && !r.path.includes('/leases'))
+        .filter((r) => WRITE_VERBS.includes(r.verb) && !r.dryRun && !r.path.includes('/leases'))
         .map((r) => `${c.name} ${r.verb} ${r.path}`),
     );
   }

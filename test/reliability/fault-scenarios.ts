@@ -83,10 +83,10 @@ function checkDeploymentsFinal(f: Findings, h: ReliabilityHarness, sha: string):
   }
 }
 
-/** Writes (create, update, patch, delete) every sandbox cluster answered, Leases left out. */
+/** Writes (create, update, patch, delete) every sandbox cluster answered, Leases and dry-runs left out. */
 function clusterWrites(h: ReliabilityHarness): number {
   const verbs = ['create', 'update', 'patch', 'delete'];
-  return [...h.sandbox.clusters.values()].reduce((n, c) => n + c.requests.entries.filter((r) => verbs.includes(r.verb) && !r.resource.startsWith('leases')).length, 0);
+  return [...h.sandbox.clusters.values()].reduce((n, c) => n + c.requests.entries.filter((r) => verbs.includes(r.verb) && !r.dryRun && !r.resource.startsWith('leases')).length, 0);
 }
 
 async function startBot(h: ReliabilityHarness, env: Readonly<Record<string, string>> = RECOVERY_ENV): Promise<BotProcess> {
@@ -110,7 +110,7 @@ export const seedOutage: FaultScenario = {
     const seedUs = h.sandbox.clusters.get('seed-us')!;
     master.faults.set({ latencyMs: 60 });
     await h.deliver(bot, h.push(ZERO, sha));
-    await f.step('waiting for the first write on the master', () => h.waitForRequest('master', { verb: 'patch' }));
+    await f.step('waiting for the first write on the master', () => h.waitForRequest('master', { verb: 'patch', dryRun: false }));
     await seedUs.faults.refuseConnections();
     master.faults.clear();
     await f.step('waiting for the apply to end while seed-us is down', () => h.waitForDeploy(sha));
@@ -279,7 +279,7 @@ export const lockTakeover: FaultScenario = {
     const id = randomUUID();
     await Promise.all(bots.map((b) => h.deliver(b, push, id)));
     await f.step('waiting for a bot to start applying', () => waitFor(() => h.record('applyingCommit') === sha, 90_000, () => 'no applying-commit record'));
-    await f.step('waiting for the first write on the master', () => h.waitForRequest('master', { verb: 'patch' }));
+    await f.step('waiting for the first write on the master', () => h.waitForRequest('master', { verb: 'patch', dryRun: false }));
     const holderIdentity = leaseHolder(h);
     const dead = bots.find((b) => b.pid !== undefined && holderIdentity?.includes(`-${b.pid}-`));
     f.check(dead !== undefined, `no bot holds the lease (${holderIdentity})`);
@@ -306,7 +306,7 @@ export const killAndRestart: FaultScenario = {
     // Slow the master: the kill lands after its first write, with most of the apply still to do.
     h.sandbox.clusters.get('master')!.faults.set({ latencyMs: 80 });
     await h.deliver(bot, h.push(ZERO, sha));
-    await f.step('waiting for the first write on the master', () => h.waitForRequest('master', { verb: 'patch' }));
+    await f.step('waiting for the first write on the master', () => h.waitForRequest('master', { verb: 'patch', dryRun: false }));
     await bot.kill();
     h.sandbox.clusters.get('master')!.faults.clear();
     const interrupted = compareWithSandbox(await desiredAt(h.work, sha, h.repo.fullName), h.sandbox);

@@ -16,7 +16,7 @@ describe('a seed that refuses connections in the middle of an apply', () => {
     // Slow the master so that the seed goes down between the master's stages and the seeds' Cluster stage.
     master.faults.set({ latencyMs: 60 });
     await h.deliver(bot, h.push('0'.repeat(40), sha));
-    await h.waitForRequest('master', { verb: 'patch' });
+    await h.waitForRequest('master', { verb: 'patch', dryRun: false });
     await seedUs.faults.refuseConnections();
     master.faults.clear();
     await h.waitForDeploy(sha);

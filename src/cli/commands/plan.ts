@@ -175,6 +175,7 @@ export function reportInvalid(diagnostics: readonly Diagnostic[]): number {
   return 2;
 }
 
+/** The findings of a plan that went ahead: the validator's warnings, and the API servers' dry-run refusals. */
 export function printWarnings(diagnostics: readonly Diagnostic[]): void {
-  if (diagnostics.length > 0 && !hasErrors(diagnostics)) process.stderr.write(formatDiagnostics(diagnostics, 'text'));
+  if (diagnostics.length > 0) process.stderr.write(formatDiagnostics(diagnostics, 'text'));
 }

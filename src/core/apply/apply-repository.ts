@@ -14,7 +14,8 @@ export interface RepositoryApply extends RepositoryReconcile {
 }
 
 export async function applyRepository(input: ApplyRepositoryInput): Promise<RepositoryApply> {
-  const planned = await reconcileRepository(input);
+  // The writes that follow are judged by the API servers themselves: no dry-run first, unless asked for.
+  const planned = await reconcileRepository({ ...input, serverDryRun: input.serverDryRun ?? false });
   if (!planned.plan) return planned;
   const result = await applyPlan(planned.plan, planned.clients ?? new Map(), input);
   return { ...planned, result };

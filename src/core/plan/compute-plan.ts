@@ -35,7 +35,7 @@ export function computePlan(desired: DesiredState, live: LiveState, options: Pla
   const targets = names.map((target): TargetPlan => {
     const liveTarget: LiveTarget | undefined = liveByTarget.get(target);
     if (!liveTarget || !liveTarget.reachable) {
-      return { target, status: 'unreachable', error: liveTarget ? liveTarget.error : 'its live state was not read', stages: [] };
+      return { target, status: 'unreachable', error: liveTarget ? liveTarget.error : 'its live state was not read', stages: [], notDryRun: 'the target is unreachable' };
     }
     const notice = liveTarget.notContacted ? NOT_CONTACTED_NOTICE[liveTarget.notContacted] : undefined;
     return { target, status: 'ready', ...(notice ? { notice } : {}), stages: planTarget(target, desiredByTarget.get(target) ?? [], liveTarget.objects, context) };
@@ -164,7 +164,7 @@ function removedDatacenterPaths(live: KubeObject, diff: readonly FieldChange[]):
 }
 
 /** Our own labels and annotations change with every edit; they are shown only when nothing else changed. */
-function withoutStamp(diff: readonly FieldChange[]): FieldChange[] {
+export function withoutStamp(diff: readonly FieldChange[]): FieldChange[] {
   const stamp = new Set(['metadata.annotations["gitops.kkp.dev/desired-hash"]', 'metadata.annotations["gitops.kkp.dev/source"]', 'metadata.annotations["gitops.kkp.dev/repository"]', 'metadata.labels["gitops.kkp.dev/repository"]', 'metadata.labels["app.kubernetes.io/managed-by"]']);
   const rest = diff.filter((c) => !stamp.has(c.path));
   return rest.length > 0 ? rest : [...diff];

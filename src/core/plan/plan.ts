@@ -36,6 +36,8 @@ export interface Change {
   readonly manifest?: KubeObject;
   /** For delete: the live object's uid, used as the delete precondition. */
   readonly uid?: string;
+  /** For create and update: why the API server's dry-run could not judge this change (absent when it did). */
+  readonly notDryRun?: string;
 }
 
 export type StagePhase = 'apply' | 'delete';
@@ -60,6 +62,11 @@ export interface TargetPlan {
   readonly notice?: string;
   /** Apply stages in apply order, then delete stages in reverse order. Empty when unreachable. */
   readonly stages: readonly PlanStage[];
+  /**
+   * Why the target's creates and updates were not (all) judged by its API server's dry-run; absent when every
+   * one of them was (or there was none). Such changes are checked by kkp-gitops' own rules only.
+   */
+  readonly notDryRun?: string;
 }
 
 /** The changes that bring every target to the desired state. Pure data: JSON-serializable. */

@@ -32,6 +32,8 @@ export interface ReconcileRepositoryInput {
   readonly guard?: MassDeletionGuard;
   /** How seeds are reached (see `ReadLiveStateOptions.seedAccess`): `live` for untrusted pull requests. Default: `desired`. */
   readonly seedAccess?: 'desired' | 'live';
+  /** Let the targets' API servers judge every create and update (see `planRepository`). Default: true. */
+  readonly serverDryRun?: boolean;
   readonly connector: TargetConnector;
 }
 
@@ -54,6 +56,7 @@ export async function reconcileRepository(input: ReconcileRepositoryInput): Prom
     ...(input.repository ? { repository: input.repository } : {}),
     ...(input.correctDrift !== undefined ? { correctDrift: input.correctDrift } : {}),
     ...(input.seedAccess ? { seedAccess: input.seedAccess } : {}),
+    ...(input.serverDryRun !== undefined ? { serverDryRun: input.serverDryRun } : {}),
     connector: input.connector,
     allowDeletions: true,
   });

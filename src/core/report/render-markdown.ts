@@ -46,7 +46,7 @@ export function renderMarkdown(view: ReportView, options: MarkdownOptions = {}):
   out.push('| Target | Create | Update | Delete | Unchanged | Skip | Status |', '|---|--:|--:|--:|--:|--:|---|');
   for (const t of view.targets) {
     const c = t.counts;
-    out.push(`| \`${t.target}\` | ${c.create} | ${c.update} | ${c.delete} | ${c.unchanged} | ${c.skip} | ${t.status}${t.error ? `: ${escapeCell(t.error)}` : ''} |`);
+    out.push(`| \`${t.target}\` | ${c.create} | ${c.update} | ${c.delete} | ${c.unchanged} | ${c.skip} | ${t.status}${t.error ? `: ${escapeCell(t.error)}` : ''}${t.notDryRun ? `; not dry-run: ${escapeCell(t.notDryRun)}` : ''} |`);
   }
   out.push('');
 
@@ -107,6 +107,7 @@ function details(r: ReportRow): string[] {
   const lines = [`<details><summary>${summary}</summary>`, ''];
   if (r.reason) lines.push(`_${r.reason}_`, '');
   for (const e of r.errors) lines.push(`**Error:** ${e}`, '');
+  if (r.notDryRun) lines.push(`_Not dry-run: ${escapeCell(r.notDryRun)}_`, '');
   const diff = diffLines(r.diff);
   if (diff.length > 0) lines.push('```diff', ...diff, '```', '');
   else if (!r.reason && r.errors.length === 0) lines.push(r.action === 'delete' ? '_The object is removed._' : '_No field changes._', '');
