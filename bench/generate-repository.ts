@@ -29,7 +29,7 @@ export interface GeneratedRepository {
 const VERSIONS: Readonly<Record<string, number>> = { '1.33': 10, '1.34': 8, '1.35': 8, '1.36': 4 };
 const ALL_VERSIONS = Object.entries(VERSIONS).flatMap(([minor, last]) => Array.from({ length: last + 1 }, (_, p) => `${minor}.${p}`));
 /** Versions clusters get, most of them on the default, like a real fleet. */
-const CLUSTER_VERSIONS = ['1.35.8', '1.35.8', '1.35.8', '1.36.4', '1.34.8', '1.35.6', '1.33.10', '1.36.2'];
+const CLUSTER_VERSIONS = ['1.35.7', '1.35.7', '1.35.7', '1.36.3', '1.34.8', '1.35.6', '1.33.10', '1.36.2'];
 const PROVIDERS = ['aws', 'gcp', 'digitalocean', 'azure'] as const;
 type Provider = (typeof PROVIDERS)[number];
 const COUNTRIES = ['DE', 'US', 'NL', 'GB', 'FR', 'IE', 'JP', 'SG', 'BR', 'CA'];
@@ -158,7 +158,7 @@ metadata:
 spec:
   versions:
     versions:
-${ALL_VERSIONS.map((v) => `      - ${v}\n`).join('')}    default: 1.35.8
+${ALL_VERSIONS.map((v) => `      - ${v}\n`).join('')}    default: 1.35.7
     updates:
 ${updates.join('')}`;
 }
@@ -264,6 +264,7 @@ spec:
   name: deploy
   project: ${id}
   publicKey: ${sshPublicKey(p)}
+  clusters: []
 `;
 }
 

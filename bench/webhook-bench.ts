@@ -15,9 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Probot, Server, type ApplicationFunction } from 'probot';
 import { createKkpApp } from '../src/app.js';
+import { parseRepositoryAllowlist } from '../src/github/repository-allowlist.js';
 import { createCoordination } from '../src/coordination/coordination.js';
 import { createLeaseStore } from '../src/kube/lease-client.js';
-import { createKkpEngine, type KkpEngine } from '../src/github/kkp-engine.js';
+import { createKkpEngine, type KkpEngine } from '../src/engine/kkp-engine.js';
 import { createRepositoryMirrors } from '../src/github/repository-mirror.js';
 import { renderDesiredState } from '../src/core/render/render-desired-state.js';
 import { createKubeConnector } from '../src/kube/kube-connector.js';
@@ -81,7 +82,7 @@ async function main(): Promise<void> {
   stops.push(() => sandbox.stop());
   const engine = createKkpEngine({ connect: () => createKubeConnector({ kubeconfig: sandbox.kubeconfigYaml, maxSockets: 8 }) });
   const initial = await timed(async () => {
-    const planned = await engine.plan({ head: mainHead, repository: repo.fullName });
+    const planned = await engine.reconcile({ head: mainHead, repository: repo.fullName });
     if (!planned.plan) throw new Error('the generated repository should validate');
     await engine.apply(planned.plan, planned.clients ?? new Map());
     await planned.release();
@@ -97,8 +98,8 @@ async function main(): Promise<void> {
       spent.load += loaded.ms;
       return loaded.value;
     },
-    plan: async (input) => {
-      const planned = await timed(() => engine.plan(input));
+    reconcile: async (input) => {
+      const planned = await timed(() => engine.reconcile(input));
       spent.plan += planned.ms;
       return planned.value;
     },
@@ -106,7 +107,7 @@ async function main(): Promise<void> {
   };
   // Locks on the sandbox's master, as in production; no recovery or drift passes competing with the measured plans.
   const coordination = createCoordination({ leases: createLeaseStore({ kubeconfig: sandbox.kubeconfigYaml }) });
-  const app = createKkpApp({ config: { cacheDir, inCluster: false }, engine: measuredEngine, coordination, recovery: false, drift: false });
+  const app = createKkpApp({ config: { cacheDir, inCluster: false, repositoryAllowlist: parseRepositoryAllowlist(repo.fullName) }, engine: measuredEngine, coordination, recovery: false, drift: false });
   const ours = await startProbot(gh, app.appFn);
   const peer = await startProbot(gh, (probot) => probot.on('pull_request', async () => undefined));
 

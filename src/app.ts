@@ -12,8 +12,8 @@ import { appConfigFromEnv, type AppConfig } from './github/app-config.js';
 import { CHECK_NAME, type AppDeps } from './github/app-deps.js';
 import { deployPush } from './github/deploy-push.js';
 import { octokitRepository, toPullRequestInfo, type GitHubRepository } from './github/github-repository.js';
-import { createKkpEngine, type KkpEngine } from './github/kkp-engine.js';
-import { checkAllDrift, createDriftMemory, DRIFT_DEFAULTS, knownFromRecords, startDriftDetection, type DriftDetection, type DriftReport } from './github/drift.js';
+import { createKkpEngine, type KkpEngine } from './engine/kkp-engine.js';
+import { checkAllDrift, checkDrift, createDriftMemory, DRIFT_CHECK, DRIFT_DEFAULTS, knownFromRecords, startDriftDetection, type DriftDetection, type DriftReport } from './github/drift.js';
 import { createPullRequestHeads, planPullRequest } from './github/plan-pull-request.js';
 import { recoverRepositories, RECOVERY_DEFAULTS, startRecovery, type RecoveryLoop, type RecoveryResult } from './github/recover-repositories.js';
 import { createRepositoryMirrors, type RepositoryMirrors } from './github/repository-mirror.js';
@@ -44,7 +44,7 @@ export interface KkpAppOptions {
 }
 
 /** The webhook events the app acts on (others are acknowledged and ignored). */
-export const HANDLED_EVENTS: ReadonlySet<string> = new Set(['pull_request', 'check_run', 'issue_comment', 'pull_request_review_comment', 'pull_request_review', 'push']);
+export const HANDLED_EVENTS: ReadonlySet<string> = new Set(['pull_request', 'check_run', 'check_suite', 'issue_comment', 'pull_request_review_comment', 'pull_request_review', 'push', 'installation', 'installation_repositories']);
 
 export interface KkpApp {
   readonly appFn: ApplicationFunction;
@@ -56,9 +56,11 @@ export interface KkpApp {
   recover(): Promise<RecoveryResult[]>;
   /** Checks every known repository for drift now (after the pass in progress); `[]` before the app is loaded. */
   checkDrift(): Promise<DriftReport[]>;
+  /** This process's Lease holder identity; undefined before the app is loaded. */
+  holderIdentity(): string | undefined;
 }
 
-type RepoPayload = { id: number; owner: { login: string }; name: string; clone_url: string };
+type RepoPayload = { id: number; owner: { login: string }; name: string; clone_url: string; html_url?: string };
 
 export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
   let queue: WorkQueue | undefined;
@@ -117,9 +119,17 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
     };
     // GitHub may deliver one event more than once (redeliveries, retries): the repeat is acknowledged and ignored.
     const seen = createSeenDeliveries();
+    // Only the repositories of KKP_GITOPS_REPOSITORY_ALLOWLIST are served: a delivery for any other is answered
+    // (200) and ignored with one log line, before anything is read from or written to it.
+    const allowlist = config.repositoryAllowlist;
     const once =
-      <C extends { id: string; name: string }>(handler: (context: C) => Promise<void>) =>
+      <C extends { id: string; name: string; payload: unknown }>(handler: (context: C) => Promise<void>) =>
       async (context: C) => {
+        const repository = deliveryRepository(context.payload);
+        if (repository !== undefined && !allowlist.allows(repository)) {
+          app.log.info({ delivery: context.id, event: context.name, repository }, 'delivery for a repository outside KKP_GITOPS_REPOSITORY_ALLOWLIST ignored');
+          return;
+        }
         if (!seen.firstTime(context.id)) {
           app.log.info({ delivery: context.id, event: context.name }, 'repeated delivery ignored');
           return;
@@ -162,48 +172,103 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
       enqueue(github, () => planPullRequest(jobDeps(context, github, pr.number), github, pr, { delivery: context.id }), { coalesce: `pr:${pr.number}` });
     }));
 
+    // "Re-run" on a check run, or "Re-run all checks" on the suite: plans the head again (the pull requests GitHub
+    // lists, else the open ones with that head: GitHub lists none for a head in a fork). Re-running the drift check
+    // runs a drift pass of the repository now, reported even when the finding is the same as last time.
+    const replanHead = (context: Context, github: GitHubRepository, headSha: string, listed: readonly number[]) =>
+      enqueue(github, async () => {
+        const pulls = listed.length > 0 ? await Promise.all(listed.map((n) => github.pullRequest(n))) : (await github.openPullRequests()).filter((p) => p.headSha === headSha);
+        for (const pr of pulls) if (pr.headSha === headSha) await planPullRequest(jobDeps(context, github, pr.number), github, pr);
+      });
+
     app.on('check_run.rerequested', once(async (context) => {
       const run = context.payload.check_run;
+      const installationId = context.payload.installation?.id;
+      if (run.name === DRIFT_CHECK && installationId !== undefined) {
+        const { repository } = context.payload;
+        void driftDeps.run(repository.full_name, () => checkDrift(driftDeps, { fullName: repository.full_name, installationId, defaultBranch: repository.default_branch }, createDriftMemory()));
+        return;
+      }
       if (run.name !== CHECK_NAME) return;
-      const github = repoOf(context, context.payload.repository);
-      enqueue(github, async () => {
-        const listed = run.pull_requests.map((p) => p.number);
-        const pulls = listed.length > 0 ? await Promise.all(listed.map((n) => github.pullRequest(n))) : (await github.openPullRequests()).filter((p) => p.headSha === run.head_sha);
-        for (const pr of pulls) if (pr.headSha === run.head_sha) await planPullRequest(jobDeps(context, github, pr.number), github, pr);
-      });
+      replanHead(context, repoOf(context, context.payload.repository), run.head_sha, run.pull_requests.map((p) => p.number));
+    }));
+
+    app.on('check_suite.rerequested', once(async (context) => {
+      const suite = context.payload.check_suite;
+      replanHead(context, repoOf(context, context.payload.repository), suite.head_sha, suite.pull_requests.map((p) => p.number));
+    }));
+
+    // A repository added to the installation (or a new installation) is known to recovery and drift at once, not only
+    // after its first push: recovery reconciles its default branch now.
+    const installed = new Map<string, { installationId: number; defaultBranch: string }>();
+    const addInstalled = async (context: Context, installationId: number, repositories: readonly { full_name: string }[]) => {
+      const allowed = repositories.filter((r) => allowlist.allows(r.full_name));
+      for (const r of repositories) if (!allowlist.allows(r.full_name)) app.log.info({ delivery: context.id, event: context.name, repository: r.full_name }, 'repository outside KKP_GITOPS_REPOSITORY_ALLOWLIST not served');
+      if (allowed.length === 0) return;
+      const octokit = await app.auth(installationId);
+      for (const r of allowed) {
+        const [owner = '', repo = ''] = r.full_name.split('/');
+        const { data } = await octokit.rest.repos.get({ owner, repo });
+        installed.set(data.full_name, { installationId, defaultBranch: data.default_branch });
+      }
+      // In the work queue (under its own key: the pass queues its reconciles under the repositories' keys), so that
+      // `idle()` covers it and the delivery is answered at once.
+      workQueue.enqueue(`installation:${installationId}`, async () => void (await runRecovery?.()));
+    };
+    app.on(['installation.created', 'installation.new_permissions_accepted', 'installation.unsuspend'], once(async (context) => {
+      await addInstalled(context, context.payload.installation.id, context.payload.repositories ?? []);
+    }));
+    app.on('installation_repositories.added', once(async (context) => {
+      await addInstalled(context, context.payload.installation.id, context.payload.repositories_added);
+    }));
+    app.on(['installation_repositories.removed', 'installation.deleted', 'installation.suspend'], once(async (context) => {
+      const payload = context.payload as { repositories_removed?: { full_name: string }[]; repositories?: { full_name: string }[] };
+      for (const r of payload.repositories_removed ?? payload.repositories ?? []) installed.delete(r.full_name);
     }));
 
     app.on('issue_comment.created', once(async (context) => {
       const { issue, comment } = context.payload;
       if (!issue.pull_request) return;
       const github = repoOf(context, context.payload.repository);
-      enqueue(github, () => runCommand(jobDeps(context, github, issue.number), github, { pullNumber: issue.number, author: comment.user?.login ?? '', authorIsBot: comment.user?.type === 'Bot', body: comment.body, source: { kind: 'issue-comment', id: comment.id } }));
+      enqueue(github, () => runCommand(jobDeps(context, github, issue.number), github, { pullNumber: issue.number, author: comment.user?.login ?? '', authorIsBot: comment.user?.type === 'Bot', body: comment.body, source: { kind: 'issue-comment', id: comment.id }, writtenAt: comment.created_at }));
     }));
 
     app.on('pull_request_review_comment.created', once(async (context) => {
       const { pull_request: pr, comment } = context.payload;
       const github = repoOf(context, context.payload.repository);
-      enqueue(github, () => runCommand(jobDeps(context, github, pr.number), github, { pullNumber: pr.number, author: comment.user?.login ?? '', authorIsBot: comment.user?.type === 'Bot', body: comment.body, source: { kind: 'review-comment', id: comment.id } }));
+      enqueue(github, () => runCommand(jobDeps(context, github, pr.number), github, { pullNumber: pr.number, author: comment.user?.login ?? '', authorIsBot: comment.user?.type === 'Bot', body: comment.body, source: { kind: 'review-comment', id: comment.id }, writtenAt: comment.created_at }));
     }));
 
     app.on('pull_request_review.submitted', once(async (context) => {
       const { pull_request: pr, review } = context.payload;
       const github = repoOf(context, context.payload.repository);
       // GitHub has no reactions on reviews: the pull request gets the reaction.
-      enqueue(github, () => runCommand(jobDeps(context, github, pr.number), github, { pullNumber: pr.number, author: review.user?.login ?? '', authorIsBot: review.user?.type === 'Bot', body: review.body, source: { kind: 'pull-request', number: pr.number } }));
+      enqueue(github, () => runCommand(jobDeps(context, github, pr.number), github, { pullNumber: pr.number, author: review.user?.login ?? '', authorIsBot: review.user?.type === 'Bot', body: review.body, source: { kind: 'pull-request', number: pr.number }, ...(review.submitted_at ? { writtenAt: review.submitted_at } : {}) }));
     }));
 
     app.on('push', once(async (context) => {
       const { ref, before, after, deleted, repository } = context.payload;
       if (deleted || ref !== `refs/heads/${repository.default_branch}`) return;
-      const github = repoOf(context, { id: repository.id, owner: { login: repository.owner?.login ?? repository.owner?.name ?? '' }, name: repository.name, clone_url: repository.clone_url });
+      const github = repoOf(context, { id: repository.id, owner: { login: repository.owner?.login ?? repository.owner?.name ?? '' }, name: repository.name, clone_url: repository.clone_url, html_url: repository.html_url });
       const installationId = (context.payload as { installation?: { id: number } }).installation?.id;
       enqueue(github, () => deployPush(jobDeps(context, github), github, { branch: repository.default_branch, before, after, ...(installationId !== undefined ? { installationId } : {}) }).finally(afterReconcile));
     }));
 
-    // Restart recovery: reconciles run in the repository's queue, so they never overlap this process's own jobs.
+    // Restart recovery: reconciles run in the repository's queue, so they never overlap this process's own jobs. Only
+    // the records of allowed repositories count (a record left from before the allow-list was narrowed is ignored).
+    // Repositories added to the installation since the start count as recorded, with nothing applied yet.
+    const allCoordination = coordination;
+    const allowedCoordination: Coordination = {
+      ...allCoordination,
+      records: async () => {
+        const recorded = (await allCoordination.records()).filter(({ record }) => allowlist.allows(record.repository));
+        const known = new Set(recorded.map(({ record }) => record.repository));
+        const added = [...installed].filter(([repository]) => !known.has(repository)).map(([repository, { installationId, defaultBranch }]) => ({ record: { repository, installationId, defaultBranch, deployments: [] }, holder: undefined }));
+        return [...recorded, ...added];
+      },
+    };
     const recoveryDeps = {
-      app: deps,
+      app: { ...deps, coordination: allowedCoordination },
       openRepository: async (record: { repository: string; installationId: number }) => {
         const octokit = await app.auth(record.installationId);
         const [owner = '', repo = ''] = record.repository.split('/');
@@ -215,7 +280,7 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
     // Drift: the default branches of the repositories with a record, checked in their queue like recovery.
     const driftDeps = {
       app: deps,
-      known: knownFromRecords(coordination),
+      known: knownFromRecords(allowedCoordination),
       openRepository: (known: { fullName: string; installationId: number }) => recoveryDeps.openRepository({ repository: known.fullName, installationId: known.installationId }),
       run: recoveryDeps.run,
     };
@@ -252,7 +317,17 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
     checkDrift() {
       return runDrift?.() ?? Promise.resolve([]);
     },
+    holderIdentity: () => coordination?.holderIdentity,
   };
+}
+
+/** The `owner/name` a delivery is about (`repository.full_name`, else owner and name); undefined when it names none. */
+function deliveryRepository(payload: unknown): string | undefined {
+  const repository = (payload as { repository?: { full_name?: unknown; name?: unknown; owner?: { login?: unknown; name?: unknown } } } | undefined)?.repository;
+  if (!repository) return undefined;
+  if (typeof repository.full_name === 'string') return repository.full_name;
+  const owner = repository.owner?.login ?? repository.owner?.name;
+  return typeof owner === 'string' && typeof repository.name === 'string' ? `${owner}/${repository.name}` : '';
 }
 
 /** The production app (`kkp-gitops serve`). */

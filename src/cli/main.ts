@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describeError, KkpGitopsError } from '../core/errors.js';
 
 /** A CLI command: gets its own arguments, returns the process exit code. */
@@ -27,13 +28,23 @@ ${Object.entries(COMMANDS)
   .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
   .join('\n')}
 
-Run 'kkp-gitops <command> --help' for a command's options.`;
+Run 'kkp-gitops <command> --help' for a command's options, 'kkp-gitops --version' for the version.`;
+
+/** The version of the kkp-gitops package this file belongs to (from `src/` with tsx or from `dist/`). */
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+}
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    process.stdout.write(`kkp-gitops ${packageVersion()}\n`);
+    return 0;
   }
   const entry = COMMANDS[name];
   if (!entry) {

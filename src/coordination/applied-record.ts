@@ -12,6 +12,7 @@
  * | `gitops.kkp.dev/default-branch` | `main` |
  * | `gitops.kkp.dev/applied-commit` | the last commit applied to every target without failure |
  * | `gitops.kkp.dev/applied-at` | when (RFC 3339) |
+ * | `gitops.kkp.dev/applied-policy` | the policy that governed the applied commit (`allowDeletions=false,selfHeal=false`): drift self-heal of that commit obeys it, not the commit's own |
  * | `gitops.kkp.dev/applying-commit` | the commit being applied now; set means "interrupted" when nobody holds the lock |
  * | `gitops.kkp.dev/applying-holder` | who started applying it |
  * | `gitops.kkp.dev/deployments` | the GitHub deployment ids of that apply, comma-separated |
@@ -26,6 +27,7 @@ export const RECORD_ANNOTATIONS = {
   defaultBranch: 'gitops.kkp.dev/default-branch',
   appliedCommit: 'gitops.kkp.dev/applied-commit',
   appliedAt: 'gitops.kkp.dev/applied-at',
+  appliedPolicy: 'gitops.kkp.dev/applied-policy',
   applyingCommit: 'gitops.kkp.dev/applying-commit',
   applyingHolder: 'gitops.kkp.dev/applying-holder',
   deployments: 'gitops.kkp.dev/deployments',
@@ -48,6 +50,8 @@ export interface AppliedRecord {
   readonly appliedCommit?: string;
   /** RFC 3339. */
   readonly appliedAt?: string;
+  /** The policy that governed the apply of `appliedCommit` (the policy of the commit applied before it). */
+  readonly appliedPolicy?: { readonly allowDeletions: boolean; readonly selfHeal: boolean };
   readonly applyingCommit?: string;
   readonly applyingHolder?: string;
   /** Deployments of the apply in progress (empty when none is). */
@@ -70,6 +74,7 @@ export function readAppliedRecord(lease: Pick<LeaseState, 'annotations'>): Appli
     ...optional('defaultBranch', text('defaultBranch')),
     ...optional('appliedCommit', text('appliedCommit')),
     ...optional('appliedAt', text('appliedAt')),
+    ...parsePolicy(text('appliedPolicy')),
     ...optional('applyingCommit', text('applyingCommit')),
     ...optional('applyingHolder', text('applyingHolder')),
     deployments: (text('deployments') ?? '')
@@ -91,6 +96,7 @@ export function recordAnnotations(record: AppliedRecord): Record<string, string>
   put('defaultBranch', record.defaultBranch);
   put('appliedCommit', record.appliedCommit);
   put('appliedAt', record.appliedAt);
+  put('appliedPolicy', record.appliedPolicy ? `allowDeletions=${record.appliedPolicy.allowDeletions},selfHeal=${record.appliedPolicy.selfHeal}` : undefined);
   put('applyingCommit', record.applyingCommit);
   put('applyingHolder', record.applyingHolder);
   put('deployments', record.deployments.join(','));
@@ -103,6 +109,12 @@ export function recordAnnotations(record: AppliedRecord): Record<string, string>
 export function otherAnnotations(annotations: Readonly<Record<string, string>>): Record<string, string> {
   const ours = new Set<string>(Object.values(RECORD_ANNOTATIONS));
   return Object.fromEntries(Object.entries(annotations).filter(([key]) => !ours.has(key)));
+}
+
+/** `allowDeletions=true,selfHeal=false`; anything else is left out (the strict defaults then govern). */
+function parsePolicy(text: string | undefined): { appliedPolicy?: { allowDeletions: boolean; selfHeal: boolean } } {
+  const match = /^allowDeletions=(true|false),selfHeal=(true|false)$/.exec(text ?? '');
+  return match ? { appliedPolicy: { allowDeletions: match[1] === 'true', selfHeal: match[2] === 'true' } } : {};
 }
 
 function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {

@@ -120,8 +120,9 @@ async function tryAcquire(store: LeaseStore, name: string, options: RepositoryLo
       const state = await store.create({ name, labels: REPOSITORY_LEASE_LABELS, annotations: {}, holderIdentity: me, leaseDurationSeconds: duration, acquireTime: now, renewTime: now, leaseTransitions: 0 });
       return { acquired: true, state, previousHolder: undefined };
     }
-    // The same identity still recorded means another job of this very process holds it: wait like anyone else.
-    if (!isLeaseFree(current, now) || current.holderIdentity === me) return { acquired: false, holder: current.holderIdentity };
+    // The same identity still recorded, and renewed, means another job of this very process holds it: wait like
+    // anyone else. Expired, it is a lock this process could not release (the Lease API failing then): take it back.
+    if (!isLeaseFree(current, now)) return { acquired: false, holder: current.holderIdentity };
     const state = await store.replace(
       {
         ...leaseWrite(current),

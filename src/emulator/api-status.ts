@@ -30,6 +30,9 @@ export interface Status {
 }
 
 export class ApiError extends Error {
+  /** Warnings raised before the request failed (unknown fields under `fieldValidation=Warn`): sent anyway. */
+  readonly warnings: string[] = [];
+
   constructor(
     readonly status: Status,
     readonly headers: Record<string, string> = {},
@@ -95,7 +98,7 @@ export function staleResourceVersion(r: ResourceName, name: string): ApiError {
 /** A field error as apimachinery's `field.Error`: `type` is the human half of the reason. */
 export interface FieldError {
   readonly field: string;
-  readonly type: 'Invalid' | 'Required' | 'NotSupported' | 'Forbidden' | 'Duplicate' | 'TooLong';
+  readonly type: 'Invalid' | 'Required' | 'NotSupported' | 'Forbidden' | 'Duplicate' | 'TooLong' | 'TooMany';
   readonly value?: unknown;
   readonly detail?: string;
   /** For NotSupported: the allowed values. */
@@ -109,6 +112,7 @@ const CAUSE_REASON: Record<FieldError['type'], string> = {
   Forbidden: 'FieldValueForbidden',
   Duplicate: 'FieldValueDuplicate',
   TooLong: 'FieldValueTooLong',
+  TooMany: 'FieldValueTooMany',
 };
 
 function formatValue(value: unknown): string {
@@ -133,6 +137,8 @@ export function fieldErrorBody(e: FieldError): string {
       return `Duplicate value: ${formatValue(e.value)}`;
     case 'TooLong':
       return `Too long${e.detail ? `: ${e.detail}` : ''}`;
+    case 'TooMany':
+      return `Too many: ${formatValue(e.value)}${e.detail ? `: ${e.detail}` : ''}`;
   }
 }
 

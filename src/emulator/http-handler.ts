@@ -16,9 +16,11 @@ import { isPlainObject, type KubeObject } from './kube-object.js';
 import { parseLabelSelector } from './label-selector.js';
 import type { StoredObject } from './object-store.js';
 import type { OpenApiCache } from './openapi-v3.js';
-import { decodeBody, patchTypeOf, readBody } from './request-body.js';
+import { duplicateFields } from './duplicate-fields.js';
+import { decodeBody, mediaType, patchTypeOf, readBody } from './request-body.js';
 import type { ResourceRequest } from './request-info.js';
 import { apiVersionOf, type ResourceType } from './resource-type.js';
+import { queryBool } from './query-bool.js';
 import { type IncludeObject, toTable, wantsTable } from './table.js';
 import type { FieldValidation, VirtualCluster, WriteOptions, WriteResult } from './virtual-cluster.js';
 import { streamWatch } from './watch-stream.js';
@@ -40,7 +42,7 @@ export function sendJson(res: ServerResponse, status: number, body: string, head
 
 export function sendError(res: ServerResponse, error: unknown): void {
   const apiError = error instanceof ApiError ? error : internalError(error instanceof Error ? error.message : String(error));
-  sendJson(res, apiError.status.code, JSON.stringify(apiError.status), apiError.headers);
+  sendJson(res, apiError.status.code, JSON.stringify(apiError.status), { ...apiError.headers, ...warningHeaders(apiError.warnings) });
 }
 
 function warningHeaders(warnings: readonly string[]): Record<string, string> {
@@ -197,8 +199,8 @@ export async function handleResource(ctx: HandlerContext, req: IncomingMessage, 
           ...(info.name ? [{ field: 'metadata.name' as const, negated: false, value: info.name }] : []),
         ],
         ...(rv !== null ? { resourceVersion: rv } : {}),
-        allowBookmarks: query.get('allowWatchBookmarks') === 'true',
-        sendInitialEvents: query.get('sendInitialEvents') === 'true',
+        allowBookmarks: queryBool(query, 'allowWatchBookmarks'),
+        sendInitialEvents: queryBool(query, 'sendInitialEvents'),
         ...(timeout ? { timeoutSeconds: Number(timeout) } : {}),
         ...(wantsTable(accept) ? { table: { include: includeObjectOf(query) } } : {}),
         bookmarkIntervalMs: ctx.bookmarkIntervalMs,
@@ -210,12 +212,17 @@ export async function handleResource(ctx: HandlerContext, req: IncomingMessage, 
     case 'patch': {
       if (info.subresource && info.verb === 'create') throw methodNotAllowed('create', type);
       const contentType = req.headers['content-type'];
-      const body = decodeBody(await readBody(req), contentType);
+      const raw = await readBody(req);
+      const body = decodeBody(raw, contentType);
+      // Duplicate fields of JSON create and update bodies (YAML bodies are refused by the YAML parser already).
+      const text = info.verb === 'patch' || mediaType(contentType).includes('protobuf') ? '' : raw.toString('utf8').trimStart();
+      const duplicates = text.startsWith('{') ? duplicateFields(text) : [];
       const options: WriteOptions = {
         dryRun: dryRunOf(query),
         ...(query.get('fieldManager') ? { fieldManager: query.get('fieldManager') as string } : defaultManager(info.verb, patchTypeOf(req.headers['content-type']), req.headers['user-agent'])),
         ...(info.subresource === 'status' ? { subresource: 'status' as const } : {}),
-        ...(query.has('force') ? { force: query.get('force') === 'true' } : {}),
+        ...(query.has('force') ? { force: queryBool(query, 'force') } : {}),
+        ...(duplicates.length > 0 ? { duplicateFields: duplicates } : {}),
       };
       let result: WriteResult;
       if (info.verb === 'create') {

@@ -16,6 +16,8 @@ export interface RequestRecord {
   readonly status: number;
   /** The request failed by fault injection. */
   readonly injected: boolean;
+  /** A write with `dryRun=All`: judged, nothing stored. */
+  readonly dryRun: boolean;
 }
 
 export interface RequestLogOptions {

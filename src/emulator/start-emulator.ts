@@ -10,9 +10,11 @@ import { FaultController } from './faults.js';
 import type { FieldManagement } from './field-management.js';
 import { handleNonResource, handleResource, type HandlerContext, sendError } from './http-handler.js';
 import { OpenApiCache } from './openapi-v3.js';
+import { queryBool } from './query-bool.js';
 import { parseRequestInfo } from './request-info.js';
 import { RequestLog } from './request-log.js';
 import { NAMESPACES } from './resource-type.js';
+import { createRbacAuthorizer, type RbacAuthorizer } from './rbac/rbac-authorizer.js';
 import { ssaFieldManagement } from './ssa-field-management.js';
 import { VirtualCluster } from './virtual-cluster.js';
 
@@ -35,6 +37,8 @@ export interface EmulatorOptions {
   readonly requestLogCapacity?: number;
   /** Default: the server-side apply module. */
   readonly fieldManagement?: FieldManagement;
+  /** Authenticate ServiceAccount tokens and enforce RBAC (see `rbac/rbac-authorizer.ts`). Default: false. */
+  readonly authorization?: boolean;
 }
 
 export interface EmulatedCluster {
@@ -47,6 +51,8 @@ export interface EmulatedCluster {
   readonly api: VirtualCluster;
   readonly faults: FaultController;
   readonly requests: RequestLog;
+  /** Present when started with `authorization: true`: issues ServiceAccount tokens. */
+  readonly rbac?: RbacAuthorizer;
   /** Closes the listener and every open connection (watches included). */
   stop(): Promise<void>;
 }
@@ -96,6 +102,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   for (const namespace of DEFAULT_NAMESPACES) {
     api.create(NAMESPACES, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }, { fieldManager: 'kube-apiserver' });
   }
+  const rbac = options.authorization ? createRbacAuthorizer(api) : undefined;
   const requests = new RequestLog(options.requestLogCapacity ? { capacity: options.requestLogCapacity } : {});
   const sockets = new Set<Socket>();
   let port = options.port ?? 0;
@@ -122,9 +129,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { path, queryString } = splitUrl(req.url ?? '/');
     const query = new URLSearchParams(queryString);
-    const watchParam = query.get('watch');
     const method = req.method ?? 'GET';
-    const info = parseRequestInfo(method, path, watchParam === 'true' || watchParam === '1');
+    const info = parseRequestInfo(method, path, queryBool(query, 'watch'));
     const verb = info.kind === 'resource' ? info.verb : 'nonresource';
     let injected = false;
     res.once('close', () => {
@@ -140,6 +146,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         contentType: req.headers['content-type'] ?? '',
         status: res.statusCode,
         injected,
+        dryRun: query.getAll('dryRun').includes('All'),
       });
     });
     try {
@@ -152,6 +159,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         if (settings.failureStatus === 503) throw serviceUnavailable('the server is currently unable to handle the request (injected fault)');
         throw internalError('injected fault');
       }
+      if (rbac && (await rbac.handle(req, res, info, path))) return;
       if (info.kind === 'resource') await handleResource(ctx, req, res, info, query);
       else await handleNonResource(ctx, req, res, path);
     } catch (error) {
@@ -169,6 +177,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     api,
     faults,
     requests,
+    ...(rbac ? { rbac } : {}),
     stop: () => close(server, sockets),
   };
 }

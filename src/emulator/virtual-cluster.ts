@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AdmissionOperation, AdmissionPlugin, AdmissionRequest } from './admission.js';
 import {
+  ApiError,
   alreadyExists,
   applyConflict,
   badRequest,
@@ -27,7 +28,7 @@ import { ObjectStore, type StoredObject } from './object-store.js';
 import { applyJsonPatch, applyMergePatch } from './patches.js';
 import { ResourceRegistry } from './resource-registry.js';
 import { apiVersionOf, CRDS, NAMESPACES, SECRETS, type ResourceType } from './resource-type.js';
-import { checkAgainstSchema } from './schema-check.js';
+import { checkAgainstSchema, decodeAgainstSchema } from './schema-check.js';
 import { WatchHub } from './watch-hub.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
@@ -42,6 +43,8 @@ export interface WriteOptions {
   readonly subresource?: 'status';
   /** Apply only: take over fields other managers own. */
   readonly force?: boolean;
+  /** Fields the request body names twice (create and update bodies): refused under Strict, warned under Warn. */
+  readonly duplicateFields?: readonly string[];
 }
 
 export interface WriteResult {
@@ -219,10 +222,12 @@ export class VirtualCluster {
     const name = object.metadata.name;
     this.requireNamespace(type, object.metadata.namespace, true);
     if (this.store.get(type.storageKey, object.metadata.namespace, name)) throw alreadyExists(type, name);
-    const { value, warnings } = this.checkUnknownFields(type, object, options.fieldValidation ?? 'Warn', false);
+    const { value, warnings } = this.checkUnknownFields(type, object, options.fieldValidation ?? 'Warn', false, options.duplicateFields);
     const manager = options.fieldManager ?? 'unknown';
-    const withFields = this.fields.recordUpdate(type, undefined, this.prepareCreate(type, value), this.managedOptions(type, manager, options));
-    return { ...this.commit(type, undefined, withFields, options), warnings };
+    return this.warned(warnings, () => {
+      const withFields = this.fields.recordUpdate(type, undefined, this.prepareCreate(type, value), this.managedOptions(type, manager, options));
+      return this.commit(type, undefined, withFields, options);
+    });
   }
 
   update(type: ResourceType, namespace: string | undefined, name: string, body: KubeObject, options: WriteOptions = {}): WriteResult {
@@ -233,10 +238,12 @@ export class VirtualCluster {
       throw invalid(type.kind, type.group, name, [{ field: 'metadata.resourceVersion', type: 'Invalid', value: 0, detail: 'must be specified for an update' }]);
     }
     if (rv && rv !== String(old.resourceVersion)) throw staleResourceVersion(type, name);
-    const { value, warnings } = this.checkUnknownFields(type, object, options.fieldValidation ?? 'Warn', false);
-    const next = this.prepareUpdate(type, old.object, value, options.subresource);
-    const withFields = this.fields.recordUpdate(type, old.object, next, this.managedOptions(type, options.fieldManager ?? 'unknown', options));
-    return { ...this.commit(type, old, withFields, options), warnings };
+    const { value, warnings } = this.checkUnknownFields(type, object, options.fieldValidation ?? 'Warn', false, options.duplicateFields);
+    return this.warned(warnings, () => {
+      const next = this.prepareUpdate(type, old.object, value, options.subresource);
+      const withFields = this.fields.recordUpdate(type, old.object, next, this.managedOptions(type, options.fieldManager ?? 'unknown', options));
+      return this.commit(type, old, withFields, options);
+    });
   }
 
   patch(type: ResourceType, namespace: string | undefined, name: string, patchType: PatchType, patch: unknown, options: WriteOptions = {}): WriteResult {
@@ -253,9 +260,11 @@ export class VirtualCluster {
     const rv = object.metadata.resourceVersion;
     if (rv && rv !== String(old.resourceVersion)) throw staleResourceVersion(type, name);
     const { value, warnings } = this.checkUnknownFields(type, object, options.fieldValidation ?? 'Warn', false);
-    const next = this.prepareUpdate(type, old.object, value, options.subresource);
-    const withFields = this.fields.recordUpdate(type, old.object, next, this.managedOptions(type, options.fieldManager ?? 'unknown', options));
-    return { ...this.commit(type, old, withFields, options), warnings };
+    return this.warned(warnings, () => {
+      const next = this.prepareUpdate(type, old.object, value, options.subresource);
+      const withFields = this.fields.recordUpdate(type, old.object, next, this.managedOptions(type, options.fieldManager ?? 'unknown', options));
+      return this.commit(type, old, withFields, options);
+    });
   }
 
   apply(type: ResourceType, namespace: string | undefined, name: string, body: unknown, options: WriteOptions = {}): WriteResult {
@@ -280,12 +289,14 @@ export class VirtualCluster {
     if (!old) this.requireNamespace(type, namespace, true);
     const rv = value.metadata.resourceVersion;
     if (old && rv && rv !== String(old.resourceVersion)) throw staleResourceVersion(type, name);
-    const outcome = this.fields.apply(type, old?.object, value, { ...this.managedOptions(type, manager, options), force: options.force ?? false });
-    if (!outcome.ok) {
-      throw applyConflict(this.fields.conflictMessage(outcome.conflicts), this.fields.conflictCauses(outcome.conflicts));
-    }
-    const next = old ? this.prepareUpdate(type, old.object, outcome.object, options.subresource) : this.prepareCreate(type, outcome.object);
-    return { ...this.commit(type, old, next, options), warnings };
+    return this.warned(warnings, () => {
+      const outcome = this.fields.apply(type, old?.object, value, { ...this.managedOptions(type, manager, options), force: options.force ?? false });
+      if (!outcome.ok) {
+        throw applyConflict(this.fields.conflictMessage(outcome.conflicts), this.fields.conflictCauses(outcome.conflicts));
+      }
+      const next = old ? this.prepareUpdate(type, old.object, outcome.object, options.subresource) : this.prepareCreate(type, outcome.object);
+      return this.commit(type, old, next, options);
+    });
   }
 
   delete(type: ResourceType, namespace: string | undefined, name: string, options: DeleteOptions = {}): { object: KubeObject; json: string; deleted: boolean } {
@@ -322,6 +333,16 @@ export class VirtualCluster {
   }
 
   // ---- internals ---------------------------------------------------------------------------------------------
+
+  /** The write's result with its warnings; a refusal carries them too (the apiserver sends them either way). */
+  private warned(warnings: readonly string[], write: () => Omit<WriteResult, 'warnings'>): WriteResult {
+    try {
+      return { ...write(), warnings };
+    } catch (error) {
+      if (error instanceof ApiError) error.warnings.push(...warnings);
+      throw error;
+    }
+  }
 
   private managedOptions(type: ResourceType, manager: string, options: WriteOptions) {
     const base = { manager, apiVersion: apiVersionOf(type), now: rfc3339(this.clock()) };
@@ -362,18 +383,22 @@ export class VirtualCluster {
   }
 
   /** Unknown fields (custom resources only): Strict refuses, Warn reports, both Warn and Ignore prune. */
-  private checkUnknownFields(type: ResourceType, object: KubeObject, mode: FieldValidation, isApply: boolean): { value: KubeObject; warnings: string[] } {
-    if (!type.schema) return { value: object, warnings: [] };
-    const check = checkAgainstSchema(object, type.schema);
-    if (check.unknownFields.length === 0) return { value: object, warnings: [] };
+  private checkUnknownFields(type: ResourceType, object: KubeObject, mode: FieldValidation, isApply: boolean, duplicates: readonly string[] = []): { value: KubeObject; warnings: string[] } {
+    const duplicated = duplicates.map((f) => `duplicate field "${f}"`);
+    if (!type.schema) {
+      if (duplicated.length > 0 && mode === 'Strict') throw badRequest(`strict decoding error: ${duplicated.join(', ')}`);
+      return { value: object, warnings: mode === 'Warn' ? duplicated : [] };
+    }
+    const check = decodeAgainstSchema(object, type.schema);
+    if (check.unknownFields.length === 0 && duplicated.length === 0) return { value: check.value, warnings: [] };
+    const problems = [...duplicated, ...check.unknownFields.map((f) => `unknown field "${f}"`)];
     if (mode === 'Strict') {
       if (isApply) {
         throw badRequest(`failed to create typed patch object (${apiVersionOf(type)}, Kind=${type.kind}): ${check.unknownFields.map((f) => `.${f}: field not declared in schema`).join(', ')}`);
       }
-      throw badRequest(`${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: strict decoding error: ${check.unknownFields.map((f) => `unknown field "${f}"`).join(', ')}`);
+      throw badRequest(`${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: strict decoding error: ${problems.join(', ')}`);
     }
-    const warnings = mode === 'Warn' ? check.unknownFields.map((f) => `unknown field "${f}"`) : [];
-    return { value: check.value as KubeObject, warnings };
+    return { value: check.value, warnings: mode === 'Warn' ? problems : [] };
   }
 
   /** What the apiserver sets on create: uid, timestamps, generation; status dropped where it is a subresource. */
@@ -468,9 +493,9 @@ export class VirtualCluster {
     let object = this.admit(old ? 'UPDATE' : 'CREATE', type, options.subresource, candidate, old?.object, dryRun) ?? candidate;
     const errors = metadataErrors(type, object);
     if (type.schema) {
-      const check = checkAgainstSchema(object, type.schema);
+      const check = checkAgainstSchema(object, type.schema, old?.object);
       errors.push(...check.errors);
-      object = check.value as KubeObject;
+      object = check.value;
     }
     if (errors.length) throw invalid(type.kind, type.group, object.metadata.name ?? '', errors);
     if (old) {
@@ -486,11 +511,31 @@ export class VirtualCluster {
       return { object: shown, json: JSON.stringify(shown), created: !old };
     }
     const stored = this.store_(type, object, old ? 'MODIFIED' : 'ADDED', old?.object);
-    if (type === CRDS) this.registry.setCrd(object.metadata.name ?? '', crdResourceTypes(object));
+    if (type === CRDS) {
+      this.registry.setCrd(object.metadata.name ?? '', crdResourceTypes(object));
+      this.defaultStored(object);
+    }
     for (const plugin of this.admission) {
       plugin.committed?.({ operation: old ? 'UPDATE' : 'CREATE', type, dryRun, cluster: this, object: stored.object, ...(old ? { oldObject: old.object } : {}) });
     }
     return { object: stored.object, json: stored.json, created: !old };
+  }
+
+  /**
+   * The apiserver defaults custom resources when it reads them from storage, so a default added to a CRD shows
+   * on objects stored before: the stored objects of the CRD's storage version are defaulted in place (same
+   * resourceVersion, no event: nothing was written).
+   */
+  private defaultStored(crd: KubeObject): void {
+    const types = this.registry.all().filter((t) => t.custom && `${t.plural}.${t.group}` === crd.metadata.name);
+    const storage = types[0];
+    if (!storage) return;
+    for (const entry of [...this.store.list(storage.storageKey).entries]) {
+      const type = types.find((t) => apiVersionOf(t) === entry.object.apiVersion) ?? storage;
+      if (!type.schema) continue;
+      const { value } = decodeAgainstSchema(entry.object, type.schema);
+      if (!jsonEqual(value, entry.object)) this.store.put(type.storageKey, value, entry.resourceVersion);
+    }
   }
 
   private store_(type: ResourceType, object: KubeObject, event: 'ADDED' | 'MODIFIED', previous?: KubeObject): StoredObject {

@@ -32,6 +32,10 @@ export interface ConfigSpec {
    */
   exclude?: RelativePattern[];
   /**
+   * KKP release the repository targets: its CRDs (schemas, sandbox), built-in Kubernetes versions and updates. Default: the newest (v2.31).
+   */
+  kkpVersion?: 'v2.29' | 'v2.30' | 'v2.31';
+  /**
    * KKP edition. Community allows one seed only, named kubermatic. Default: enterprise.
    */
   edition?: 'enterprise' | 'community';

@@ -5,8 +5,14 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigurationError } from '../core/errors.js';
+import { parseRepositoryAllowlist, type RepositoryAllowlist } from './repository-allowlist.js';
 
 export interface AppConfig {
+  /**
+   * `KKP_GITOPS_REPOSITORY_ALLOWLIST` (required): the repositories served, comma-separated `owner/name` globs
+   * (Atlantis' `--repo-allowlist`). Deliveries for any other repository are acknowledged and ignored.
+   */
+  readonly repositoryAllowlist: RepositoryAllowlist;
   /** `KKP_KUBECONFIG`: kubeconfig file of the KKP master. Default: `$KUBECONFIG`, `~/.kube/config`, else in-cluster. */
   readonly kubeconfigFile?: string;
   /** `KKP_CONTEXT`: the master's context in it. Default: the current context. */
@@ -29,6 +35,7 @@ export function appConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfi
   const kubeconfigFile = env['KKP_KUBECONFIG'] || undefined;
   const context = env['KKP_CONTEXT'] || undefined;
   return {
+    repositoryAllowlist: parseRepositoryAllowlist(env['KKP_GITOPS_REPOSITORY_ALLOWLIST']),
     ...(kubeconfigFile ? { kubeconfigFile } : {}),
     ...(context ? { context } : {}),
     inCluster: env['KKP_IN_CLUSTER'] === 'true',

@@ -1,6 +1,6 @@
 /** What the handlers depend on; `src/app.ts` builds the production set, tests build their own. */
 import type { Coordination } from '../coordination/coordination.js';
-import type { KkpEngine } from './kkp-engine.js';
+import type { KkpEngine } from '../engine/kkp-engine.js';
 import type { PullRequestHeads } from './plan-pull-request.js';
 import type { RepositoryMirrors } from './repository-mirror.js';
 

@@ -1,38 +1,41 @@
 /**
- * A push to the default branch (a merge or a direct push): reconcile the pushed commit into the master and every
- * seed. Destructive changes run only when the merged pull request carried an allowance for its final head, or the
- * policy (of the branch before the push) allows them; otherwise they are skipped and reported. One GitHub deployment
- * per target (`kkp/master`, `kkp/<seed>`) with in_progress → success/failure statuses, a comment with the result on
- * the merged pull request, and a commit status with the overall outcome on the pushed commit.
+ * A push to the default branch (a merge, a direct push, a force push back to an older commit): the default branch's
+ * head is the desired state, and it goes through the one reconcile (`engine.reconcile`) with the policy of the last
+ * applied commit governing and the allowances of the merged pull request's plan; this file only executes the plan it
+ * returns and reports it (`apply-reporting.ts`): one GitHub deployment per target, a comment on the merged pull
+ * request, a commit status on the pushed commit.
  *
  * Exactly once and in order, across processes: the reconcile holds the repository's Lease lock
  * (`deps.coordination`) and reads the applied-commit record on it. A commit that is the applied commit is skipped
- * silently (a redelivery, or the other replica already did it); an ancestor of the applied commit (or of a newer
- * commit whose apply did not finish) is skipped as superseded, with a commit status saying so. Otherwise the record
- * gets `applying-commit` and the deployment ids before the first cluster write, and `applied-commit` after the
- * last. Deployments a dead holder left in progress get a final `error` status first.
+ * silently (a redelivery, or the other replica already did it). A commit that is no longer the branch's head and is
+ * an ancestor of the applied commit (or of a newer commit whose apply did not finish) is a stale delivery, skipped
+ * as superseded with a commit status saying so; the head itself is always reconciled, even when it is older than
+ * the applied commit (a rollback). Otherwise the record gets `applying-commit` and the deployment ids before the
+ * first cluster write, and `applied-commit` after the last. Deployments a dead holder left in progress get a final
+ * `error` status first. Failing to take the lock or to write the record is on the commit status at once; restart
+ * recovery reconciles the head later.
  */
 import type { AppliedRecord } from '../coordination/applied-record.js';
 import { isAncestor } from '../coordination/commit-order.js';
 import { LockTimeoutError } from '../coordination/lock-errors.js';
 import type { RepositoryLock } from '../coordination/repository-lock.js';
 import type { ApplyResult } from '../core/apply/apply-result.js';
-import { DEFAULT_REPOSITORY_CONFIG } from '../core/config/repository-config.js';
+import type { RepositoryConfig } from '../core/config/repository-config.js';
 import { describeError } from '../core/errors.js';
+import type { Plan } from '../core/plan/plan.js';
+import { stringAt } from '../core/model/plain-data.js';
 import type { LoadedRepository } from '../core/load/loaded-repository.js';
-import { renderReport } from '../core/report/render-report.js';
-import { toReportView, type ReportTarget } from '../core/report/report-view.js';
+import { toReportView } from '../core/report/report-view.js';
 import type { AppDeps } from './app-deps.js';
-import { hasAllowance } from './deletion-allowance.js';
-import type { GitHubRepository, PullRequestInfo } from './github-repository.js';
-import { GITHUB_LIMITS } from './github-limits.js';
+import { APPLY_STATUS_CONTEXT, applyReportMarkdown, commentOnMerged, describeStatus, environmentOf, hasFinalApplyStatus, overallStatus, skippedNote, targetDescription, targetSucceeded } from './apply-reporting.js';
+import { allowancesFor } from './deletion-allowance.js';
+import type { DeploymentLinks, GitHubRepository, PullRequestInfo } from './github-repository.js';
 import { formatDiagnosticLine } from './plan-comment.js';
-import { upsertStickyComment } from './sticky-comment.js';
+
+export { APPLY_STATUS_CONTEXT, environmentOf } from './apply-reporting.js';
 
 /** How a merged commit is applied: conflicts with other field managers are resolved in Git's favour. */
 const MERGED_COMMIT_WINS = Object.freeze({ force: true });
-
-export const APPLY_STATUS_CONTEXT = 'kkp-gitops/apply';
 
 export interface PushEvent {
   /** The default branch. */
@@ -54,6 +57,8 @@ export interface DeployOutcome {
   readonly supersededBy?: string;
   /** Deployments left in progress by an interrupted reconcile that got their final status here. */
   readonly finalizedDeployments?: readonly number[];
+  /** Gated changes (`gateKeyOf`) not run: no allowance listed them and the governing policy forbids them. */
+  readonly skippedChanges?: readonly string[];
 }
 
 const ZERO_SHA = /^0+$/;
@@ -67,12 +72,19 @@ const OPEN_DEPLOYMENT_STATES = new Set(['in_progress', 'queued', 'pending']);
 export async function deployPush(deps: AppDeps, github: GitHubRepository, push: PushEvent): Promise<DeployOutcome> {
   const coordination = deps.coordination;
   if (!coordination) return applyPush(deps, github, push, undefined);
+  let reported = false;
   try {
-    return await coordination.withLock(github.fullName, (lock) => reconcileUnderLock(deps, github, push, lock));
+    return await coordination.withLock(github.fullName, async (lock) => {
+      const outcome = await reconcileUnderLock(deps, github, push, lock);
+      reported = true;
+      return outcome;
+    });
   } catch (error) {
-    if (error instanceof LockTimeoutError) {
-      // Said where people look; restart recovery applies the branch's head once the lock is free.
-      await github.setCommitStatus(push.after, APPLY_STATUS_CONTEXT, 'error', describe(`Not applied yet: the repository lock is held by ${error.holder ?? 'another process'}; recovery will apply the branch head`));
+    // Said where people look, at once: the lock could not be taken (held past the wait, or the Lease API failing),
+    // or the record could not be written. Restart recovery applies the branch's head once that works again.
+    if (!reported && !(await hasFinalApplyStatus(github, push.after).catch(() => false))) {
+      const why = error instanceof LockTimeoutError ? `the repository lock is held by ${error.holder ?? 'another process'}` : `the repository lock or record failed: ${describeError(error)}`;
+      await github.setCommitStatus(push.after, APPLY_STATUS_CONTEXT, 'error', describeStatus(`Not applied yet, recovery will apply the branch head: ${why}`)).catch((statusError: unknown) => deps.log.error({ err: statusError, commit: push.after }, 'could not report the failed reconcile'));
     }
     throw error;
   }
@@ -85,7 +97,7 @@ async function reconcileUnderLock(deps: AppDeps, github: GitHubRepository, push:
   const gitDir = await fetchBranch(deps, github, push);
   const record = lock.record;
   const finalized = await finalizeInterrupted(github, lock, record, push.after);
-  const decision = await decide(gitDir, record, push.after);
+  const decision = await decide(gitDir, record, push.after, await github.branchHead(push.branch));
   if (decision.skip) {
     if (finalized.length > 0 || record?.applyingCommit) {
       // The interrupted commit was not fully applied: recovery retries it (or the branch's head).
@@ -93,7 +105,7 @@ async function reconcileUnderLock(deps: AppDeps, github: GitHubRepository, push:
     }
     // A commit that already has its outcome (another replica applied it before the newer one) keeps it.
     if (decision.skip === 'superseded' && !(await hasFinalApplyStatus(github, push.after))) {
-      await github.setCommitStatus(push.after, APPLY_STATUS_CONTEXT, 'success', describe(`Superseded by ${decision.by.slice(0, 7)}: not applied (a newer commit is applied)`));
+      await github.setCommitStatus(push.after, APPLY_STATUS_CONTEXT, 'success', describeStatus(`Superseded by ${decision.by.slice(0, 7)}: not applied (a newer commit is applied)`));
     }
     deps.log.info({ repository: github.fullName, commit: push.after, skipped: decision.skip, by: decision.by }, decision.skip === 'superseded' ? `superseded by ${decision.by}` : 'already applied');
     return { ok: true, allowDeletions: false, skipped: decision.skip, supersededBy: decision.by, ...(finalized.length ? { finalizedDeployments: finalized } : {}) };
@@ -104,10 +116,14 @@ async function reconcileUnderLock(deps: AppDeps, github: GitHubRepository, push:
 
 type Decision = { skip: false } | { skip: 'already-applied' | 'superseded'; by: string };
 
-/** Whether `commit` must be applied, given what the record says is applied or was last (partly) applied. */
-async function decide(gitDir: string, record: AppliedRecord | undefined, commit: string): Promise<Decision> {
+/**
+ * Whether `commit` must be applied, given the branch's head and what the record says is applied or was last (partly)
+ * applied. The head is desired whatever its ancestry (a rollback); the ancestry only tells stale deliveries apart.
+ */
+async function decide(gitDir: string, record: AppliedRecord | undefined, commit: string, head: string): Promise<Decision> {
   const applied = record?.appliedCommit;
   if (applied === commit) return { skip: 'already-applied', by: applied };
+  if (commit === head) return record?.attemptedCommit === commit && record.attemptOutcome === 'invalid' && !record.applyingCommit ? { skip: 'already-applied', by: commit } : { skip: false };
   if (applied && (await isAncestor(gitDir, commit, applied))) return { skip: 'superseded', by: applied };
   // A newer commit whose apply failed or was interrupted has partly reached the clusters: never go back behind it.
   const partial = record?.applyingCommit ?? record?.attemptedCommit;
@@ -132,10 +148,10 @@ async function finalizeInterrupted(github: GitHubRepository, lock: RepositoryLoc
     const state = await github.deploymentState(id);
     if (state !== undefined && !OPEN_DEPLOYMENT_STATES.has(state)) continue;
     const description = next === interrupted ? `Interrupted${by}; re-applied by ${lock.holderIdentity}` : `Interrupted${by}; superseded by ${next.slice(0, 7)} (${lock.holderIdentity})`;
-    await github.setDeploymentStatus(id, environments.get(id) ?? 'kkp/unknown', 'error', describe(description));
+    await github.setDeploymentStatus(id, environments.get(id) ?? 'kkp/unknown', 'error', describeStatus(description), deploymentLinks(github, undefined, interrupted));
     finalized.push(id);
   }
-  if (next !== interrupted) await github.setCommitStatus(interrupted, APPLY_STATUS_CONTEXT, 'error', describe(`Interrupted${by}; superseded by ${next.slice(0, 7)}`));
+  if (next !== interrupted) await github.setCommitStatus(interrupted, APPLY_STATUS_CONTEXT, 'error', describeStatus(`Interrupted${by}; superseded by ${next.slice(0, 7)}`));
   return finalized;
 }
 
@@ -148,6 +164,7 @@ function baseRecord(current: AppliedRecord | undefined, github: GitHubRepository
     defaultBranch: push.branch,
     ...(current?.appliedCommit ? { appliedCommit: current.appliedCommit } : {}),
     ...(current?.appliedAt ? { appliedAt: current.appliedAt } : {}),
+    ...(current?.appliedPolicy ? { appliedPolicy: current.appliedPolicy } : {}),
     ...(current?.attemptedCommit ? { attemptedCommit: current.attemptedCommit } : {}),
     ...(current?.attemptOutcome ? { attemptOutcome: current.attemptOutcome } : {}),
     deployments: [],
@@ -169,30 +186,38 @@ async function applyPush(deps: AppDeps, github: GitHubRepository, push: PushEven
   /** Writes the record (when holding a lock): its identity fields, nothing in progress, then `change`. */
   const record = (change: (base: AppliedRecord) => AppliedRecord) => lock?.updateRecord((current) => change(baseRecord(current, github, push)));
   const head = await deps.engine.load(gitDir, push.after);
-  const policy = (await policyBefore(deps, gitDir, push.before)) ?? head.config.policy;
-  const merged = (await github.pullRequestsOfCommit(push.after)).find((p) => p.merged && p.mergeCommitSha === push.after) ?? (await github.pullRequestsOfCommit(push.after)).find((p) => p.merged);
-  const allowance = merged ? await hasAllowance(github, merged.headSha, await deps.appLogin()) : false;
-  const allowDeletions = policy.allowDeletions || allowance;
-  await github.setCommitStatus(push.after, APPLY_STATUS_CONTEXT, 'pending', 'Applying to the KKP master and seeds');
-
-  const planned = await deps.engine.plan({ head: { ...head, config: { ...head.config, policy } }, repository: github.fullName, allowDeletions });
+  // The policy of the last applied commit governs (the defaults when none was applied): never the head's own.
+  const governing = await governingConfig(deps, gitDir, lock ? lock.record?.appliedCommit : push.before);
+  const merged = await mergedPullRequest(github, push.after);
+  // Allowances answer the plan of the merged pull request's final head; each lists the exact changes it covers.
+  const allowances = merged ? (await allowancesFor(github, merged.number, merged.headSha, await deps.appLogin())).map((a) => ({ ...a, head: push.after })) : [];
+  const planned = await deps.engine.reconcile({ head, governing, allowances, repository: github.fullName });
+  const allowDeletions = planned.policy.allowDeletions || allowances.length > 0;
   try {
     if (!planned.plan) {
       const errors = planned.diagnostics.filter((d) => d.severity === 'error');
       await github.setCommitStatus(push.after, APPLY_STATUS_CONTEXT, 'failure', `Not applied: ${errors.length} validation error(s)`);
-      if (merged) await comment(deps, github, merged, push.after, [`Nothing was applied: \`${push.after.slice(0, 7)}\` has validation errors.`, '', ...errors.slice(0, 50).map(formatDiagnosticLine)].join('\n'));
+      if (merged) await commentOnMerged(github, merged, await deps.appLogin(), push.after, [`Nothing was applied: \`${push.after.slice(0, 7)}\` has validation errors.`, '', ...errors.slice(0, 50).map(formatDiagnosticLine)].join('\n'));
       await record((base) => ({ ...base, attemptedCommit: push.after, attemptOutcome: 'invalid' }));
       return { ok: false, allowDeletions, ...(merged ? { mergedPullRequest: merged.number } : {}) };
     }
+    // Targets that already hold this commit with a final successful deployment (an earlier run of this reconcile
+    // that was cut short after them) and have nothing to run get no new deployment.
+    const settled = await settledTargets(github, push.after, planned.plan);
+    const toDeploy = planned.plan.targets.filter((t) => !settled.has(t.target));
+    const quiet = toDeploy.length === 0 && (await lastApplyState(github, push.after)) === 'success';
+    if (!quiet) await github.setCommitStatus(push.after, APPLY_STATUS_CONTEXT, 'pending', 'Applying to the KKP master and seeds');
     // Recorded before the first write anywhere: a crash from here on leaves `applying-commit` for recovery.
     const applyingHolder = lock?.holderIdentity;
     await record((base) => ({ ...base, applyingCommit: push.after, ...(applyingHolder ? { applyingHolder } : {}) }));
     const deployments = new Map<string, number>();
-    for (const target of planned.plan.targets) {
+    const dashboard = dashboardUrl(head);
+    const linksOf = (target: string): DeploymentLinks => ({ ...deploymentLinks(github, merged, push.after), ...(target === 'master' && dashboard ? { environmentUrl: dashboard } : {}) });
+    for (const target of toDeploy) {
       const environment = environmentOf(target.target);
       const id = await github.createDeployment(push.after, environment, `kkp-gitops apply of ${push.after.slice(0, 7)}`);
       deployments.set(target.target, id);
-      await github.setDeploymentStatus(id, environment, 'in_progress', 'Applying');
+      await github.setDeploymentStatus(id, environment, 'in_progress', 'Applying', linksOf(target.target));
     }
     await record((base) => ({ ...base, applyingCommit: push.after, ...(applyingHolder ? { applyingHolder } : {}), deployments: [...deployments.values()] }));
     let result: ApplyResult;
@@ -202,8 +227,8 @@ async function applyPush(deps: AppDeps, github: GitHubRepository, push: PushEven
       // as Argo CD and Flux reconcile. The pull request's plan showed them as drift before the merge.
       result = await deps.engine.apply(planned.plan, planned.clients ?? new Map(), MERGED_COMMIT_WINS);
     } catch (error) {
-      for (const [target, id] of deployments) await github.setDeploymentStatus(id, environmentOf(target), 'error', describe(`apply failed: ${describeError(error)}`));
-      await github.setCommitStatus(push.after, APPLY_STATUS_CONTEXT, 'error', describe(`Apply failed: ${describeError(error)}`));
+      for (const [target, id] of deployments) await github.setDeploymentStatus(id, environmentOf(target), 'error', describeStatus(`apply failed: ${describeError(error)}`), linksOf(target));
+      await github.setCommitStatus(push.after, APPLY_STATUS_CONTEXT, 'error', describeStatus(`Apply failed: ${describeError(error)}`));
       if (lock?.held) await record((base) => ({ ...base, attemptedCommit: push.after, attemptOutcome: 'failed' }));
       throw error;
     }
@@ -211,58 +236,81 @@ async function applyPush(deps: AppDeps, github: GitHubRepository, push: PushEven
     for (const target of view.targets) {
       const id = deployments.get(target.target);
       if (id === undefined) continue;
-      await github.setDeploymentStatus(id, environmentOf(target.target), target.status === 'applied' ? 'success' : 'failure', describe(targetDescription(target)));
+      await github.setDeploymentStatus(id, environmentOf(target.target), targetSucceeded(target) ? 'success' : 'failure', describeStatus(targetDescription(target)), linksOf(target.target));
     }
-    const ok = result.targets.every((t) => t.status === 'applied');
-    const skipped = view.targets.flatMap((t) => t.rows).filter((r) => r.destructive && r.action === 'skip').length;
-    const overall = `${ok ? 'Applied' : 'Failed'}: ${view.counts.create} created, ${view.counts.update} updated, ${view.counts.delete} deleted${skipped ? `, ${skipped} deletion(s) skipped` : ''}`;
-    await github.setCommitStatus(push.after, APPLY_STATUS_CONTEXT, ok ? 'success' : 'failure', describe(overall));
-    if (merged) {
-      const note = skipped > 0 ? `\n\n**${skipped} destructive change${skipped === 1 ? ' was' : 's were'} skipped**: the pull request had no \`/kkp allow-deletions\` for its final head \`${merged.headSha.slice(0, 7)}\` and the policy does not allow them.` : '';
-      await comment(deps, github, merged, push.after, `${renderReport(result, { format: 'markdown', detailLimit: Number.MAX_SAFE_INTEGER, maxLength: Number.MAX_SAFE_INTEGER }).trimEnd()}${note}`);
-    }
+    // Applied: every target took every change that may run. Skipped changes are reported, not retried: they wait for
+    // an allowance or a policy (drift self-heal obeys the same decision).
+    const applied = result.targets.every((t) => t.status === 'applied');
+    const overall = overallStatus(view, result);
+    if (!quiet) await github.setCommitStatus(push.after, APPLY_STATUS_CONTEXT, overall.state, overall.description);
+    const skipped = (planned.decision?.gated ?? []).filter((g) => g.verdict === 'skipped');
+    if (merged) await commentOnMerged(github, merged, await deps.appLogin(), push.after, `${applyReportMarkdown(result)}${skippedNote(skipped, merged)}`);
     // Last, so that a crash before it (comment or status not written yet) re-runs the whole reconcile; the re-run
     // edits the same comment and finds the deployments final.
     const appliedAt = deps.coordination ? new Date(deps.coordination.clock.now()).toISOString() : undefined;
-    await record(({ attemptedCommit: _commit, attemptOutcome: _outcome, appliedAt: previousAt, ...base }) =>
-      ok ? { ...base, appliedCommit: push.after, ...(appliedAt ? { appliedAt } : {}) } : { ...base, ...(previousAt ? { appliedAt: previousAt } : {}), attemptedCommit: push.after, attemptOutcome: 'failed' },
+    const appliedPolicy = { allowDeletions: planned.policy.allowDeletions, selfHeal: planned.policy.selfHeal };
+    await record(({ attemptedCommit: _commit, attemptOutcome: _outcome, appliedAt: previousAt, appliedPolicy: previousPolicy, ...base }) =>
+      applied
+        ? { ...base, appliedCommit: push.after, appliedPolicy, ...(appliedAt ? { appliedAt } : {}) }
+        : { ...base, ...(previousAt ? { appliedAt: previousAt } : {}), ...(previousPolicy ? { appliedPolicy: previousPolicy } : {}), attemptedCommit: push.after, attemptOutcome: 'failed' },
     );
-    return { ok, result, allowDeletions, ...(merged ? { mergedPullRequest: merged.number } : {}) };
+    return { ok: overall.state === 'success', result, allowDeletions, ...(merged ? { mergedPullRequest: merged.number } : {}), ...(skipped.length ? { skippedChanges: skipped.map((g) => g.key) } : {}) };
   } finally {
     await planned.release();
   }
 }
 
-async function hasFinalApplyStatus(github: GitHubRepository, sha: string): Promise<boolean> {
-  return (await github.commitStatuses(sha)).some((s) => s.context === APPLY_STATUS_CONTEXT && s.state !== 'pending');
+/** The pull request merged as `sha` (or, for a rebase merge, one whose commits it holds). */
+async function mergedPullRequest(github: GitHubRepository, sha: string): Promise<PullRequestInfo | undefined> {
+  const prs = await github.pullRequestsOfCommit(sha);
+  return prs.find((p) => p.merged && p.mergeCommitSha === sha) ?? prs.find((p) => p.merged);
 }
 
-/** `kkp/master`, `kkp/seed-eu`. */
-export function environmentOf(target: string): string {
-  return `kkp/${target}`;
+/** Targets whose newest deployment of `sha` succeeded and whose plan has nothing left to run. */
+async function settledTargets(github: GitHubRepository, sha: string, plan: Plan): Promise<Set<string>> {
+  const idle = plan.targets.filter((t) => t.status === 'ready' && t.stages.every((s) => s.changes.every((c) => c.action === 'unchanged')));
+  if (idle.length === 0) return new Set();
+  const deployments = (await github.deploymentsOf(sha)).filter((d) => d.environment.startsWith('kkp/'));
+  const settled = new Set<string>();
+  for (const t of idle) {
+    const newest = deployments.filter((d) => d.environment === environmentOf(t.target)).sort((a, b) => b.id - a.id)[0];
+    if (newest && (await github.deploymentState(newest.id)) === 'success') settled.add(t.target);
+  }
+  return settled;
 }
 
-function targetDescription(t: ReportTarget): string {
-  if (t.status === 'unreachable') return `Unreachable: ${t.error ?? 'unknown error'}`;
-  const c = t.counts;
-  return `${t.status === 'applied' ? 'Applied' : 'Failed'}: ${c.create} created, ${c.update} updated, ${c.delete} deleted, ${c.skip} skipped, ${c.unchanged} unchanged`;
+/**
+ * Where GitHub's deployment view links (`log_url`): the merged pull request, which gets the apply comment, else the
+ * commit, which carries the `kkp-gitops/apply` status.
+ */
+function deploymentLinks(github: GitHubRepository, merged: PullRequestInfo | undefined, sha: string): DeploymentLinks {
+  if (!github.htmlUrl) return {};
+  return { logUrl: merged ? `${github.htmlUrl}/pull/${merged.number}` : `${github.htmlUrl}/commit/${sha}` };
 }
 
-/** GitHub refuses status descriptions over 140 characters. */
-function describe(text: string): string {
-  return text.length <= GITHUB_LIMITS.statusDescription ? text : `${text.slice(0, GITHUB_LIMITS.statusDescription - 1)}…`;
+/**
+ * The KKP dashboard of the master (`environment_url`): `https://<spec.ingress.domain>` of the repository's
+ * KubermaticConfiguration, when it names a plain host name. Seeds have no page of their own.
+ */
+function dashboardUrl(repository: LoadedRepository): string | undefined {
+  const configuration = repository.documents.find((d) => d.kind === 'KubermaticConfiguration');
+  const domain = configuration ? stringAt(configuration.value, 'spec', 'ingress', 'domain') : undefined;
+  return domain !== undefined && domain.length <= 253 && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(domain) ? `https://${domain}` : undefined;
 }
 
-async function policyBefore(deps: AppDeps, gitDir: string, before: string): Promise<LoadedRepository['config']['policy'] | undefined> {
-  if (ZERO_SHA.test(before)) return undefined;
+async function lastApplyState(github: GitHubRepository, sha: string): Promise<string | undefined> {
+  // GitHub lists the newest first.
+  return (await github.commitStatuses(sha)).find((s) => s.context === APPLY_STATUS_CONTEXT)?.state;
+}
+
+/** The configuration of the last applied commit, or undefined (the defaults govern) when none is or it cannot be read. */
+async function governingConfig(deps: AppDeps, gitDir: string, applied: string | undefined): Promise<RepositoryConfig | undefined> {
+  if (!applied || ZERO_SHA.test(applied)) return undefined;
   try {
-    return (await deps.engine.load(gitDir, before)).config.policy;
+    return (await deps.engine.load(gitDir, applied)).config;
   } catch {
-    // A force push may have left `before` out of the fetched history: fall back to the strictest policy.
-    return DEFAULT_REPOSITORY_CONFIG.policy;
+    // A force push may have left it out of the fetched history: the strictest policy (the defaults) governs.
+    return undefined;
   }
 }
 
-async function comment(deps: AppDeps, github: GitHubRepository, pr: PullRequestInfo, sha: string, body: string): Promise<void> {
-  await upsertStickyComment(github, pr.number, `## kkp-gitops apply of \`${sha.slice(0, 7)}\`\n\n${body}\n`, { name: `apply-${sha}`, author: await deps.appLogin() });
-}

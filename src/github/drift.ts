@@ -3,16 +3,20 @@
  * master and seeds. Once that head is the applied commit (the record on the repository's Lease says so), every
  * difference is drift: an object edited in the cluster (`update`, flagged `drift` by the engine), deleted there
  * (`create`), or left there (`delete`). The result goes on a check run `kkp-gitops/drift` on the head commit, listing
- * the drifted objects by their identity. With the repository's `policy.selfHeal`, the drift is corrected at once by
- * applying that plan under the repository's lock (the same lock and record as a push reconcile; destructive
- * changes only as the policy allows them; with force, taking back the fields the hand edit took over); otherwise it
- * is left for a person.
+ * the drifted objects by their identity. The plan is the one reconcile's (`engine.reconcile`), under the policy
+ * that governed the apply of that commit (`appliedPolicy` in the record: the policy of the commit applied before it,
+ * never the commit's own). With that policy's `selfHeal`, the drift is corrected at once by applying the plan under
+ * the repository's lock (the same lock and record as a push reconcile; changes the decision skipped, such as
+ * deletions no allowance or policy covers, are never run; with force, taking back the fields the hand edit took
+ * over); otherwise it is left for a person.
  *
  * A head that is not the applied commit yet is left alone (its push reconcile, or restart recovery, applies it: its
  * differences are not drift). The same finding is not reported twice on one commit.
  */
 import { escapeMarkdown } from '../core/report/escape-markdown.js';
+import type { AppliedRecord } from '../coordination/applied-record.js';
 import type { Coordination } from '../coordination/coordination.js';
+import { DEFAULT_REPOSITORY_CONFIG } from '../core/config/repository-config.js';
 import type { ApplyResult } from '../core/apply/apply-result.js';
 import type { TargetClients } from '../core/apply/cluster-client.js';
 import { describeError } from '../core/errors.js';
@@ -116,9 +120,9 @@ export function driftCheckRun(report: DriftReport): CheckRunUpdate | undefined {
     case 'healed':
       return complete('success', `Drift corrected: ${objects}`, `**${objects} drifted** from \`${sha}\` and ${n === 1 ? 'was' : 'were'} restored (\`policy.selfHeal\`).`, [...list, ...unreachable]);
     case 'heal-failed':
-      return complete('failure', `Drift not corrected: ${objects}`, `**${objects} drifted** from \`${sha}\`; restoring ${n === 1 ? 'it' : 'them'} failed: ${report.error ?? 'unknown error'}`, list);
+      return complete('failure', `Drift not corrected: ${objects}`, `**${objects} drifted** from \`${sha}\`; restoring ${n === 1 ? 'it' : 'them'} failed: ${escapeMarkdown(report.error ?? 'unknown error')}`, list);
     case 'failed':
-      return report.head ? complete('failure', 'Could not check for drift', `Could not check \`${sha}\` for drift: ${report.error ?? 'unknown error'}`) : undefined;
+      return report.head ? complete('failure', 'Could not check for drift', `Could not check \`${sha}\` for drift: ${escapeMarkdown(report.error ?? 'unknown error')}`) : undefined;
     case 'invalid':
     case 'not-applied':
       // Nothing to say about drift: the push reconcile of that commit reports on it.
@@ -147,10 +151,12 @@ export async function checkDrift(deps: DriftDeps, repository: KnownRepository, m
     const gitDir = await app.mirrors.fetch({ fullName: repository.fullName, cloneUrl: gitHub.cloneUrl, token: await gitHub.token(), refs: [branchRef] });
     const loaded = await app.engine.load(gitDir, branchRef);
     head = loaded.commit;
-    selfHeal = loaded.config.policy.selfHeal;
-    const judge = async (appliedCommit: string | undefined, heal: (plan: Plan, clients: TargetClients) => Promise<ApplyResult>): Promise<DriftReport> => {
-      if (app.coordination && appliedCommit !== head) return report({ status: 'not-applied' });
-      const planned = await app.engine.plan({ head: loaded, repository: repository.fullName, allowDeletions: loaded.config.policy.allowDeletions, correctDrift: true });
+    const judge = async (record: AppliedRecord | undefined, heal: (plan: Plan, clients: TargetClients) => Promise<ApplyResult>): Promise<DriftReport> => {
+      if (app.coordination && record?.appliedCommit !== head) return report({ status: 'not-applied' });
+      // The policy that governed the apply of this commit, never its own (without a record: the defaults).
+      const policy = record?.appliedPolicy ?? DEFAULT_REPOSITORY_CONFIG.policy;
+      selfHeal = policy.selfHeal;
+      const planned = await app.engine.reconcile({ head: loaded, governing: { ...loaded.config, policy }, repository: repository.fullName, correctDrift: true });
       try {
         if (!planned.plan) return await report({ status: 'invalid' });
         const drifted = driftedObjects(planned.plan);
@@ -173,7 +179,7 @@ export async function checkDrift(deps: DriftDeps, repository: KnownRepository, m
     const coordination: Coordination | undefined = app.coordination;
     if (!coordination) return await judge(undefined, (plan, clients) => app.engine.apply(plan, clients, HEAL));
     return await coordination.withLock(repository.fullName, (lock) =>
-      judge(lock.record?.appliedCommit, (plan, clients) => {
+      judge(lock.record, (plan, clients) => {
         lock.assertHeld();
         return app.engine.apply(plan, clients, HEAL);
       }),

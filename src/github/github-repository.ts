@@ -40,6 +40,8 @@ export interface CheckRunSummary {
   readonly status: string;
   readonly conclusion: string | null;
   readonly externalId: string | null;
+  /** When it completed (RFC 3339), by GitHub's clock. */
+  readonly completedAt?: string | null;
 }
 
 export interface IssueComment {
@@ -66,6 +68,8 @@ export interface GitHubRepository {
   /** `owner/name` */
   readonly fullName: string;
   readonly cloneUrl: string;
+  /** The repository's web page (`https://github.com/owner/name`); absent in ports that do not know it. */
+  readonly htmlUrl?: string;
   /** An installation access token for Git over HTTPS (read-only contents of this repository). */
   token(): Promise<string>;
   createCheckRun(headSha: string, name: string, update: CheckRunUpdate): Promise<number>;
@@ -77,13 +81,17 @@ export interface GitHubRepository {
   updateComment(id: number, body: string): Promise<void>;
   deleteComment(id: number): Promise<void>;
   react(target: ReactionTarget, content: Reaction): Promise<void>;
-  /** The person's role on the repository (`admin`, `maintain`, `write`, `triage`, `read`, `none`). */
+  /**
+   * The person's base permission on the repository (`admin`, `write`, `read` or `none`; maintain counts as write and
+   * triage as read, as GitHub's `permission` field says), whatever custom role (`role_name`) they hold. Someone who is
+   * no collaborator (GitHub answers 404) has `none`.
+   */
   permission(login: string): Promise<string>;
   pullRequest(number: number): Promise<PullRequestInfo>;
   openPullRequests(): Promise<PullRequestInfo[]>;
   pullRequestsOfCommit(sha: string): Promise<PullRequestInfo[]>;
   createDeployment(sha: string, environment: string, description: string): Promise<number>;
-  setDeploymentStatus(id: number, environment: string, state: 'in_progress' | 'success' | 'failure' | 'error', description: string): Promise<void>;
+  setDeploymentStatus(id: number, environment: string, state: 'in_progress' | 'success' | 'failure' | 'error', description: string, links?: DeploymentLinks): Promise<void>;
   setCommitStatus(sha: string, context: string, state: 'pending' | 'success' | 'failure' | 'error', description: string): Promise<void>;
   commitStatuses(sha: string): Promise<CommitStatus[]>;
   /** The commit a branch points at. */
@@ -92,6 +100,12 @@ export interface GitHubRepository {
   deploymentsOf(sha: string): Promise<DeploymentInfo[]>;
   /** The newest status of a deployment (`in_progress`, `success`, ...); undefined when it has none yet. */
   deploymentState(id: number): Promise<string | undefined>;
+}
+
+/** What GitHub's deployment view links to: where the outcome is told (`log_url`) and the deployed thing (`environment_url`). */
+export interface DeploymentLinks {
+  readonly logUrl?: string;
+  readonly environmentUrl?: string;
 }
 
 export interface DeploymentInfo {
@@ -134,7 +148,7 @@ export function toPullRequestInfo(pr: PullLike): PullRequestInfo {
 /** Mints a token for Git: `contents: read` on one repository only. */
 export type TokenMinter = (repositoryId: number) => Promise<string>;
 
-export function octokitRepository(octokit: Octokit, repository: { id: number; owner: { login: string }; name: string; clone_url: string }, mintToken: TokenMinter): GitHubRepository {
+export function octokitRepository(octokit: Octokit, repository: { id: number; owner: { login: string }; name: string; clone_url: string; html_url?: string }, mintToken: TokenMinter): GitHubRepository {
   const owner = repository.owner.login;
   const repo = repository.name;
   const at = { owner, repo };
@@ -144,6 +158,7 @@ export function octokitRepository(octokit: Octokit, repository: { id: number; ow
     name: repo,
     fullName: `${owner}/${repo}`,
     cloneUrl: repository.clone_url,
+    htmlUrl: repository.html_url ?? repository.clone_url.replace(/\.git$/, ''),
     token() {
       return mintToken(repository.id);
     },
@@ -153,7 +168,7 @@ export function octokitRepository(octokit: Octokit, repository: { id: number; ow
     },
     async checkRunsOf(headSha, name) {
       const { data } = await octokit.rest.checks.listForRef({ ...at, ref: headSha, check_name: name, filter: 'all', per_page: 100 });
-      return data.check_runs.map((r) => ({ id: Number(r.id), status: r.status, conclusion: r.conclusion ?? null, externalId: r.external_id ?? null }));
+      return data.check_runs.map((r) => ({ id: Number(r.id), status: r.status, conclusion: r.conclusion ?? null, externalId: r.external_id ?? null, completedAt: r.completed_at ?? null }));
     },
     async updateCheckRun(id, u) {
       await octokit.rest.checks.update({ ...at, check_run_id: id, ...(u.status ? { status: u.status } : {}), ...(u.conclusion ? { conclusion: u.conclusion } : {}), ...outputOf(u) });
@@ -178,8 +193,14 @@ export function octokitRepository(octokit: Octokit, repository: { id: number; ow
       else await octokit.rest.reactions.createForPullRequestReviewComment({ ...at, comment_id: target.id, content });
     },
     async permission(login) {
-      const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ ...at, username: login });
-      return data.role_name || data.permission;
+      try {
+        const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ ...at, username: login });
+        // Never `role_name`: a custom role (`kkp-operator`) is based on one of these and says nothing by its name.
+        return data.permission;
+      } catch (error) {
+        if ((error as { status?: unknown }).status === 404) return 'none';
+        throw error;
+      }
     },
     async pullRequest(number) {
       const { data } = await octokit.rest.pulls.get({ ...at, pull_number: number });
@@ -198,14 +219,15 @@ export function octokitRepository(octokit: Octokit, repository: { id: number; ow
       if (!('id' in data)) throw new Error(`GitHub did not create the deployment for ${environment}: ${data.message ?? 'no reason given'}`);
       return Number(data.id);
     },
-    async setDeploymentStatus(id, environment, state, description) {
-      await octokit.rest.repos.createDeploymentStatus({ ...at, deployment_id: id, state, description, environment });
+    async setDeploymentStatus(id, environment, state, description, links = {}) {
+      await octokit.rest.repos.createDeploymentStatus({ ...at, deployment_id: id, state, description, environment, ...(links.logUrl ? { log_url: links.logUrl } : {}), ...(links.environmentUrl ? { environment_url: links.environmentUrl } : {}) });
     },
     async setCommitStatus(sha, context, state, description) {
       await octokit.rest.repos.createCommitStatus({ ...at, sha, state, context, description });
     },
     async commitStatuses(sha) {
-      const { data } = await octokit.rest.repos.listCommitStatusesForRef({ ...at, ref: sha, per_page: 100 });
+      // Every page: an allowance or an apply status may be beyond the first hundred.
+      const data = await octokit.paginate(octokit.rest.repos.listCommitStatusesForRef, { ...at, ref: sha, per_page: 100 });
       return data.map((s) => ({ context: s.context, state: s.state, description: s.description, creatorLogin: s.creator?.login }));
     },
     async branchHead(branch) {

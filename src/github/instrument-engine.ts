@@ -1,7 +1,7 @@
 import { ACTIONS, type Action } from '../core/action.js';
 import type { ApplyResult } from '../core/apply/apply-result.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { KkpEngine } from './kkp-engine.js';
+import type { KkpEngine } from '../engine/kkp-engine.js';
 
 /** The label of durations measured over all targets at once (a plan reads every target together). */
 export const ALL_TARGETS = 'all';
@@ -13,10 +13,10 @@ export const ALL_TARGETS = 'all';
 export function instrumentEngine(engine: KkpEngine, metrics: Metrics): KkpEngine {
   return {
     load: (gitDir, commit, options) => engine.load(gitDir, commit, options),
-    async plan(input) {
+    async reconcile(input) {
       const stop = metrics.planDuration.startTimer(ALL_TARGETS);
       try {
-        return await engine.plan(input);
+        return await engine.reconcile(input);
       } catch (error) {
         metrics.errors.inc(error);
         throw error;

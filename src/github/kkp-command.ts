@@ -35,7 +35,7 @@ export function commandHelp(): string {
   return COMMANDS.map((c) => `- \`/kkp ${c.name}\`: ${c.summary}${c.changesState ? ' (write access)' : ''}`).join('\n');
 }
 
-/** Repository permissions (GitHub's `role_name` or legacy `permission`) that may run commands that change something. */
+/** Base repository permissions (GitHub's `permission`, never the custom `role_name`) that may run commands that change something. */
 export function mayChange(permission: string | undefined): boolean {
   return permission === 'admin' || permission === 'maintain' || permission === 'write';
 }

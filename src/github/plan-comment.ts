@@ -6,8 +6,11 @@
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { Plan } from '../core/plan/plan.js';
 import { escapeMarkdown } from '../core/report/escape-markdown.js';
+import type { GatedChange } from '../core/reconcile/decide-reconcile.js';
+import type { ReconcilePolicy } from '../core/reconcile/governing-policy.js';
 import { renderReport } from '../core/report/render-report.js';
 import { changeCount, toReportView } from '../core/report/report-view.js';
+import { gateMarker } from './deletion-allowance.js';
 import { commandHelp } from './kkp-command.js';
 
 export interface PlanOutcome {
@@ -19,12 +22,23 @@ export interface PlanOutcome {
   readonly failure?: string;
   readonly fromFork: boolean;
   readonly deletions: 'allowed-by-policy' | 'allowed-for-commit' | 'not-allowed';
+  /** The changes that needed a person or the policy (`decideReconcile`), with what was decided for each. */
+  readonly gated?: readonly GatedChange[];
+  /** The head sets another policy than its base: it governs only what is merged after it. */
+  readonly policyChange?: { readonly from: ReconcilePolicy; readonly to: ReconcilePolicy };
+  /** The sticky comment could not be written (the check run says so). */
+  readonly commentFailure?: string;
 }
 
 export type Conclusion = 'success' | 'failure' | 'neutral';
 
 /** Listed in the comment; the check run's annotations hold them all. */
 const MAX_LISTED_DIAGNOSTICS = 50;
+
+/** Gated changes the plan skips (they need `/kkp allow-deletions` for this head). */
+function skippedGated(outcome: PlanOutcome): readonly GatedChange[] {
+  return (outcome.gated ?? []).filter((g) => g.verdict === 'skipped');
+}
 
 export function destructiveCount(plan: Plan | undefined): number {
   if (!plan) return 0;
@@ -33,9 +47,9 @@ export function destructiveCount(plan: Plan | undefined): number {
 
 /** failure: errors (validation, plan, unreachable target); neutral: destructive changes without an allowance; else success. */
 export function conclusionOf(outcome: PlanOutcome): Conclusion {
-  if (outcome.failure || !outcome.plan || outcome.diagnostics.some((d) => d.severity === 'error')) return 'failure';
+  if (outcome.commentFailure || outcome.failure || !outcome.plan || outcome.diagnostics.some((d) => d.severity === 'error')) return 'failure';
   if (toReportView(outcome.plan).errorCount > 0) return 'failure';
-  if (destructiveCount(outcome.plan) > 0 && outcome.deletions === 'not-allowed') return 'neutral';
+  if (outcome.gated ? skippedGated(outcome).length > 0 : destructiveCount(outcome.plan) > 0 && outcome.deletions === 'not-allowed') return 'neutral';
   return 'success';
 }
 
@@ -66,6 +80,28 @@ function diagnosticsSection(diagnostics: readonly Diagnostic[]): string[] {
 }
 
 function deletionsSection(outcome: PlanOutcome): string[] {
+  const policy = policySection(outcome);
+  if (!outcome.gated) return [...policy, ...legacyDeletionsSection(outcome)];
+  const skipped = skippedGated(outcome);
+  const allowance = outcome.gated.filter((g) => g.verdict === 'allowed-by-allowance');
+  const byPolicy = outcome.gated.filter((g) => g.verdict === 'allowed-by-policy');
+  const lines = [...policy];
+  const list = (gs: readonly GatedChange[]) => [...gs.slice(0, 50).map((g) => `- ${escapeMarkdown(g.key, { as: 'code' })}`), ...(gs.length > 50 ? [`- _and ${gs.length - 50} more_`] : [])];
+  const count = (n: number) => `${n} change${n === 1 ? '' : 's'}`;
+  if (byPolicy.length) lines.push(`**${count(byPolicy.length)} that delete or take over objects** will run on merge: the base branch's policy (\`policy.allowDeletions\`) allows them.`, '');
+  if (allowance.length) lines.push(`**${count(allowance.length)} that delete or take over objects** will run on merge: accepted with \`/kkp allow-deletions\` for commit \`${outcome.headSha.slice(0, 7)}\` (a new push revokes that):`, '', ...list(allowance), '');
+  if (skipped.length) lines.push(`**${count(skipped.length)} that delete or take over objects** will be **skipped** on merge. Someone with write access can accept exactly these, for this commit, with \`/kkp allow-deletions\`:`, '', ...list(skipped), '');
+  return lines;
+}
+
+function policySection(outcome: PlanOutcome): string[] {
+  const change = outcome.policyChange;
+  if (!change) return [];
+  const show = (p: ReconcilePolicy) => `\`allowDeletions: ${p.allowDeletions}, selfHeal: ${p.selfHeal}\``;
+  return ['> [!IMPORTANT]', `> This pull request changes the policy from ${show(change.from)} to ${show(change.to)}. The new policy governs only what is merged after it: this pull request's own merge is judged by the base branch's policy.`, ''];
+}
+
+function legacyDeletionsSection(outcome: PlanOutcome): string[] {
   const n = destructiveCount(outcome.plan);
   if (n === 0) return [];
   const what = `${n} destructive change${n === 1 ? '' : 's'}`;
@@ -89,12 +125,14 @@ export function planCommentBody(outcome: PlanOutcome): string {
   if (outcome.plan) out.push(planMarkdown(outcome.plan).trimEnd(), '');
   out.push('<details><summary>Commands</summary>', '', commandHelp(), '', '</details>', '');
   out.push(`<sub>Computed for commit ${outcome.headSha}.</sub>`);
+  if (outcome.plan && outcome.gated) out.push(gateMarker({ head: outcome.headSha, changes: outcome.gated.map((g) => g.key) }));
   return `${out.join('\n')}\n`;
 }
 
 /** The check run summary: short, always within GitHub's limit; the plan goes in the check run's text. */
 export function checkSummary(outcome: PlanOutcome): string {
   const out: string[] = [`**${titleOf(outcome)}** for \`${outcome.headSha.slice(0, 7)}\`.`, ''];
+  if (outcome.commentFailure) out.push(`The plan comment could not be written: ${escapeMarkdown(outcome.commentFailure)}. The plan is in this check run.`, '');
   if (outcome.failure) out.push(`Could not plan: ${escapeMarkdown(outcome.failure)}`, '');
   const errors = outcome.diagnostics.filter((d) => d.severity === 'error').length;
   if (outcome.diagnostics.length > 0) out.push(`Validation: ${errors} error(s), ${outcome.diagnostics.length - errors} other finding(s); see the annotations.`, '');

@@ -1,25 +1,21 @@
 /**
  * Validates and plans one pull request head: a `kkp-gitops` check run goes in_progress at once, the head and base
- * are fetched into the repository's mirror, the head is validated with the base as reference and planned against
- * the live targets (policy from the base branch), then the check run completes with annotations (batches of 50)
- * and the sticky comment is written. Nothing is applied here, whoever opened the pull request.
+ * are fetched into the repository's mirror, and the head goes through the one reconcile (`engine.reconcile`) with
+ * the base branch's configuration governing (a pull request cannot loosen its own policy) and the allowances given
+ * for this head; the sticky comment is written, then the check run completes with annotations (batches of 50). The
+ * check run always completes, also when the comment cannot be written (the reason is in it). Nothing is applied
+ * here, whoever opened the pull request.
  */
 import { createLruMap } from '../core/lru-map.js';
 import { describeError } from '../core/errors.js';
-import type { LoadedRepository } from '../core/load/loaded-repository.js';
 import type { AppDeps } from './app-deps.js';
 import { CHECK_NAME, PLAN_COMMENT } from './app-deps.js';
 import { batches, fitText, toAnnotation } from './check-run-output.js';
-import { hasAllowance } from './deletion-allowance.js';
+import { allowancesFor } from './deletion-allowance.js';
 import type { GitHubRepository, PullRequestInfo } from './github-repository.js';
 import { checkSummary, conclusionOf, planCommentBody, planMarkdown, titleOf, type PlanOutcome } from './plan-comment.js';
 import { CommitNotFoundError } from './repository-mirror.js';
 import { upsertStickyComment } from './sticky-comment.js';
-
-/** The head as read, with the policy of the base: a pull request cannot loosen its own policy (nor its limits, read with the base's). */
-export function withBasePolicy(head: LoadedRepository, base: LoadedRepository): LoadedRepository {
-  return { ...head, config: { ...head.config, policy: base.config.policy } };
-}
 
 /**
  * The newest head known for each pull request, noted when a delivery arrives (before its plan is queued), so that
@@ -118,8 +114,14 @@ async function planAndPublish(deps: AppDeps, github: GitHubRepository, pr: PullR
   }
   const newer = supersededBy();
   if (newer) return abandon(newer);
-  // The comment first: Octokit spaces writes by a second, and the comment is what people wait for.
-  await upsertStickyComment(github, pr.number, planCommentBody(outcome), { name: PLAN_COMMENT, author: await deps.appLogin() });
+  // The comment first: Octokit spaces writes by a second, and the comment is what people wait for. A comment that
+  // cannot be written (after retries) does not leave the check run in progress: it completes, saying why.
+  try {
+    await upsertStickyComment(github, pr.number, planCommentBody(outcome), { name: PLAN_COMMENT, author: await deps.appLogin() });
+  } catch (error) {
+    deps.log.error({ err: error, repository: github.fullName, pull: pr.number }, 'writing the plan comment failed');
+    outcome = { ...outcome, commentFailure: describeError(error) };
+  }
   const completed = await completeCheckRun(github, checkRunId, outcome, supersededBy);
   if (!completed) return abandon(supersededBy());
   return outcome;
@@ -129,21 +131,24 @@ async function computeOutcome(deps: AppDeps, github: GitHubRepository, pr: PullR
   const baseRef = `refs/heads/${pr.baseRef}`;
   const gitDir = await deps.mirrors.fetch({ fullName: github.fullName, cloneUrl: github.cloneUrl, token: await github.token(), refs: [baseRef, `refs/pull/${pr.number}/head`], commits: [pr.headSha] });
   // The base branch as it is now (the payload's base SHA may be older).
-  // Both revisions are read together: Git's output streams in while the other revision parses.
-  // The head is read with the base's limits: a pull request cannot raise them for itself.
+  // The head is read with the base's limits: a pull request cannot raise them for itself (so the base is read first).
   const base = await deps.engine.load(gitDir, baseRef);
-  const rawHead = await deps.engine.load(gitDir, pr.headSha, { limits: base.config.limits });
-  const head = withBasePolicy(rawHead, base);
-  const allowedByPolicy = base.config.policy.allowDeletions;
-  const allowedForCommit = !allowedByPolicy && (await hasAllowance(github, pr.headSha, await deps.appLogin()));
-  const planned = await deps.engine.plan({ head, base, repository: github.fullName, allowDeletions: allowedByPolicy || allowedForCommit });
+  const head = await deps.engine.load(gitDir, pr.headSha, { limits: base.config.limits });
+  const allowances = await allowancesFor(github, pr.number, pr.headSha, await deps.appLogin());
+  // The pull request is not trusted: seeds are reached only as the live master's Seeds say (never as the PR says).
+  const planned = await deps.engine.reconcile({ head, base, governing: base.config, allowances, repository: github.fullName, seedAccess: 'live' });
   await planned.release();
+  const gated = planned.decision?.gated ?? [];
+  const allowedByPolicy = planned.policy.allowDeletions;
+  const allowedForCommit = !allowedByPolicy && gated.some((g) => g.verdict === 'allowed-by-allowance');
   return {
     headSha: pr.headSha,
     diagnostics: planned.diagnostics,
     ...(planned.plan ? { plan: planned.plan } : {}),
     fromFork: pr.fromFork,
     deletions: allowedByPolicy ? 'allowed-by-policy' : allowedForCommit ? 'allowed-for-commit' : 'not-allowed',
+    ...(planned.decision ? { gated } : {}),
+    ...(planned.policyChange ? { policyChange: planned.policyChange } : {}),
   };
 }
 

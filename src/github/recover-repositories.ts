@@ -2,7 +2,8 @@
  * Restart recovery: on start and every `intervalMs`, for every repository with a record in the cluster (a Lease
  * written by a reconcile), ask GitHub for the default branch's head; when it is not the applied commit, or a
  * reconcile was interrupted (`applying-commit` is set), reconcile the head through the same path as a push
- * (`deployPush`: lock, ancestry, apply). That path gives deployments a dead process left open their final status
+ * (`deployPush`: lock, the one reconcile under the policy of the last applied commit, apply); the head is desired
+ * even when it is older than the applied commit (a rollback). That path gives deployments a dead process left open their final status
  * before it creates its own; server-side apply makes the re-run idempotent.
  */
 import type { AppliedRecord } from '../coordination/applied-record.js';

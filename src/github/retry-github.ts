@@ -10,7 +10,7 @@
  * `unavailable` answer first look for what the failed call may have made (a comment with the same body, an
  * unfinished check run of the same name on the commit), so that a retried write is never duplicated.
  */
-import { connectionFailure, parseRetryAfter, retry, type RetryOptions, type Transience } from './retry.js';
+import { connectionFailure, parseRetryAfter, retry, type RetryOptions, type Transience } from '../shared/retry.js';
 import type { GitHubRepository } from './github-repository.js';
 
 export type GitHubFailure = { readonly kind: 'rate-limited' | 'refused' | 'unavailable'; readonly afterMs?: number } | { readonly kind: 'permanent' };

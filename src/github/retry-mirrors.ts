@@ -4,7 +4,7 @@
  */
 import { ConfigurationError } from '../core/errors.js';
 import { CommitNotFoundError, type RepositoryMirrors } from './repository-mirror.js';
-import { NOT_TRANSIENT, retry, TRANSIENT, type RetryOptions } from './retry.js';
+import { NOT_TRANSIENT, retry, TRANSIENT, type RetryOptions } from '../shared/retry.js';
 
 /** One retry, after 0.5–1 s. */
 export const GIT_RETRY_POLICY = Object.freeze({ attempts: 2, baseDelayMs: 1_000, maxDelayMs: 1_000 });

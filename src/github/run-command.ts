@@ -6,7 +6,8 @@
 import { escapeMarkdown } from '../core/report/escape-markdown.js';
 import { describeError } from '../core/errors.js';
 import type { AppDeps } from './app-deps.js';
-import { recordAllowance } from './deletion-allowance.js';
+import { readPlanGate, recordAllowance, sawPlanOf } from './deletion-allowance.js';
+import { CHECK_NAME } from './app-deps.js';
 import type { GitHubRepository, ReactionTarget } from './github-repository.js';
 import { commandHelp, mayChange, parseCommand, type ParsedCommand } from './kkp-command.js';
 import { planPullRequest } from './plan-pull-request.js';
@@ -19,6 +20,8 @@ export interface CommandEvent {
   readonly body: string | null | undefined;
   /** Where the reaction goes. */
   readonly source: ReactionTarget;
+  /** When the person wrote it (the comment's `created_at`, the review's `submitted_at`), by GitHub's clock. */
+  readonly writtenAt?: string;
 }
 
 /**
@@ -76,7 +79,19 @@ async function runParsed(deps: AppDeps, github: GitHubRepository, event: Command
         return true;
       }
       deps.heads?.note(github.fullName, pr.number, pr.headSha);
-      await recordAllowance(github, pr.headSha, event.author);
+      // The allowance answers the plan the person saw: that of the current head, published before they wrote.
+      const gate = readPlanGate(await github.listComments(pr.number), await deps.appLogin());
+      const seen = gate?.head === pr.headSha && sawPlanOf(await github.checkRunsOf(pr.headSha, CHECK_NAME), event.writtenAt);
+      if (!gate || !seen) {
+        await github.react(event.source, 'confused');
+        const shown = gate && gate.head !== pr.headSha ? ` (the plan shown is for \`${gate.head.slice(0, 7)}\`)` : '';
+        await github.createComment(
+          event.pullNumber,
+          `@${event.author} not recorded: the head moved to \`${pr.headSha.slice(0, 7)}\` after the plan you answered${shown}, so an allowance would apply to changes you have not seen. Read the plan for \`${pr.headSha.slice(0, 7)}\` and write \`/kkp allow-deletions\` again to accept its deletions.\n`,
+        );
+        return true;
+      }
+      await recordAllowance(github, pr.number, { head: pr.headSha, changes: gate.changes, by: event.author });
       await github.react(event.source, '+1');
       // Re-plan so that the comment and the check say the deletions will run.
       await planPullRequest(deps, github, pr);

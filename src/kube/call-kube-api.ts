@@ -2,7 +2,7 @@ import { ApiException } from '@kubernetes/client-node';
 import { ApiRequestError, type ApiErrorCause } from '../core/apply/api-request-error.js';
 import { ClusterUnreachableError } from '../core/errors.js';
 import { isRequestTimeout } from './request-timeout.js';
-import { connectionFailure, NOT_TRANSIENT, parseRetryAfter, retry, TRANSIENT, type RetryOptions, type Transience } from '../github/retry.js';
+import { connectionFailure, NOT_TRANSIENT, parseRetryAfter, retry, TRANSIENT, type RetryOptions, type Transience } from '../shared/retry.js';
 
 export interface CallOptions {
   /** Tries after the first; shorthand for `retry.attempts - 1`. Default: 5. */

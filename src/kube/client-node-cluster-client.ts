@@ -35,6 +35,11 @@ export function clientNodeClusterClient(cluster: ClusterApi, options: CallOption
       );
     },
 
+    async dryRunApply(object: KubeObject): Promise<KubeObject> {
+      const answer = await call('dry-run apply', () => api.patch(object as KubernetesObject, undefined, 'All', FIELD_MANAGER, true, PatchStrategy.ServerSideApply));
+      return { ...plain(answer), apiVersion: object.apiVersion, kind: object.kind };
+    },
+
     async delete(id: ObjectId, deleteOptions: DeleteOptions): Promise<void> {
       const spec: KubernetesObject = { apiVersion: id.apiVersion, kind: id.kind, metadata: { name: id.name, ...(id.namespace ? { namespace: id.namespace } : {}) } };
       const body = { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: 'Background', ...(deleteOptions.uid ? { preconditions: { uid: deleteOptions.uid } } : {}) };

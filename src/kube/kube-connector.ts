@@ -5,12 +5,13 @@
  * in an error message.
  */
 import { KubeConfig } from '@kubernetes/client-node';
+import { parse as parseYaml } from 'yaml';
 import type { ClusterClient, TargetConnector } from '../core/apply/cluster-client.js';
 import { KubeconfigSecretMissingError } from '../core/apply/cluster-client.js';
 import { ClusterUnreachableError, ConfigurationError, describeError } from '../core/errors.js';
 import type { KubeconfigReference } from '../core/render/desired-state.js';
 import { MASTER_TARGET } from '../core/render/desired-state.js';
-import type { KubeObject } from '../core/render/kube-object.js';
+import { isJsonObject, type KubeObject } from '../core/render/kube-object.js';
 import type { ResourceKind } from '../core/apply/cluster-client.js';
 import { clientNodeClusterClient } from './client-node-cluster-client.js';
 import { objectApiFor, type ClusterApi } from './object-api.js';
@@ -94,11 +95,48 @@ export function masterKubeConfig(options: KubeConnectorOptions): KubeConfig {
   return kc;
 }
 
+/** Kubeconfig keys that make a client read a local file: the pod's own ServiceAccount token, keys, certificates. */
+const USER_FILE_KEYS = ['token-file', 'tokenFile', 'client-certificate', 'client-key'];
+/** Kubeconfig keys that run a plugin (a command, or a provider reading files and calling out). */
+const USER_PLUGIN_KEYS = ['exec', 'auth-provider'];
+const CLUSTER_FILE_KEYS = ['certificate-authority'];
+
+/**
+ * Refuses a seed kubeconfig that names local files or plugins, in any of its users or clusters, before the client
+ * library sees it: it reads `token-file` while parsing, so the check must come first. Only inline data is used.
+ */
+function refuseLocalReferences(seed: string, where: string, text: string): void {
+  let document: unknown;
+  try {
+    document = parseYaml(text, { maxAliasCount: 0 });
+  } catch {
+    throw new ClusterUnreachableError(seed, `the kubeconfig in Secret ${where} of seed '${seed}' is not a valid kubeconfig`);
+  }
+  const entries = (list: unknown, key: string): Record<string, unknown>[] =>
+    Array.isArray(list) ? list.flatMap((e) => (isJsonObject(e) && isJsonObject(e[key]) ? [e[key] as Record<string, unknown>] : [])) : [];
+  const top = isJsonObject(document) ? document : {};
+  const refuse = (what: string) => {
+    throw new ClusterUnreachableError(seed, `the kubeconfig in Secret ${where} of seed '${seed}' ${what}; seed kubeconfigs must hold their credentials inline (token, client-certificate-data, client-key-data, certificate-authority-data)`);
+  };
+  for (const user of entries(top['users'], 'user')) {
+    const plugin = USER_PLUGIN_KEYS.find((k) => user[k] !== undefined && user[k] !== null);
+    if (plugin) refuse(`uses a credential helper (${plugin})`);
+    const file = USER_FILE_KEYS.find((k) => typeof user[k] === 'string' && user[k] !== '');
+    if (file) refuse(`names a local file (${file})`);
+  }
+  for (const cluster of entries(top['clusters'], 'cluster')) {
+    const file = CLUSTER_FILE_KEYS.find((k) => typeof cluster[k] === 'string' && cluster[k] !== '');
+    if (file) refuse(`names a local file (${file})`);
+  }
+}
+
 /**
  * A seed's kubeconfig from its Secret. Like KKP, only static credentials are accepted: exec and auth-provider helpers
- * would run commands named by cluster data. Parse errors are reported without quoting the text.
+ * would run commands named by cluster data, and file paths would make the bot read (and send) its own files. Parse
+ * errors are reported without quoting the text.
  */
 function seedConfig(seed: string, where: string, text: string): KubeConfig {
+  refuseLocalReferences(seed, where, text);
   const kc = new KubeConfig();
   try {
     kc.loadFromString(text);
@@ -110,6 +148,9 @@ function seedConfig(seed: string, where: string, text: string): KubeConfig {
   const user = kc.getCurrentUser();
   if (user?.exec || user?.authProvider) {
     throw new ClusterUnreachableError(seed, `the kubeconfig in Secret ${where} of seed '${seed}' uses a credential helper; seeds need static credentials`);
+  }
+  if (user?.certFile || user?.keyFile || kc.getCurrentCluster()?.caFile) {
+    throw new ClusterUnreachableError(seed, `the kubeconfig in Secret ${where} of seed '${seed}' names a local file; seeds need inline credentials`);
   }
   return kc;
 }

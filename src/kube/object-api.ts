@@ -19,6 +19,8 @@ import {
 import { ClusterUnreachableError, ConfigurationError } from '../core/errors.js';
 import { kubeTimeoutSecondsFromEnv, setRequestTimeout } from './request-timeout.js';
 
+const APPLY_PATCH = 'application/apply-patch+yaml';
+
 export interface ObjectApiOptions {
   /** Sockets kept per cluster. Default: 16. */
   readonly maxSockets?: number;
@@ -77,6 +79,9 @@ export async function objectApiFor(target: string, kc: KubeConfig, options: Obje
     pre: async (context: RequestContext) => {
       context.setAgent(agent);
       setRequestTimeout(context, timeoutSeconds);
+      // Every server-side apply is strict about fields: an unknown field is refused, never silently pruned
+      // (client-node's patch has no fieldValidation parameter).
+      if (context.getHeaders()['Content-Type'] === APPLY_PATCH) context.setQueryParam('fieldValidation', 'Strict');
       return context;
     },
     post: async (response: ResponseContext) => response,

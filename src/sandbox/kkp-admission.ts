@@ -13,6 +13,8 @@ import { isPlainObject, jsonEqual, type KubeObject } from '../emulator/kube-obje
 import { NAMESPACES } from '../emulator/resource-type.js';
 import type { VirtualCluster } from '../emulator/virtual-cluster.js';
 import { KKP_GROUP } from './kkp-crds.js';
+import { DEFAULT_KKP_RELEASE, type KkpRelease } from '../core/kkp-release.js';
+import { CNI_VERSIONS } from '../core/versions/cni-versions.js';
 
 
 /** The field manager of the defaulting webhook's changes. */
@@ -35,6 +37,8 @@ export interface KkpAdmissionOptions {
   readonly master: () => VirtualCluster | undefined;
   /** A seed's API by seed name, to see the Clusters it hosts. */
   readonly seed: (name: string) => VirtualCluster | undefined;
+  /** The KKP release whose rules apply (CNI versions). Default: the newest. */
+  readonly kkpVersion?: KkpRelease;
 }
 
 type Obj = Record<string, unknown>;
@@ -118,6 +122,41 @@ export function seedAdmission(options: KkpAdmissionOptions): AdmissionPlugin {
   };
 }
 
+export const USER_WEBHOOK = 'users.kubermatic.k8c.io';
+export const GROUP_PROJECT_BINDING_WEBHOOK = 'groupprojectbindings.kubermatic.k8c.io';
+
+/**
+ * The User and GroupProjectBinding validating webhooks, for the master: a User is not both admin and global
+ * viewer and keeps its e-mail (pkg/validation/user.go); one GroupProjectBinding per group and project
+ * (pkg/ee/validation/groupprojectbinding).
+ */
+export function userAdmission(): AdmissionPlugin {
+  return {
+    name: USER_WEBHOOK,
+    validate(request) {
+      if (request.operation === 'DELETE' || !request.object) return;
+      if (isKind(request, 'User')) {
+        const spec = obj(request.object['spec']);
+        const errors: FieldError[] = [];
+        if (spec['admin'] === true && spec['isGlobalViewer'] === true) errors.push({ field: 'spec.isGlobalViewer', type: 'Forbidden', detail: 'admin users cannot be global viewers' });
+        const before = obj(request.oldObject?.['spec'])['email'];
+        if (request.operation === 'UPDATE' && before !== undefined && before !== spec['email']) {
+          errors.push({ field: 'spec.email', type: 'Invalid', value: spec['email'] ?? null, detail: 'this field is immutable' });
+        }
+        if (errors.length) throw invalid(request.type.kind, request.type.group, request.object.metadata.name ?? '', errors);
+      }
+      if (isKind(request, 'GroupProjectBinding')) {
+        const spec = obj(request.object['spec']);
+        const others = request.cluster.list(request.type, undefined).entries.map((e) => e.object);
+        const twin = others.find((o) => o.metadata.name !== request.object?.metadata.name && jsonEqual(obj(o['spec'])['group'], spec['group']) && jsonEqual(obj(o['spec'])['projectID'], spec['projectID']));
+        if (twin) {
+          throw admissionDenied(GROUP_PROJECT_BINDING_WEBHOOK, `a GroupProjectBinding for group "${String(spec['group'])}" and project "${String(spec['projectID'])}" already exists: ${twin.metadata.name ?? ''}`);
+        }
+      }
+    },
+  };
+}
+
 function setDefault(target: Obj, key: string, value: unknown): void {
   if (target[key] === undefined || target[key] === '') target[key] = value;
 }
@@ -155,6 +194,47 @@ export function defaultCluster(cluster: KubeObject, seed: KubeObject | undefined
   return { ...cluster, spec };
 }
 
+/**
+ * What KKP's mutating webhooks answer beyond their defaults: their patch goes from the object as received to the
+ * object re-encoded from its Go type (`admission.PatchResponseFromRaw`), which writes every field without
+ * `omitempty`, that is every field the CRD requires, with its zero value ("", false, 0, {}). Lists stay as they
+ * are (a nil Go slice encodes as null, which the apiserver prunes).
+ */
+export function withGoZeroValues(value: unknown, schema: unknown): unknown {
+  if (!isPlainObject(schema)) return value;
+  if (Array.isArray(value)) return value.map((item) => withGoZeroValues(item, schema['items']));
+  if (!isPlainObject(value)) return value;
+  const properties = obj(schema['properties']);
+  const out: Obj = { ...value };
+  for (const name of Array.isArray(schema['required']) ? (schema['required'] as unknown[]) : []) {
+    if (typeof name !== 'string' || out[name] !== undefined) continue;
+    const zero = zeroValue(obj(properties[name]));
+    if (zero !== undefined) out[name] = zero;
+  }
+  for (const [name, child] of Object.entries(out)) {
+    const childSchema = properties[name] ?? (isPlainObject(schema['additionalProperties']) ? schema['additionalProperties'] : undefined);
+    if (childSchema !== undefined) out[name] = withGoZeroValues(child, childSchema);
+  }
+  return out;
+}
+
+function zeroValue(schema: Obj): unknown {
+  if (schema['x-kubernetes-int-or-string'] === true) return 0;
+  switch (schema['type']) {
+    case 'string':
+      return '';
+    case 'boolean':
+      return false;
+    case 'integer':
+    case 'number':
+      return 0;
+    case 'object':
+      return {};
+    default:
+      return undefined;
+  }
+}
+
 function at(object: KubeObject | undefined, path: readonly string[]): unknown {
   let current: unknown = object;
   for (const key of path) current = obj(current)[key];
@@ -180,6 +260,63 @@ const IMMUTABLE: readonly Immutable[] = [
   { path: ['metadata', 'labels', 'project-id'] },
 ];
 
+/**
+ * KKP's checks of a new or changed Cluster spec that need nothing beyond the object (pkg/validation/cluster.go
+ * `ValidateClusterSpec`, `ValidateClusterNetworkConfig`, `validateProxyMode`, `validateGCPCloudSpec`,
+ * `validateMachineNetworksFromClusterSpec`; CNI versions of pkg/cni/version.go), on the defaulted object.
+ */
+export function clusterSpecErrors(cluster: KubeObject, release: KkpRelease): FieldError[] {
+  const spec = obj(cluster['spec']);
+  const network = obj(spec['clusterNetwork']);
+  const cni = obj(spec['cniPlugin']);
+  const cloud = obj(spec['cloud']);
+  const errors: FieldError[] = [];
+  const dnsDomain = network['dnsDomain'];
+  if (typeof dnsDomain === 'string' && dnsDomain !== '' && dnsDomain !== 'cluster.local') {
+    errors.push({ field: 'spec.clusterNetwork.dnsDomain', type: 'Invalid', value: dnsDomain, detail: "dnsDomain must be 'cluster.local'" });
+  }
+  if (network['konnectivityEnabled'] === false) {
+    errors.push({ field: 'spec.clusterNetwork.konnectivityEnabled', type: 'Invalid', value: false, detail: 'Konnectivity can no longer be disabled' });
+  }
+  if (network['proxyMode'] === 'ebpf' && (cni['type'] === undefined || cni['type'] === 'canal')) {
+    errors.push({ field: 'spec.clusterNetwork.proxyMode', type: 'Invalid', value: 'ebpf', detail: 'ebpf proxy mode is not valid for canal CNI' });
+  }
+  const type = typeof cni['type'] === 'string' ? cni['type'] : undefined;
+  const version = typeof cni['version'] === 'string' ? cni['version'] : '';
+  const allowed = type === undefined ? undefined : CNI_VERSIONS[release][type];
+  if (allowed !== undefined && !allowed.includes(version)) {
+    errors.push({ field: 'spec.cniPlugin.version', type: 'NotSupported', value: version, supported: [...allowed] });
+  }
+  const pods = Array.isArray(obj(network['pods'])['cidrBlocks']) ? (obj(network['pods'])['cidrBlocks'] as unknown[]) : [];
+  const dualStack = network['ipFamily'] === 'IPv4+IPv6' || (network['ipFamily'] === undefined && pods.length >= 2);
+  const canalMinor = type === 'canal' ? /^v?3\.(\d+)/.exec(version) : null;
+  if (dualStack && canalMinor && Number(canalMinor[1]) < 22) {
+    errors.push({ field: 'spec.cniPlugin', type: 'Forbidden', detail: 'dual-stack not allowed on Canal CNI version lower than 3.22' });
+  }
+  const gcp = cloud['gcp'];
+  if (dualStack && isPlainObject(gcp) && (!gcp['network'] || !gcp['subnetwork'])) {
+    throw admissionDenied(CLUSTER_WEBHOOK, 'invalid cloud spec: network and subnetwork should be defined for GCP dual-stack (IPv4 + IPv6) cluster');
+  }
+  const machineNetworks = spec['machineNetworks'];
+  if (Array.isArray(machineNetworks) && machineNetworks.length > 0 && cloud['vsphere'] === undefined) {
+    errors.push({ field: 'spec.machineNetworks', type: 'Invalid', detail: 'machine networks are only supported with the vSphere provider' });
+  }
+  return errors;
+}
+
+/** KKP's checks of a Cluster update beyond the immutable fields (pkg/validation/cluster.go `ValidateClusterUpdate`). */
+function clusterUpdateErrors(cluster: KubeObject, old: KubeObject): FieldError[] {
+  const errors: FieldError[] = [];
+  if (at(old, ['spec', 'features', 'externalCloudProvider']) === true && at(cluster, ['spec', 'features', 'externalCloudProvider']) !== true) {
+    errors.push({ field: 'spec.features[externalCloudProvider]', type: 'Invalid', value: false, detail: 'feature gate "externalCloudProvider" cannot be disabled once it\'s enabled' });
+  }
+  for (const path of [['spec', 'enableUserSSHKeyAgent'], ['spec', 'clusterNetwork', 'nodeLocalDNSCacheEnabled']]) {
+    const before = at(old, path);
+    if (before !== undefined && !jsonEqual(before, at(cluster, path))) errors.push({ field: path.join('.'), type: 'Invalid', value: at(cluster, path) ?? null, detail: 'field is immutable' });
+  }
+  return errors;
+}
+
 function fieldName(path: readonly string[]): string {
   return path[0] === 'metadata' && path[1] === 'labels' ? `metadata.labels[${path[2] ?? ''}]` : path.join('.');
 }
@@ -196,7 +333,9 @@ export function clusterAdmission(seedName: string, options: KkpAdmissionOptions)
     fieldManager: KKP_DEFAULTING_MANAGER,
     mutate(request) {
       if (!isKind(request, 'Cluster') || !request.object || request.object.metadata.deletionTimestamp) return undefined;
-      return defaultCluster(request.object, seedObject());
+      const defaulted = defaultCluster(request.object, seedObject());
+      const spec = obj(obj(request.type.schema)['properties'])['spec'];
+      return { ...defaulted, spec: withGoZeroValues(defaulted['spec'], spec) };
     },
     validate(request) {
       if (!isKind(request, 'Cluster') || !request.object) return;
@@ -206,7 +345,9 @@ export function clusterAdmission(seedName: string, options: KkpAdmissionOptions)
       if (request.operation === 'CREATE' && !cluster.metadata.labels?.['project-id']) {
         errors.push({ field: 'metadata.labels[project-id]', type: 'Required', detail: 'clusters must belong to a project' });
       }
+      errors.push(...clusterSpecErrors(cluster, options.kkpVersion ?? DEFAULT_KKP_RELEASE));
       if (request.operation === 'UPDATE' && request.oldObject) {
+        errors.push(...clusterUpdateErrors(cluster, request.oldObject));
         for (const rule of IMMUTABLE) {
           if (rule.unlessLabel && cluster.metadata.labels?.[rule.unlessLabel] !== undefined) continue;
           const before = at(request.oldObject, rule.path);

@@ -10,8 +10,9 @@ import type { KubeObject } from '../emulator/kube-object.js';
 import { type EmulatedCluster, startEmulator } from '../emulator/start-emulator.js';
 import type { VirtualCluster } from '../emulator/virtual-cluster.js';
 import { defaultSeedNames } from './example-seeds.js';
-import { clusterAdmission, type KkpAdmissionOptions, seedAdmission } from './kkp-admission.js';
+import { clusterAdmission, type KkpAdmissionOptions, seedAdmission, userAdmission } from './kkp-admission.js';
 import { kkpCrds } from './kkp-crds.js';
+import type { KkpRelease } from '../core/kkp-release.js';
 import { type Kubeconfig, kubeconfigYaml, sandboxKubeconfig } from './sandbox-kubeconfig.js';
 import { readSandboxState, writeSandboxState } from './sandbox-state.js';
 
@@ -26,6 +27,10 @@ export interface SandboxOptions {
   readonly stateFile?: string;
   /** Interval of watch BOOKMARK events. Default 10,000 ms. */
   readonly bookmarkIntervalMs?: number;
+  /** The master authenticates ServiceAccount tokens and enforces RBAC (`clusters.get('master').rbac`). Default: false. */
+  readonly masterAuthorization?: boolean;
+  /** The KKP release whose CRDs the clusters serve. Default: the newest. */
+  readonly kkpVersion?: KkpRelease;
 }
 
 export interface Sandbox {
@@ -72,18 +77,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const lookups: KkpAdmissionOptions = {
     master: () => clusters.get(MASTER)?.api,
     seed: (name) => clusters.get(name)?.api,
+    ...(options.kkpVersion ? { kkpVersion: options.kkpVersion } : {}),
   };
   const names = [MASTER, ...seeds];
   try {
     for (const [index, name] of names.entries()) {
       const port = options.port ? options.port + index : 0;
-      const admission = name === MASTER ? [seedAdmission(lookups)] : [clusterAdmission(name, lookups)];
+      const admission = name === MASTER ? [seedAdmission(lookups), userAdmission()] : [clusterAdmission(name, lookups)];
       const cluster = await startEmulator({
         name,
         host,
         port,
         admission,
         ...(options.bookmarkIntervalMs ? { bookmarkIntervalMs: options.bookmarkIntervalMs } : {}),
+        ...(name === MASTER && options.masterAuthorization ? { authorization: true } : {}),
       });
       clusters.set(name, cluster);
       const snapshot = state?.clusters[name];
@@ -95,7 +102,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 
   const kubeconfig = sandboxKubeconfig(names.map((name) => ({ name, url: (clusters.get(name) as EmulatedCluster).url })));
-  const crds = kkpCrds();
+  const crds = kkpCrds(options.kkpVersion);
   for (const cluster of clusters.values()) for (const crd of crds) install(cluster.api, crd);
   const master = clusters.get(MASTER) as EmulatedCluster;
   install(master.api, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: KKP_NAMESPACE } });

@@ -18,5 +18,7 @@ describe('kkp-gitops demo', () => {
     expect(stdout).toMatch(/== 2\. plan[^\n]*\nPlan for example\/kkp-config: (\d+) to create, 0 to update/);
     expect(stdout).toMatch(/Apply for example\/kkp-config: \d+ created, 0 updated, 0 deleted, 0 skipped/);
     expect(stdout).toContain('No changes: the clusters match the repository.');
+    // The closing hint names the folder, so that it plans the examples and not the whole checkout.
+    expect(stdout).toContain('`npx kkp-gitops plan examples --kubeconfig .sandbox/kubeconfig --context master`');
   });
 });

@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from './support/run-cli.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/start-sandbox.js';
 
 const BASE_REPO = join(import.meta.dirname, '..', 'fixtures', 'plan', 'create-everything', 'repo');
@@ -23,22 +23,13 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs the CLI in-process and captures what it prints. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const cli = runCli;
 
-const writes = () => [...sandbox.clusters.values()].reduce((n, c) => n + c.requests.entries.filter((r) => ['create', 'update', 'patch', 'delete'].includes(r.verb)).length, 0);
+const writeRequests = (dryRun: boolean) =>
+  [...sandbox.clusters.values()].reduce((n, c) => n + c.requests.entries.filter((r) => ['create', 'update', 'patch', 'delete'].includes(r.verb) && r.dryRun === dryRun).length, 0);
+/** Writes that persist; dry-runs are counted apart. */
+const writes = () => writeRequests(false);
+const dryRuns = () => writeRequests(true);
 const target = () => ['--kubeconfig', kubeconfig, '--context', 'master'];
 
 describe('kkp-gitops plan and apply', () => {
@@ -48,13 +39,18 @@ describe('kkp-gitops plan and apply', () => {
     expect(plan.stdout).toContain('Plan for acme/kkp-config: 10 to create');
     expect(plan.stdout).toContain('+ create    Cluster/shop-eu');
     expect(writes()).toBe(0);
+    // The API servers judged each of the ten creates with one dry-run request.
+    expect(dryRuns()).toBe(10);
 
     const apply = await cli('apply', join(dir, 'repo'), ...target());
     expect(apply.code).toBe(1);
     expect(apply.stdout).toContain('Apply for acme/kkp-config: 10 created');
 
+    const dryRunsBefore = dryRuns();
     const again = await cli('plan', join(dir, 'repo'), ...target(), '--format', 'json');
     expect(again.code).toBe(0);
+    // A no-op plan sends no dry-run.
+    expect(dryRuns()).toBe(dryRunsBefore);
     const json = JSON.parse(again.stdout) as { type: string; targets: { stages: { changes: { action: string }[] }[] }[] };
     expect(json.type).toBe('plan');
     expect(new Set(json.targets.flatMap((t) => t.stages.flatMap((s) => s.changes.map((c) => c.action))))).toEqual(new Set(['unchanged']));

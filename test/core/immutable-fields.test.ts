@@ -36,10 +36,11 @@ describe("KKP's immutable fields", () => {
     expect(provider.locate?.(cluster({ cloud: { gcp: {} } }))).toEqual(['spec', 'cloud', 'gcp']);
   });
 
-  it('compares e-mail addresses without regard to case', () => {
+  it('compares e-mail addresses exactly, as KKP does: a change of case is a change', () => {
     const email = field('User', 'spec.email');
     const user = (address: string) => ({ kind: 'User', spec: { email: address } });
-    expect(immutableFieldChange(email, user('Jane@Example.com'), user('jane@example.com'))).toBeUndefined();
+    expect(immutableFieldChange(email, user('jane@example.com'), user('jane@example.com'))).toBeUndefined();
+    expect(immutableFieldChange(email, user('Jane@Example.com'), user('jane@example.com'))).toBeDefined();
     expect(immutableFieldChange(email, user('jane@example.com'), user('john@example.com'))).toBeDefined();
   });
 

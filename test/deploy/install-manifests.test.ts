@@ -2,6 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigurationError } from '../../src/core/errors.js';
+import { parseRepositoryAllowlist } from '../../src/github/repository-allowlist.js';
 import { kustomize, parseObjects, validateObjects, type KubeObject } from './validate-manifests.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -52,15 +54,16 @@ describe('install manifests', () => {
     expect(committed, 'deploy/install.yaml is stale: run deploy/render.sh').toBe(HEADER + rendered);
   });
 
-  it('renders exactly the expected objects, all namespaced ones in kubermatic', () => {
+  it('renders exactly the expected objects: the bot in its own namespace, only its Role and RoleBinding in kubermatic', () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(
-      ['ClusterRole', 'ClusterRoleBinding', 'Deployment', 'PodDisruptionBudget', 'Role', 'RoleBinding', 'Service', 'ServiceAccount'].map((k) => `${k}/kkp-gitops`),
+      ['ClusterRole', 'ClusterRoleBinding', 'Deployment', 'Namespace', 'PodDisruptionBudget', 'Role', 'RoleBinding', 'Service', 'ServiceAccount'].map((k) => `${k}/kkp-gitops`),
     );
     for (const object of objects) {
-      if (object.kind.startsWith('Cluster')) expect(object.metadata.namespace).toBeUndefined();
-      else expect(object.metadata.namespace, object.kind).toBe('kubermatic');
+      if (object.kind.startsWith('Cluster') || object.kind === 'Namespace') expect(object.metadata.namespace).toBeUndefined();
+      else if (object.kind === 'Role' || object.kind === 'RoleBinding') expect(object.metadata.namespace, object.kind).toBe('kubermatic');
+      else expect(object.metadata.namespace, object.kind).toBe('kkp-gitops');
     }
-    expect(objects.some((o) => o.kind === 'Secret' || o.kind === 'Namespace')).toBe(false);
+    expect(objects.some((o) => o.kind === 'Secret')).toBe(false);
   });
 
   it('validates every rendered object against the Kubernetes schemas', () => {
@@ -71,8 +74,8 @@ describe('install manifests', () => {
     const badPort = renderCorruptedCopy('deployment.yaml', (text) => text.replace('containerPort: 3000', 'containerPort: "three thousand"'));
     expect(validateObjects(badPort).join('\n')).toMatch(/Deployment\/kkp-gitops: .*containerPort must be integer/);
 
-    const noVerbs = renderCorruptedCopy('cluster-role.yaml', (text) => text.replace('    verbs: [get, list, watch]\n', ''));
-    expect(validateObjects(noVerbs).join('\n')).toMatch(/ClusterRole\/kkp-gitops: .*verbs/);
+    const noVerbs = renderCorruptedCopy('role.yaml', (text) => text.replace('    verbs: [get, list, watch]\n', ''));
+    expect(validateObjects(noVerbs).join('\n')).toMatch(/Role\/kkp-gitops: .*verbs/);
 
     const unknownKind = renderCorruptedCopy('service.yaml', (text) => text.replace('kind: Service', 'kind: Servce'));
     expect(validateObjects(unknownKind).join('\n')).toMatch(/Servce\/kkp-gitops: no Kubernetes schema/);
@@ -85,14 +88,9 @@ describe('install manifests', () => {
     );
   });
 
-  it('grants cluster-wide only the master-side KKP kinds, and KubermaticConfigurations read-only', () => {
+  it('grants cluster-wide only the cluster-scoped KKP kinds the master holds', () => {
     const clusterRole = find('ClusterRole') as unknown as { rules: PolicyRule[] };
-    expect(grants(clusterRole.rules)).toEqual(
-      [
-        ...expand('kubermatic.k8c.io', ['projects', 'users', 'userprojectbindings', 'groupprojectbindings', 'usersshkeys'], WRITE),
-        ...expand('kubermatic.k8c.io', ['kubermaticconfigurations'], READ),
-      ].sort(),
-    );
+    expect(grants(clusterRole.rules)).toEqual(expand('kubermatic.k8c.io', ['projects', 'users', 'userprojectbindings', 'groupprojectbindings', 'usersshkeys'], WRITE).sort());
   });
 
   it('uses no wildcard, resource name or non-resource URL in any rule', () => {
@@ -112,7 +110,7 @@ describe('install manifests', () => {
     for (const [bindingKind, roleKind] of [['RoleBinding', 'Role'], ['ClusterRoleBinding', 'ClusterRole']] as const) {
       const binding = find(bindingKind) as unknown as { roleRef: { kind: string; name: string }; subjects: Array<{ kind: string; name: string; namespace: string }> };
       expect(binding.roleRef).toMatchObject({ kind: roleKind, name: find(roleKind).metadata.name });
-      expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: account.metadata.name, namespace: 'kubermatic' }]);
+      expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: account.metadata.name, namespace: 'kkp-gitops' }]);
     }
   });
 
@@ -166,6 +164,12 @@ describe('install manifests', () => {
         expect(env.find((e) => e.name === name)?.valueFrom?.secretKeyRef, name).toEqual({ name: 'kkp-gitops-github', key: name });
       }
       expect(env.filter((e) => e.value !== undefined && /KEY|SECRET|TOKEN/.test(e.name))).toEqual([]);
+    });
+
+    it('ships a KKP_GITOPS_REPOSITORY_ALLOWLIST placeholder that the bot refuses until the operator sets it', () => {
+      const value = (container.env as Array<{ name: string; value?: string }>).find((e) => e.name === 'KKP_GITOPS_REPOSITORY_ALLOWLIST')?.value;
+      expect(value).toBe('<owner>/<repository>');
+      expect(() => parseRepositoryAllowlist(value)).toThrow(ConfigurationError);
     });
 
     it('probes /healthz for liveness and /readyz for readiness on the http port', () => {

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
-import { Service, ServiceAccount } from 'kubernetes-models/v1';
+import { Namespace, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { parseAllDocuments } from 'yaml';
 
 export interface KubeObject {
@@ -20,6 +20,7 @@ export interface KubeObject {
 type ModelClass = new (data: never) => { validate(): void };
 
 const MODELS: ReadonlyMap<string, ModelClass> = new Map<string, ModelClass>([
+  ['v1/Namespace', Namespace],
   ['v1/ServiceAccount', ServiceAccount],
   ['v1/Service', Service],
   ['apps/v1/Deployment', Deployment],

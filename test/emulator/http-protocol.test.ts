@@ -109,7 +109,7 @@ describe('the emulator over HTTP', () => {
       rows: { cells: unknown[]; object: { kind: string } }[];
     };
     expect(table.kind).toBe('Table');
-    expect(table.columnDefinitions.map((c) => c.name)).toEqual(['Name', 'HumanReadableName', 'Age']);
+    expect(table.columnDefinitions.map((c) => c.name)).toEqual(['Name', 'HumanReadableName', 'Status', 'Age']); // KKP's CRD's columns
     expect(table.rows[0]?.cells.slice(0, 2)).toEqual(['tabled', 'Tabled']);
     expect(table.rows[0]?.object.kind).toBe('PartialObjectMetadata');
     const plain = await call(cluster, 'GET', '/apis/kubermatic.k8c.io/v1/projects/tabled', { accept: 'application/vnd.kubernetes.protobuf, */*' });
@@ -119,7 +119,7 @@ describe('the emulator over HTTP', () => {
 
   it('accepts YAML bodies and answers unknown paths with a NotFound Status', async () => {
     const created = await call(cluster, 'POST', '/apis/kubermatic.k8c.io/v1/users', {
-      body: 'apiVersion: kubermatic.k8c.io/v1\nkind: User\nmetadata:\n  name: yaml-user\nspec:\n  email: a@example.com\n',
+      body: 'apiVersion: kubermatic.k8c.io/v1\nkind: User\nmetadata:\n  name: yaml-user\nspec:\n  email: a@example.com\n  name: A\n  admin: false\n',
       contentType: 'application/yaml',
     });
     expect(created.status).toBe(201);

@@ -36,7 +36,7 @@ describe.skipIf(!existsSync(KUBECTL))('kubectl against the sandbox', () => {
 
     await kubectl.run('master', ['apply', '--server-side', '-f', '-'], project('tables', { name: 'Tables' }));
     const projects = await kubectl.run('master', ['get', 'projects']);
-    expect(projects.stdout.split('\n')[0]).toMatch(/^NAME\s+HUMANREADABLENAME\s+AGE$/);
+    expect(projects.stdout.split('\n')[0]).toMatch(/^NAME\s+HUMANREADABLENAME\s+STATUS\s+AGE$/);
     expect(projects.stdout).toMatch(/^tables\s+Tables\s+\d+s$/m);
   });
 
@@ -55,13 +55,13 @@ describe.skipIf(!existsSync(KUBECTL))('kubectl against the sandbox', () => {
   });
 
   it('applies server-side: creates, changes, and removes a field the manager dropped', async () => {
-    const created = await kubectl.run('master', ['apply', '--server-side', '-f', '-'], project('ssa', { name: 'SSA', description: 'first' }));
+    const created = await kubectl.run('master', ['apply', '--server-side', '-f', '-'], project('ssa', { name: 'SSA', allowedOperatingSystems: { ubuntu: true } }));
     expect(created.stdout).toContain('project.kubermatic.k8c.io/ssa serverside-applied');
-    expect(liveProject('ssa')?.['spec']).toEqual({ name: 'SSA', description: 'first' });
+    expect(liveProject('ssa')?.['spec']).toEqual({ name: 'SSA', allowedOperatingSystems: { ubuntu: true } });
     expect(liveProject('ssa')?.metadata.generation).toBe(1);
 
-    await kubectl.run('master', ['apply', '--server-side', '-f', '-'], project('ssa', { name: 'SSA', description: 'second' }));
-    expect(liveProject('ssa')?.['spec']).toEqual({ name: 'SSA', description: 'second' });
+    await kubectl.run('master', ['apply', '--server-side', '-f', '-'], project('ssa', { name: 'SSA', allowedOperatingSystems: { ubuntu: false } }));
+    expect(liveProject('ssa')?.['spec']).toEqual({ name: 'SSA', allowedOperatingSystems: { ubuntu: false } });
     expect(liveProject('ssa')?.metadata.generation).toBe(2);
 
     await kubectl.run('master', ['apply', '--server-side', '-f', '-'], project('ssa', { name: 'SSA' }));

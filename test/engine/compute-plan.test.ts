@@ -15,7 +15,7 @@ function desiredCluster(target: string, name: string, spec: Record<string, unkno
   const body = { apiVersion: V1, kind: 'Cluster', metadata: { name, labels: { ...LABELS, 'project-id': 'p1' } }, spec };
   const hash = contentHash(body);
   const manifest = { ...body, metadata: { ...body.metadata, annotations: { [DESIRED_HASH_ANNOTATION]: hash } } } as KubeObject;
-  return { id: { target, apiVersion: V1, kind: 'Cluster', name }, manifest, source: `clusters/${name}.yaml#0`, hash };
+  return { id: { target, apiVersion: V1, kind: 'Cluster', name }, manifest, source: `clusters/${name}.yaml#0`, location: `clusters/${name}.yaml:1`, hash };
 }
 
 function desiredState(objects: DesiredObject[]): DesiredState {
@@ -29,7 +29,7 @@ function live(targets: Record<string, KubeObject[]>): LiveState {
 
 describe('computePlan', () => {
   it('pairs objects per target: a Cluster of the same name on another seed is a different object', () => {
-    const d = desiredCluster('seed-eu', 'c1', { version: '1.35.8' });
+    const d = desiredCluster('seed-eu', 'c1', { version: '1.35.7' });
     const plan = computePlan(desiredState([d]), live({ 'seed-eu': [], 'seed-us': [{ ...d.manifest, metadata: { ...d.manifest.metadata, uid: 'u1' } }] }), {
       allowDeletions: true,
     });
@@ -41,11 +41,11 @@ describe('computePlan', () => {
   });
 
   it('ignores status, server metadata, controller finalizers and fields other managers set', () => {
-    const d = desiredCluster('seed-eu', 'c1', { version: '1.35.8', cloud: { dc: 'aws-eu-central-1', aws: {} } });
+    const d = desiredCluster('seed-eu', 'c1', { version: '1.35.7', cloud: { dc: 'aws-eu-central-1', aws: {} } });
     const liveCluster: KubeObject = {
       ...d.manifest,
       metadata: { ...d.manifest.metadata, uid: 'u1', resourceVersion: '42', generation: 3, creationTimestamp: '2025-01-01T00:00:00Z', finalizers: ['kubermatic.k8c.io/cleanup'] },
-      spec: { version: 'v1.35.8', cloud: { dc: 'aws-eu-central-1', providerName: 'aws', aws: { vpcId: 'vpc-1' } }, exposeStrategy: 'NodePort' },
+      spec: { version: 'v1.35.7', cloud: { dc: 'aws-eu-central-1', providerName: 'aws', aws: { vpcID: 'vpc-1' } }, exposeStrategy: 'NodePort' },
       status: { phase: 'Running' },
     };
     const plan = computePlan(desiredState([d]), live({ 'seed-eu': [liveCluster] }));

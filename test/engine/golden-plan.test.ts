@@ -14,6 +14,9 @@ const CASES = readdirSync(FIXTURES, { withFileTypes: true })
   .map((e) => e.name)
   .sort();
 
+// The static plan, before the API servers' dry-run refines it (`dry-run-plan.ts`): fields KKP defaulted on a live
+// object that kkp-gitops' apply owns show as removals here when Git changed the object; the dry-run's answer
+// (the server re-defaults them) drops those that would not change (see test/engine/dry-run-plan.test.ts).
 describe('plan golden cases (test/fixtures/plan/<case>: repo, live objects, expected reports)', () => {
   it.each(CASES)('%s: plans the changes written in expected.md, expected.txt and expected.json', async (name) => {
     const fixture = await loadPlanFixture(join(FIXTURES, name), name);

@@ -1,4 +1,6 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -81,6 +83,42 @@ describe('createKubeConnector', () => {
       expect(existsSync(marker)).toBe(false);
     } finally {
       await connector.close?.();
+    }
+  });
+
+  it.each([
+    ['token-file', (k: string, file: string) => k.replace(/user: \{\}/, `user:\n      token-file: ${file}`)],
+    ['client-certificate', (k: string, file: string) => k.replace(/user: \{\}/, `user:\n      client-certificate: ${file}`)],
+    ['client-key', (k: string, file: string) => k.replace(/user: \{\}/, `user:\n      client-key: ${file}`)],
+    ['certificate-authority', (k: string, file: string) => k.replace(/server: /, `certificate-authority: ${file}\n      server: `)],
+    ['auth-provider', (k: string, file: string) => k.replace(/user: \{\}/, `user:\n      auth-provider:\n        name: tokenFile\n        config: {tokenFile: ${file}}`)],
+  ])('refuses a seed kubeconfig naming a local file or plugin (%s) before reading it, and sends nothing', async (key, edit) => {
+    const requests: string[] = [];
+    const listener = createServer((req, res) => {
+      requests.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`);
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const port = (listener.address() as AddressInfo).port;
+    const tokenFile = join(scratch, 'token');
+    writeFileSync(tokenFile, 'POD-SERVICEACCOUNT-TOKEN');
+    const pointed = seedKubeconfigText('seed-eu').replace(/server: .*/, `server: http://127.0.0.1:${port}`);
+    const connector = createKubeConnector({ kubeconfig: sandbox.kubeconfig });
+    try {
+      for (const file of [tokenFile, join(scratch, 'absent')]) {
+        const text = edit(pointed, file);
+        expect(text, key).toContain(`${key}:`);
+        putSecret('kubermatic', 'attacker', { kubeconfig: text });
+        const error = await connector.seed('seed-eu', REF('attacker')).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ClusterUnreachableError);
+        // Refused by name before the client library parses it (it would read token-file, and fail on a missing one).
+        expect((error as Error).message).toMatch(key === 'auth-provider' ? /uses a credential helper \(auth-provider\)/ : new RegExp(`names a local file \\(${key}\\)`));
+        expect((error as Error).message).not.toContain(file);
+      }
+      expect(requests).toEqual([]);
+    } finally {
+      await connector.close?.();
+      await new Promise((resolve) => listener.close(resolve));
     }
   });
 

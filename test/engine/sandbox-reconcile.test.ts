@@ -71,8 +71,11 @@ describe('reconciling against the sandbox', () => {
     h.applyAs('kubectl', 'master', project('handmade01'));
     h.applyAs('kubectl', 'master', project('otherrepo1', { 'app.kubernetes.io/managed-by': 'kkp-gitops', 'gitops.kkp.dev/repository': 'other.repo' }));
     h.edit('projects/shop/project.yaml', (t) => t.slice(0, t.lastIndexOf('---')));
+    // The only managed UserSSHKey: deleting all of a kind needs an allowance (the mass-deletion guard).
+    const guarded = await h.apply();
+    expect(actions(guarded.result!)).toEqual(['master skip UserSSHKey/shop4x7k2m-alice-laptop']);
     h.resetRequests();
-    const { result } = await h.apply();
+    const { result } = await h.apply({ allowDeletions: true });
     expect(actions(result!)).toEqual(['master delete UserSSHKey/shop4x7k2m-alice-laptop']);
     expect(h.writes()).toEqual(['master delete usersshkeys.kubermatic.k8c.io/shop4x7k2m-alice-laptop']);
     expect(h.find('master', 'UserSSHKey', 'shop4x7k2m-alice-laptop')).toBeUndefined();

@@ -13,9 +13,10 @@ import { createKkpApp, type KkpApp } from '../../src/app.js';
 import { KkpOctokit } from '../../src/github/retry-octokit.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { PROBOT_WEBHOOK_PATH_UNUSED, withWebhookGuard } from '../../src/github/webhook-guard.js';
+import { parseRepositoryAllowlist } from '../../src/github/repository-allowlist.js';
 import { createCoordination, type CoordinationOptions } from '../../src/coordination/coordination.js';
 import { createLeaseStore } from '../../src/kube/lease-client.js';
-import { createKkpEngine } from '../../src/github/kkp-engine.js';
+import { createKkpEngine } from '../../src/engine/kkp-engine.js';
 import { createKubeConnector } from '../../src/kube/kube-connector.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { deliverWebhook, type DeliveryResult } from '../support/github-server/deliver-webhook.js';
@@ -25,6 +26,7 @@ import type { RepositoryRecord } from '../support/github-server/store.js';
 import type { Delivery } from '../support/github-server/webhook-payloads.js';
 import { exampleWorkTree } from '../support/example-work-tree.js';
 import { freePort } from '../support/free-port.js';
+import { deployRbacObjects, tokenKubeconfig } from '../support/deploy-rbac.js';
 
 export interface AppHarness {
   readonly gh: GitHubServer;
@@ -49,8 +51,20 @@ export function appPermissions(): AppPermissions {
   return manifest.default_permissions;
 }
 
-export async function startAppHarness(options: { repository?: string } = {}): Promise<AppHarness> {
-  const sandbox = await startSandbox({ port: 0 });
+export interface AppHarnessOptions {
+  readonly repository?: string;
+  /** `KKP_GITOPS_REPOSITORY_ALLOWLIST`. Default: the test repository. */
+  readonly repositoryAllowlist?: string;
+  /**
+   * The sandbox master enforces RBAC, deploy/base's RBAC is applied to it, and the app reaches the master with the
+   * token of deploy/base's ServiceAccount (`masterKubeconfig`). Default: false (the app is the master's administrator).
+   */
+  readonly deployRbac?: boolean;
+}
+
+export async function startAppHarness(options: AppHarnessOptions = {}): Promise<AppHarness & { readonly masterKubeconfig: string }> {
+  const sandbox = await startSandbox({ port: 0, ...(options.deployRbac ? { masterAuthorization: true } : {}) });
+  const masterKubeconfig = options.deployRbac ? deployRbacKubeconfig(sandbox) : sandbox.kubeconfigYaml;
   const gh = await startGitHubServer({ permissions: appPermissions() });
   const repo = gh.addRepository({ owner: 'acme', name: options.repository ?? 'kkp-config' });
   const { work, git } = exampleWorkTree(repo.gitDir, 'kkp-app-work-');
@@ -63,11 +77,12 @@ export async function startAppHarness(options: { repository?: string } = {}): Pr
   commitAll('KKP configuration');
   git('push', '--quiet', 'origin', 'main');
 
-  const instance = await startAppInstance(gh, sandbox, { cacheDir });
+  const instance = await startAppInstance(gh, sandbox, { cacheDir, repositoryAllowlist: options.repositoryAllowlist ?? repo.fullName, masterKubeconfig });
   const { app, webhookUrl, deliver } = instance;
   return {
     gh,
     sandbox,
+    masterKubeconfig,
     repo,
     work,
     app,
@@ -90,6 +105,17 @@ export async function startAppHarness(options: { repository?: string } = {}): Pr
   };
 }
 
+/** Applies deploy/base's RBAC to the sandbox master; a kubeconfig with its ServiceAccount's token. */
+function deployRbacKubeconfig(sandbox: Sandbox): string {
+  const master = sandbox.clusters.get('master')!;
+  for (const object of deployRbacObjects()) {
+    const type = master.api.typeOf(object.apiVersion, object.kind)!;
+    master.api.apply(type, object.metadata.namespace, object.metadata.name, object, { fieldManager: 'kubectl', force: true });
+  }
+  const account = deployRbacObjects().find((o) => o.kind === 'ServiceAccount')!;
+  return tokenKubeconfig(master.url, master.rbac!.issueServiceAccountToken(account.metadata.namespace!, account.metadata.name));
+}
+
 export interface AppInstance {
   readonly app: KkpApp;
   readonly webhookUrl: string;
@@ -104,6 +130,10 @@ export interface AppInstanceOptions {
   readonly cacheDir: string;
   /** Lock settings (holder identity, lease duration, clock, ...); the Leases are the sandbox master's. */
   readonly coordination?: Omit<CoordinationOptions, 'leases'>;
+  /** `KKP_GITOPS_REPOSITORY_ALLOWLIST`. Default: `acme/*`. */
+  readonly repositoryAllowlist?: string;
+  /** How the app reaches the master (its engine and its Leases). Default: the sandbox's kubeconfig. */
+  readonly masterKubeconfig?: string;
   /** Restart recovery on load. Default: false (tests call `app.recover()`). */
   readonly recovery?: boolean;
 }
@@ -114,9 +144,9 @@ export interface AppInstanceOptions {
  */
 export async function startAppInstance(gh: GitHubServer, sandbox: Sandbox, options: AppInstanceOptions): Promise<AppInstance> {
   const app = createKkpApp({
-    config: { cacheDir: options.cacheDir, inCluster: false },
-    engine: createKkpEngine({ connect: () => createKubeConnector({ kubeconfig: sandbox.kubeconfigYaml }) }),
-    coordination: createCoordination({ ...options.coordination, leases: createLeaseStore({ kubeconfig: sandbox.kubeconfigYaml }) }),
+    config: { cacheDir: options.cacheDir, inCluster: false, repositoryAllowlist: parseRepositoryAllowlist(options.repositoryAllowlist ?? 'acme/*') },
+    engine: createKkpEngine({ connect: () => createKubeConnector({ kubeconfig: options.masterKubeconfig ?? sandbox.kubeconfigYaml }) }),
+    coordination: createCoordination({ ...options.coordination, leases: createLeaseStore({ kubeconfig: options.masterKubeconfig ?? sandbox.kubeconfigYaml }) }),
     recovery: options.recovery ?? false,
     // Tests call `app.checkDrift()`.
     drift: false,

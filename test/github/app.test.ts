@@ -91,9 +91,12 @@ describe('the GitHub App over HTTP', () => {
 
   /** Every write any sandbox cluster answered so far, as `<cluster> <verb> <path>`. */
   /** Writes to the clusters' KKP objects (the repository locks' Lease writes are coordination, not configuration). */
+  /** Writes that persist (the plan's dry-runs, `dryRun=All`, store nothing). */
   function clusterWrites(): string[] {
     return [...h.sandbox.clusters.values()].flatMap((c) =>
-      c.requests.entries.filter((r) => WRITE_VERBS.includes(r.verb) && !r.path.startsWith('/apis/coordination.k8s.io/')).map((r) => `${c.name} ${r.verb} ${r.path}`),
+      c.requests.entries
+        .filter((r) => WRITE_VERBS.includes(r.verb) && !r.path.startsWith('/apis/coordination.k8s.io/') && !r.dryRun)
+        .map((r) => `${c.name} ${r.verb} ${r.path}`),
     );
   }
 
@@ -268,8 +271,13 @@ describe('the GitHub App over HTTP', () => {
     await h.deliverAndWait(pushDelivery(h.gh, h.repo, 'main', before));
     expect(clusterOnSeed('seed-eu', 'shop-staging-eu')).toBeDefined();
     const result = h.gh.store.commentsOn(pr.repositoryId, pr.number).find((c) => c.body.includes(`<!-- kkp-gitops:apply-${after} -->`));
-    expect(result!.body).toContain('destructive change was skipped');
-    expect(h.gh.store.statuses.filter((s) => s.sha === after && s.context === APPLY_STATUS_CONTEXT).map((s) => s.state)).toEqual(['pending', 'success']);
+    expect(result!.body).toContain('1 change was skipped');
+    expect(result!.body).toContain('`delete seed-eu: Cluster/shop-staging-eu`');
+    // Never green over a cluster that differs from Git: the skipped deletion is on the status and the deployment.
+    const statuses = h.gh.store.statuses.filter((s) => s.sha === after && s.context === APPLY_STATUS_CONTEXT);
+    expect(statuses.map((s) => s.state)).toEqual(['pending', 'failure']);
+    expect(statuses.at(-1)!.description).toContain('1 skipped');
+    expect(h.gh.store.deployments.find((d) => d.sha === after && d.environment === 'kkp/seed-eu')!.statuses.at(-1)).toMatchObject({ state: 'failure' });
   });
 
   it('deletes a cluster on merge after /kkp allow-deletions for the final head, and a new push revokes the allowance', async () => {

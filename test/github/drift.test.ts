@@ -28,15 +28,22 @@ describe('drift detection over HTTP', () => {
     seedApi().patch(clusterType(), undefined, CLUSTER_NAME, 'merge', { spec: { humanReadableName: name } }, { fieldManager: 'kubectl-edit' });
   }
 
-  /** Pushes a commit to main that sets the policy's selfHeal, and delivers the push. */
+  /**
+   * Pushes a commit to main that sets the policy's selfHeal, then one after it (a policy governs what comes after
+   * the commit that sets it, never that commit itself), and delivers both pushes. Returns the second.
+   */
   async function pushSelfHeal(on: boolean): Promise<string> {
-    const before = h.gh.branchSha(h.repo, 'main');
     h.git('checkout', '--quiet', 'main');
     const file = join(h.work, 'kkp-gitops.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace(/selfHeal: (true|false)/, `selfHeal: ${on}`));
-    const sha = h.commitAll(`selfHeal ${on}`);
-    h.git('push', '--quiet', 'origin', 'main');
-    await h.deliverAndWait(pushDelivery(h.gh, h.repo, 'main', before));
+    let sha = '';
+    for (const message of [`selfHeal ${on}`, `after selfHeal ${on}`]) {
+      const before = h.gh.branchSha(h.repo, 'main');
+      h.git('commit', '--quiet', '--allow-empty', '-am', message);
+      sha = h.git('rev-parse', 'HEAD');
+      h.git('push', '--quiet', 'origin', 'main');
+      await h.deliverAndWait(pushDelivery(h.gh, h.repo, 'main', before));
+    }
     return sha;
   }
 

@@ -55,7 +55,7 @@ describe('exactly-once reconciles across replicas and restart recovery', () => {
     return [...h.sandbox.clusters.values()].flatMap((c) =>
       c.requests.entries
         .slice(since.get(c.name) ?? 0)
-        .filter((r) => WRITE_VERBS.includes(r.verb) && !r.path.includes('/leases'))
+        .filter((r) => WRITE_VERBS.includes(r.verb) && !r.dryRun && !r.path.includes('/leases'))
         .map((r) => `${c.name} ${r.verb} ${r.path}`),
     );
   }
@@ -139,7 +139,7 @@ describe('exactly-once reconciles across replicas and restart recovery', () => {
     const head = commitName('Shop staging recovered');
     // A process died mid-apply of `head`: its record names the commit and a deployment left in progress, and nobody
     // holds the lock any more (its lease was released or expired).
-    const orphan = { id: h.gh.store.nextId(), repositoryId: h.repo.id, sha: head, ref: head, task: 'deploy', environment: 'kkp/seed-eu', description: 'kkp-gitops apply', payload: {}, productionEnvironment: true, transientEnvironment: false, createdAt: new Date().toISOString(), statuses: [{ id: h.gh.store.nextId(), state: 'in_progress', description: 'Applying', environment: 'kkp/seed-eu', createdAt: new Date().toISOString() }] };
+    const orphan = { id: h.gh.store.nextId(), repositoryId: h.repo.id, sha: head, ref: head, task: 'deploy', environment: 'kkp/seed-eu', description: 'kkp-gitops apply', payload: {}, productionEnvironment: true, transientEnvironment: false, createdAt: new Date().toISOString(), statuses: [{ id: h.gh.store.nextId(), state: 'in_progress', description: 'Applying', environment: 'kkp/seed-eu', logUrl: '', environmentUrl: '', createdAt: new Date().toISOString() }] };
     h.gh.store.deployments.push(orphan);
     const current = (await lease())!;
     const before = readAppliedRecord(current)!;

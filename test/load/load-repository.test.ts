@@ -34,7 +34,7 @@ data:
 const CORPUS: ReadonlyArray<{ name: string; files: RepoFiles; rule: string; file: string; line: number }> = [
   { name: 'a YAML syntax error', files: { 'a.yaml': 'apiVersion: v1\nkind: Cluster\nmetadata: name: x\nspec: {}\n' }, rule: 'load/yaml-syntax', file: 'a.yaml', line: 3 },
   { name: 'an unclosed flow mapping', files: { 'a.yaml': 'apiVersion: v1\nkind: Cluster\nmetadata: {name: x\n' }, rule: 'load/yaml-syntax', file: 'a.yaml', line: 4 },
-  { name: 'a duplicate key', files: { 'a.yaml': `${CLUSTER}  version: 1.35.8\n  version: 1.34.1\n` }, rule: 'load/duplicate-key', file: 'a.yaml', line: 11 },
+  { name: 'a duplicate key', files: { 'a.yaml': `${CLUSTER}  version: 1.35.7\n  version: 1.34.1\n` }, rule: 'load/duplicate-key', file: 'a.yaml', line: 11 },
   { name: 'an alias bomb (billion laughs)', files: { 'bomb.yaml': billionLaughs }, rule: 'load/alias-bomb', file: 'bomb.yaml', line: 5 },
   {
     name: 'a document over the size limit',
@@ -52,6 +52,7 @@ const CORPUS: ReadonlyArray<{ name: string; files: RepoFiles; rule: string; file
   { name: 'a document without kind', files: { 'nokind.yaml': 'apiVersion: kubermatic.k8c.io/v1\nmetadata:\n  name: x\n' }, rule: 'load/missing-kind', file: 'nokind.yaml', line: 1 },
   { name: 'a document without apiVersion', files: { 'noapi.yaml': 'metadata:\n  name: x\nkind: Cluster\n' }, rule: 'load/missing-kind', file: 'noapi.yaml', line: 1 },
   { name: 'a misspelt KKP kind', files: { 'typo.yaml': 'apiVersion: kubermatic.k8c.io/v1\nkind: Clustr\nmetadata:\n  name: x\n' }, rule: 'load/unknown-kind', file: 'typo.yaml', line: 2 },
+  { name: 'an API group one typo away from KKP’s', files: { 'group.yaml': 'apiVersion: kubermatik.k8c.io/v1\nkind: Cluster\nmetadata:\n  name: x\n' }, rule: 'load/unknown-kind', file: 'group.yaml', line: 1 },
   { name: 'a Config outside the root file', files: { 'sub/kkp-gitops.yaml': 'apiVersion: gitops.kkp.dev/v1alpha1\nkind: Config\n' }, rule: 'load/misplaced-config', file: 'sub/kkp-gitops.yaml', line: 2 },
 ];
 
@@ -62,6 +63,11 @@ describe('loadRepository on bad inputs', () => {
     expect(diagnostic).toMatchObject({ file, line });
     expect(diagnostic.message.length).toBeGreaterThan(10);
     expect(repository.documents.map((d) => `${d.file}#${d.index}`)).toContain('good.yaml#0');
+  });
+
+  it('makes an API group one typo away from KKP’s an error with a did-you-mean, and leaves other groups alone', async () => {
+    const repository = await load({ 'group.yaml': 'apiVersion: kubermatik.k8c.io/v1\nkind: Cluster\nmetadata:\n  name: x\n', 'capi.yaml': 'apiVersion: cluster.x-k8s.io/v1beta1\nkind: Cluster\nmetadata:\n  name: y\n' });
+    expect(only(repository, 'load/unknown-kind')).toMatchObject({ severity: 'error', file: 'group.yaml', hint: 'Did you mean "kubermatic.k8c.io/v1"?' });
   });
 
   it('reports every duplicate key of a big mapping in linear time, without the fast path', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchGlob, normalizePattern } from '../../src/core/load/match-glob.js';
+import { hasGlobCharacters, matchGlob, normalizePattern } from '../../src/core/load/match-glob.js';
 
 const CASES: ReadonlyArray<[string, string, boolean]> = [
   ['*.yaml', 'a.yaml', true],
@@ -18,7 +18,11 @@ const CASES: ReadonlyArray<[string, string, boolean]> = [
   ['c?.yml', 'c12.yml', false],
   ['c?.yml', 'c/.yml', false],
   ['a.b', 'axb', false],
-  ['(x)+[y]', '(x)+[y]', true],
+  ['dc/[ab]*.yaml', 'dc/aws.yaml', true],
+  ['dc/[ab]*.yaml', 'dc/gcp.yaml', false],
+  ['{dc,datacenters}/*.yaml', 'datacenters/x.yaml', true],
+  ['{dc,datacenters}/*.yaml', 'seeds/x.yaml', false],
+  ['clusters/*.yaml', 'clusters/.hidden.yaml', true],
   ['./dc/*.yaml', 'dc/x.yaml', true],
   ['**', 'anything/at/all', true],
 ];
@@ -26,6 +30,15 @@ const CASES: ReadonlyArray<[string, string, boolean]> = [
 describe('matchGlob', () => {
   it.each(CASES)('matches %s against %s: %s', (pattern, path, expected) => {
     expect(matchGlob(pattern, path)).toBe(expected);
+  });
+
+  it('keeps a bounded number of compiled patterns and still answers for every one', () => {
+    for (let i = 0; i < 1000; i++) expect(matchGlob(`p${i}/*.yaml`, `p${i}/a.yaml`)).toBe(true);
+    expect(matchGlob('p0/*.yaml', 'p1/a.yaml')).toBe(false);
+  });
+
+  it('tells globs from literal names', () => {
+    expect([hasGlobCharacters('dc/*.yaml'), hasGlobCharacters('{a,b}'), hasGlobCharacters('[ab].yaml'), hasGlobCharacters('clusters/prod')]).toEqual([true, true, true, false]);
   });
 
   it('normalizes patterns written with ./, leading or trailing slashes', () => {

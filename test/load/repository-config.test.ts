@@ -5,8 +5,8 @@ import { folderSource } from '../../src/core/load/folder-source.js';
 import { loadRepository } from '../../src/core/load/load-repository.js';
 import { writeRepo } from './helpers.js';
 
-async function configOf(text: string) {
-  const repository = await loadRepository(folderSource(writeRepo({ 'kkp-gitops.yaml': text })));
+async function configOf(text: string, files: Record<string, string> = {}) {
+  const repository = await loadRepository(folderSource(writeRepo({ 'kkp-gitops.yaml': text, ...files })));
   return { config: repository.config, diagnostics: repository.diagnostics.map((d) => [d.rule, d.line, d.pointer]) };
 }
 
@@ -20,6 +20,7 @@ describe('repository config', () => {
       paths: ['.'],
       exclude: [],
       edition: 'enterprise',
+      kkpVersion: 'v2.31',
       policy: { allowDeletions: false, selfHeal: false },
       limits: { maxDocumentBytes: 1_048_576, maxAliases: 100, maxFileBytes: 4_194_304, maxFiles: 20_000, maxTotalBytes: 268_435_456, maxDocumentsPerFile: 1_000, maxDepth: 64 },
     });
@@ -27,27 +28,34 @@ describe('repository config', () => {
   });
 
   it('reads every field and fills the ones left out', async () => {
-    const { config, diagnostics } = await configOf(`${HEAD}spec:\n  paths: [kkp]\n  edition: community\n  repository: acme/kkp-config\n  policy: {selfHeal: true}\n  limits:\n    maxAliases: 5\n`);
+    const { config, diagnostics } = await configOf(`${HEAD}spec:\n  paths: [kkp]\n  edition: community\n  kkpVersion: v2.29\n  repository: acme/kkp-config\n  policy: {selfHeal: true}\n  limits:\n    maxAliases: 5\n`, { 'kkp/README.md': 'x' });
     expect(diagnostics).toEqual([]);
     expect(config).toEqual({
       paths: ['kkp'],
       exclude: [],
       edition: 'community',
+      kkpVersion: 'v2.29',
       repository: 'acme/kkp-config',
       policy: { allowDeletions: false, selfHeal: true },
       limits: { ...DEFAULT_REPOSITORY_CONFIG.limits, maxAliases: 5 },
     });
   });
 
+  it('makes a paths entry that matches no file an error, as it would turn every object into a deletion', async () => {
+    const { diagnostics } = await configOf(`${HEAD}spec:\n  paths: [kkp, nonexistent/]\n`, { 'kkp/notes.txt': 'x' });
+    expect(diagnostics).toEqual([['config/paths-match-nothing', 1, '/spec/paths/1']]);
+  });
+
   it('reports bad values on their own line and falls back to the default for each', async () => {
     const { config, diagnostics } = await configOf(
-      `${HEAD}spec:\n  paths: [ok, ../outside]\n  edition: premium\n  policy:\n    allowDeletions: "yes"\n  limits:\n    maxDocumentBytes: 10\n    maxAliases: 7\n`,
+      `${HEAD}spec:\n  paths: [ok, ../outside]\n  edition: premium\n  kkpVersion: v2.28\n  policy:\n    allowDeletions: "yes"\n  limits:\n    maxDocumentBytes: 10\n    maxAliases: 7\n`,
     );
     expect(diagnostics).toEqual([
       ['config/invalid-value', 4, '/spec/paths/1'],
+      ['config/invalid-value', 6, '/spec/kkpVersion'],
       ['config/invalid-value', 5, '/spec/edition'],
-      ['config/wrong-type', 7, '/spec/policy/allowDeletions'],
-      ['config/invalid-value', 9, '/spec/limits/maxDocumentBytes'],
+      ['config/wrong-type', 8, '/spec/policy/allowDeletions'],
+      ['config/invalid-value', 10, '/spec/limits/maxDocumentBytes'],
     ]);
     expect(config).toEqual({ ...DEFAULT_REPOSITORY_CONFIG, limits: { ...DEFAULT_REPOSITORY_CONFIG.limits, maxAliases: 7 } });
   });

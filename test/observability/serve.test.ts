@@ -83,6 +83,11 @@ describe('kkp-gitops serve', () => {
     await waitFor(async () => (await get('/readyz')).status === 200, 10_000, () => 'readyz stayed 503 after the master came back');
   });
 
+  it('serves no status page unless KKP_GITOPS_STATUS_PAGE=true', async () => {
+    expect((await get('/')).status).toBe(404);
+    expect((await get('/repositories/acme/kkp-config')).status).toBe(404);
+  });
+
   it('exits cleanly on SIGTERM', async () => {
     await bot.stop(15_000);
     expect(bot.running).toBe(false);

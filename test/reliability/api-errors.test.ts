@@ -10,5 +10,5 @@ describe('a Kubernetes API that fails 30% of its requests with 503', () => {
     const report = await apiErrors.run(h);
     expect(report.problems).toEqual([]);
     expect(report.convergence.live).toBe(report.convergence.desired);
-  }, 60_000);
+  }, 240_000);
 });

@@ -10,11 +10,11 @@ describe('bot processes killed in the middle of an apply', () => {
     const report = await killAndRestart.run(h);
     expect(report.problems).toEqual([]);
     expect(report.convergence.live).toBe(report.convergence.desired);
-  }, 60_000);
+  }, 240_000);
 
   it("lets a second bot take the lock over after the killed holder's lease expires, and finish the commit once", async () => {
     const report = await lockTakeover.run(h);
     expect(report.problems).toEqual([]);
     expect(report.convergence.live).toBe(report.convergence.desired);
-  }, 60_000);
+  }, 240_000);
 });

@@ -21,19 +21,19 @@ describe('redelivered and reordered pushes', () => {
     const report = await redelivery.run(h);
     expect(report.problems).toEqual([]);
     expect(report.convergence.live).toBe(report.convergence.desired);
-  }, 60_000);
+  }, 240_000);
 
   it('applies each push once when two bots receive the same deliveries', async () => {
     const report = await sharedDelivery.run(h);
     expect(report.problems).toEqual([]);
     expect(report.convergence.live).toBe(report.convergence.desired);
-  }, 60_000);
+  }, 240_000);
 
   it('never applies an older commit after a newer one when their pushes arrive in reverse order', async () => {
     const report = await reversedPushes.run(h);
     expect(report.problems).toEqual([]);
     expect(report.convergence.live).toBe(report.convergence.desired);
-  }, 60_000);
+  }, 240_000);
 
   it('applies pushes delivered in order one after the other, in commit order', async () => {
     bot = h.bot({ extraEnv: RECOVERY_ENV });
@@ -58,5 +58,5 @@ describe('redelivered and reordered pushes', () => {
     for (const sha of order) expect(h.deploymentsOf(sha).length === 0 || h.deploymentsOf(sha).length === 3).toBe(true);
     expect(h.record('appliedCommit')).toBe(c2);
     expectConverged(await h.convergence(c2));
-  }, 60_000);
+  }, 240_000);
 });

@@ -83,10 +83,10 @@ function checkDeploymentsFinal(f: Findings, h: ReliabilityHarness, sha: string):
   }
 }
 
-/** Writes (create, update, patch, delete) every sandbox cluster answered, Leases left out. */
+/** Writes (create, update, patch, delete) every sandbox cluster answered, Leases and dry-runs left out. */
 function clusterWrites(h: ReliabilityHarness): number {
   const verbs = ['create', 'update', 'patch', 'delete'];
-  return [...h.sandbox.clusters.values()].reduce((n, c) => n + c.requests.entries.filter((r) => verbs.includes(r.verb) && !r.resource.startsWith('leases')).length, 0);
+  return [...h.sandbox.clusters.values()].reduce((n, c) => n + c.requests.entries.filter((r) => verbs.includes(r.verb) && !r.dryRun && !r.resource.startsWith('leases')).length, 0);
 }
 
 async function startBot(h: ReliabilityHarness, env: Readonly<Record<string, string>> = RECOVERY_ENV): Promise<BotProcess> {
@@ -110,7 +110,7 @@ export const seedOutage: FaultScenario = {
     const seedUs = h.sandbox.clusters.get('seed-us')!;
     master.faults.set({ latencyMs: 60 });
     await h.deliver(bot, h.push(ZERO, sha));
-    await f.step('waiting for the first write on the master', () => h.waitForRequest('master', { verb: 'patch' }));
+    await f.step('waiting for the first write on the master', () => h.waitForRequest('master', { verb: 'patch', dryRun: false }));
     await seedUs.faults.refuseConnections();
     master.faults.clear();
     await f.step('waiting for the apply to end while seed-us is down', () => h.waitForDeploy(sha));
@@ -123,7 +123,7 @@ export const seedOutage: FaultScenario = {
     f.check(partial.missing.length > 0 && partial.missing.every((id) => id.startsWith('seed-us: ')), `while seed-us was down, missing should be seed-us' objects only: ${describeConvergence(partial)}`);
 
     await seedUs.faults.acceptConnections();
-    await f.step('waiting for seed-us to be retried once it is back', () => waitFor(() => lastState(h, sha, 'kkp/seed-us') === 'success', 20_000, () => states(h, sha)));
+    await f.step('waiting for seed-us to be retried once it is back', () => waitFor(() => lastState(h, sha, 'kkp/seed-us') === 'success', 90_000, () => states(h, sha)));
     f.notes.push(`after seed-us came back: ${states(h, sha)}`);
     for (const d of h.deploymentsOf(sha)) f.check(FINAL.includes(d.statuses.at(-1)?.state ?? ''), `deployment ${d.environment}#${d.id} left ${d.statuses.at(-1)?.state}`);
     return f.report(this.name, sha);
@@ -170,9 +170,9 @@ export const githubFaults: FaultScenario = {
     const sha = h.git('rev-parse', 'HEAD');
     await h.deliver(bot, h.push(ZERO, sha));
     await f.step('waiting for the plan', () =>
-      waitFor(() => h.gh.store.checkRuns.some((r) => r.headSha === pr.head.sha && r.status === 'completed') && h.gh.store.commentsOn(pr.repositoryId, pr.number).length > 0, 20_000, () => 'no completed check run and comment'),
+      waitFor(() => h.gh.store.checkRuns.some((r) => r.headSha === pr.head.sha && r.status === 'completed') && h.gh.store.commentsOn(pr.repositoryId, pr.number).length > 0, 90_000, () => 'no completed check run and comment'),
     );
-    await f.step('waiting for the apply', () => h.waitForDeploy(sha, 15_000));
+    await f.step('waiting for the apply', () => h.waitForDeploy(sha, 90_000));
     await f.step('waiting for the bot to stop calling GitHub', () => h.waitForGitHubQuiet(1_000));
     // A request that failed by a fault and was never made again with success: a transient error not retried.
     const failed = h.gh.requests.filter((r) => r.route !== 'git' && (r.status === 502 || r.status === 403));
@@ -258,7 +258,7 @@ export const reversedPushes: FaultScenario = {
     await h.deliver(bot, h.push(c1, c2));
     await h.deliver(bot, h.push(c0, c1));
     await f.step('waiting for the newer commit', () => h.waitForDeploy(c2));
-    await f.step('waiting for an outcome of the older commit', () => waitFor(() => h.applyStatuses(c1).length > 0, 15_000, () => 'no commit status'));
+    await f.step('waiting for an outcome of the older commit', () => waitFor(() => h.applyStatuses(c1).length > 0, 90_000, () => 'no commit status'));
     await f.step('waiting for the bot to stop calling GitHub', () => h.waitForGitHubQuiet(1_500));
     f.notes.push(`older commit: ${h.applyStatuses(c1).join(' → ')}, ${h.deploymentsOf(c1).length} deployments`);
     f.check(h.deploymentsOf(c1).length === 0, `the older commit ${c1.slice(0, 7)} was deployed after the newer one: ${states(h, c1)}`);
@@ -278,15 +278,15 @@ export const lockTakeover: FaultScenario = {
     const push = h.push(ZERO, sha);
     const id = randomUUID();
     await Promise.all(bots.map((b) => h.deliver(b, push, id)));
-    await f.step('waiting for a bot to start applying', () => waitFor(() => h.record('applyingCommit') === sha, 15_000, () => 'no applying-commit record'));
-    await f.step('waiting for the first write on the master', () => h.waitForRequest('master', { verb: 'patch' }));
+    await f.step('waiting for a bot to start applying', () => waitFor(() => h.record('applyingCommit') === sha, 90_000, () => 'no applying-commit record'));
+    await f.step('waiting for the first write on the master', () => h.waitForRequest('master', { verb: 'patch', dryRun: false }));
     const holderIdentity = leaseHolder(h);
     const dead = bots.find((b) => b.pid !== undefined && holderIdentity?.includes(`-${b.pid}-`));
     f.check(dead !== undefined, `no bot holds the lease (${holderIdentity})`);
     await dead?.kill();
     h.sandbox.clusters.get('master')!.faults.clear();
     f.notes.push(`killed ${dead?.name} holding the lock`);
-    await f.step('waiting for the other bot to finish', () => waitFor(() => h.record('appliedCommit') === sha && h.record('applyingCommit') === undefined, 25_000, () => JSON.stringify(h.lease()?.metadata.annotations)));
+    await f.step('waiting for the other bot to finish', () => waitFor(() => h.record('appliedCommit') === sha && h.record('applyingCommit') === undefined, 90_000, () => JSON.stringify(h.lease()?.metadata.annotations)));
     await f.step('waiting for the deployments', () => h.waitForDeploy(sha));
     await f.step('waiting for the bots to stop calling GitHub', () => h.waitForGitHubQuiet(1_000));
     f.check(leaseHolder(h) !== holderIdentity, `the dead bot still holds the lease`);
@@ -306,7 +306,7 @@ export const killAndRestart: FaultScenario = {
     // Slow the master: the kill lands after its first write, with most of the apply still to do.
     h.sandbox.clusters.get('master')!.faults.set({ latencyMs: 80 });
     await h.deliver(bot, h.push(ZERO, sha));
-    await f.step('waiting for the first write on the master', () => h.waitForRequest('master', { verb: 'patch' }));
+    await f.step('waiting for the first write on the master', () => h.waitForRequest('master', { verb: 'patch', dryRun: false }));
     await bot.kill();
     h.sandbox.clusters.get('master')!.faults.clear();
     const interrupted = compareWithSandbox(await desiredAt(h.work, sha, h.repo.fullName), h.sandbox);
@@ -314,7 +314,7 @@ export const killAndRestart: FaultScenario = {
     f.notes.push(`killed mid-apply: ${describeConvergence(interrupted)}; ${leftOpen.length} deployments in progress`);
     f.check(interrupted.missing.length > 0, 'the kill came too late: nothing was left to do');
     await bot.start();
-    await f.step('waiting for the restarted bot to finish', () => waitFor(() => h.record('appliedCommit') === sha && h.record('applyingCommit') === undefined, 25_000, () => JSON.stringify(h.lease()?.metadata.annotations)));
+    await f.step('waiting for the restarted bot to finish', () => waitFor(() => h.record('appliedCommit') === sha && h.record('applyingCommit') === undefined, 90_000, () => JSON.stringify(h.lease()?.metadata.annotations)));
     await f.step('waiting for the deployments', () => h.waitForDeploy(sha));
     await f.step('waiting for the bot to stop calling GitHub', () => h.waitForGitHubQuiet(1_000));
     for (const id of leftOpen) {

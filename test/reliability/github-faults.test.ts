@@ -10,5 +10,5 @@ describe('GitHub answering 502 and secondary rate limits', () => {
     const report = await githubFaults.run(h);
     expect(report.problems).toEqual([]);
     expect(report.convergence.live).toBe(report.convergence.desired);
-  }, 60_000);
+  }, 240_000);
 });

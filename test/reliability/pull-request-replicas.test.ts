@@ -21,7 +21,7 @@ describe('pull requests planned by two bot processes', () => {
     }
     await waitFor(
       () => pulls.every((pr) => h.gh.store.checkRuns.some((r) => r.headSha === pr.head.sha && r.status === 'completed') && h.gh.store.commentsOn(pr.repositoryId, pr.number).some((c) => c.body.includes(PLAN_MARKER))),
-      20_000,
+      90_000,
       () => `the plans did not all arrive\n${bots.map((b) => b.output(3_000)).join('\n')}`,
     );
     await h.waitForGitHubQuiet(1_500);
@@ -32,5 +32,5 @@ describe('pull requests planned by two bot processes', () => {
       completedRuns: h.gh.store.checkRuns.filter((r) => r.headSha === pr.head.sha && r.status === 'completed' && r.conclusion !== 'cancelled').length,
     }));
     expect(outcome).toEqual(pulls.map((pr) => ({ pr: pr.number, comments: 1, completedRuns: 1 })));
-  }, 60_000);
+  }, 240_000);
 });

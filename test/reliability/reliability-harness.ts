@@ -139,7 +139,7 @@ export async function startReliabilityHarness(options: { seeds?: readonly string
     applyStatuses(sha) {
       return gh.store.statuses.filter((s) => s.sha === sha && s.context === APPLY_STATUS_CONTEXT).map((s) => s.state);
     },
-    async waitForDeploy(sha, timeoutMs = 20_000) {
+    async waitForDeploy(sha, timeoutMs = 90_000) {
       const targets = ['master', ...sandbox.seeds].map(environmentOf);
       await waitFor(
         () => {
@@ -160,7 +160,7 @@ export async function startReliabilityHarness(options: { seeds?: readonly string
       h.edit(CLUSTER_FILE, /humanReadableName: .*/, `humanReadableName: Shop staging ${tag}`);
       h.edit(SEED_US_CLUSTER_FILE, /humanReadableName: .*/, `humanReadableName: Lake query ${tag}`);
     },
-    async waitForRequest(name, match, { since = 0, timeoutMs = 20_000 } = {}) {
+    async waitForRequest(name, match, { since = 0, timeoutMs = 90_000 } = {}) {
       const cluster = sandbox.clusters.get(name);
       if (!cluster) throw new Error(`no cluster ${name} in the sandbox`);
       const keys = Object.keys(match) as (keyof RequestRecord)[];
@@ -179,7 +179,7 @@ export async function startReliabilityHarness(options: { seeds?: readonly string
       git('checkout', '--quiet', 'main');
       return gh.openPullRequest({ repository: repo, headRef: branch, user: 'alice' });
     },
-    async waitForGitHubQuiet(quietMs = 1_000, timeoutMs = 20_000) {
+    async waitForGitHubQuiet(quietMs = 1_000, timeoutMs = 90_000) {
       let count = -1;
       let since = Date.now();
       await waitFor(
@@ -225,12 +225,12 @@ export function useReliabilityHarness(): ReliabilityHarness {
   beforeAll(ensureBuilt, 180_000);
   beforeEach(async () => {
     current = await startReliabilityHarness();
-  }, 60_000);
+  }, 180_000);
   afterEach(async () => {
     await current?.stop();
     current = undefined;
     await stopAllBots();
-  });
+  }, 120_000);
   return new Proxy({} as ReliabilityHarness, {
     get(_target, property) {
       if (!current) throw new Error('the reliability harness exists only while a test runs');

@@ -16,7 +16,7 @@ describe('a seed that refuses connections in the middle of an apply', () => {
     // Slow the master so that the seed goes down between the master's stages and the seeds' Cluster stage.
     master.faults.set({ latencyMs: 60 });
     await h.deliver(bot, h.push('0'.repeat(40), sha));
-    await h.waitForRequest('master', { verb: 'patch' });
+    await h.waitForRequest('master', { verb: 'patch', dryRun: false });
     await seedUs.faults.refuseConnections();
     master.faults.clear();
     await h.waitForDeploy(sha);
@@ -56,11 +56,11 @@ describe('a seed that refuses connections in the middle of an apply', () => {
     expect(convergence.missing, describeConvergence(convergence)).toEqual([]);
     expect(convergence.differing, describeConvergence(convergence)).toEqual([]);
     expect(convergence.extra, describeConvergence(convergence)).toEqual([]);
-  }, 60_000);
+  }, 240_000);
 
   it('retries the failed seed by itself once it is back, and its deployment then shows success', async () => {
     const report = await seedOutage.run(h);
     expect(report.problems).toEqual([]);
     expect(report.convergence.live).toBe(report.convergence.desired);
-  }, 60_000);
+  }, 240_000);
 });

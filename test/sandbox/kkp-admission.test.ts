@@ -18,7 +18,7 @@ const cluster = (name: string, dc: string, extra: Record<string, unknown> = {}, 
   apiVersion: 'kubermatic.k8c.io/v1',
   kind: 'Cluster',
   metadata: { name, labels },
-  spec: { humanReadableName: name, version: '1.35.8', cloud: { dc, aws: { credentialsReference: { name: 'c', namespace: 'kubermatic' } } }, ...extra },
+  spec: { humanReadableName: name, version: '1.35.7', cloud: { dc, aws: { credentialsReference: { name: 'c', namespace: 'kubermatic' } } }, ...extra },
 });
 
 function refusal(write: () => unknown): ApiError {
@@ -86,6 +86,9 @@ describe('KKP admission in the sandbox', () => {
       services: { cidrBlocks: ['10.240.16.0/20'] },
       proxyMode: 'ipvs',
       dnsDomain: 'cluster.local',
+      // The defaults of KKP's Cluster CRD, filled by the apiserver.
+      konnectivityEnabled: true,
+      nodeLocalDNSCacheEnabled: true,
     });
     const managers = result.object.metadata.managedFields?.map((m) => m.manager);
     expect(managers).toEqual(['kkp-gitops', KKP_DEFAULTING_MANAGER]);
@@ -127,5 +130,38 @@ describe('KKP admission in the sandbox', () => {
     expect(eu.find(namespaces, undefined, 'cluster-short-lived')).toBeDefined();
     eu.delete(clusters, undefined, 'short-lived');
     expect(eu.find(namespaces, undefined, 'cluster-short-lived')).toBeUndefined();
+  });
+
+  it("refuses what KKP's Cluster validation refuses: dnsDomain, ebpf on canal, disabled Konnectivity, CNI versions, GCP dual-stack without network", () => {
+    const network = (clusterNetwork: Record<string, unknown>, cniPlugin?: Record<string, unknown>) => ({ clusterNetwork, ...(cniPlugin ? { cniPlugin } : {}) });
+    const cases: Array<[string, Record<string, unknown>, RegExp]> = [
+      ['dns', network({ dnsDomain: 'cluster.example' }), /dnsDomain must be 'cluster.local'/],
+      ['ebpf', network({ proxyMode: 'ebpf' }, { type: 'canal', version: 'v3.29' }), /ebpf proxy mode is not valid for canal/],
+      ['knp', network({ konnectivityEnabled: false }), /Konnectivity can no longer be disabled/],
+      ['cni', network({}, { type: 'cilium', version: '1.15.0' }), /spec\.cniPlugin\.version: Unsupported value/],
+      ['mn', { machineNetworks: [{ cidr: '10.0.0.0/24', gateway: '10.0.0.1', dnsServers: [] }] }, /only supported with the vSphere provider/],
+    ];
+    for (const [name, extra, message] of cases) {
+      const error = refusal(() => apply(eu, clusters, cluster(`refused-${name}`, 'aws-eu-central-1', extra)));
+      expect(error.status.message, name).toMatch(message);
+    }
+  });
+
+  it('refuses switching the external cloud provider off and changing enableUserSSHKeyAgent', () => {
+    apply(eu, clusters, cluster('ccm', 'aws-eu-central-1', { features: { externalCloudProvider: true }, enableUserSSHKeyAgent: true }));
+    expect(refusal(() => apply(eu, clusters, cluster('ccm', 'aws-eu-central-1', { features: { externalCloudProvider: false }, enableUserSSHKeyAgent: true }))).status.message).toMatch(/cannot be disabled/);
+    expect(refusal(() => apply(eu, clusters, cluster('ccm', 'aws-eu-central-1', { features: { externalCloudProvider: true }, enableUserSSHKeyAgent: false }))).status.message).toMatch(/enableUserSSHKeyAgent: Invalid value/);
+  });
+
+  it('refuses an admin global viewer, a case-only e-mail change and a second GroupProjectBinding of a group and project', () => {
+    const users = master.typeOf('kubermatic.k8c.io/v1', 'User')!;
+    const bindings = master.typeOf('kubermatic.k8c.io/v1', 'GroupProjectBinding')!;
+    const user = (email: string, extra: Record<string, unknown> = {}): KubeObject => ({ apiVersion: 'kubermatic.k8c.io/v1', kind: 'User', metadata: { name: 'u1' }, spec: { name: 'U', email, admin: false, ...extra } });
+    expect(refusal(() => apply(master, users, { ...user('u@example.com', { admin: true, isGlobalViewer: true }) })).status.message).toMatch(/global viewers/);
+    apply(master, users, user('u@example.com'));
+    expect(refusal(() => apply(master, users, user('U@example.com'))).status.message).toMatch(/spec\.email: Invalid value/);
+    const binding = (name: string): KubeObject => ({ apiVersion: 'kubermatic.k8c.io/v1', kind: 'GroupProjectBinding', metadata: { name }, spec: { group: 'sre', projectID: 'p1', role: 'viewers' } });
+    apply(master, bindings, binding('sre-1'));
+    expect(refusal(() => apply(master, bindings, binding('sre-2'))).status.message).toMatch(/already exists: sre-1/);
   });
 });

@@ -48,7 +48,7 @@ metadata:
     team: checkout
 spec:
   humanReadableName: Shop production
-  version: 1.35.8
+  version: 1.35.7
   exposeStrategy: NodePort
   cloud:
     dc: aws-eu-central-1
@@ -122,8 +122,8 @@ spec:
   ingress:
     domain: kkp.example.com
   versions:
-    versions: [1.35.8, v1.36.4]
-    default: 1.35.8
+    versions: [1.35.7, v1.36.3]
+    default: 1.35.7
     updates:
       - from: 1.35.*
         to: 1.36.*

@@ -225,6 +225,7 @@ export function createBotProcess(options: BotProcessOptions): BotProcess {
         KKP_KUBECONFIG: kubeconfig,
         KKP_CONTEXT: 'master',
         KKP_GITOPS_CACHE_DIR: cacheDir,
+        KKP_GITOPS_REPOSITORY_ALLOWLIST: 'acme/*',
         ...options.extraEnv,
       };
       out += `--- ${name} started on port ${port} ---\n`;
@@ -238,12 +239,12 @@ export function createBotProcess(options: BotProcessOptions): BotProcess {
         resolve();
       }));
       live.add(bot);
-      const deadline = Date.now() + (options.startTimeoutMs ?? 15_000);
+      const deadline = Date.now() + (options.startTimeoutMs ?? 90_000);
       while (!(await answers(`http://127.0.0.1:${port}/ping`))) {
         if (!bot.running) throw new Error(`${name} exited before answering HTTP:\n${out}`);
         if (Date.now() > deadline) {
           await bot.kill();
-          throw new Error(`${name} did not answer HTTP within ${options.startTimeoutMs ?? 15_000} ms:\n${out}`);
+          throw new Error(`${name} did not answer HTTP within ${options.startTimeoutMs ?? 90_000} ms:\n${out}`);
         }
         await new Promise((r) => setTimeout(r, 50));
       }

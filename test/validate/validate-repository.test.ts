@@ -27,21 +27,35 @@ describe('validateRepository', () => {
       'a-broken.yaml:1 load/yaml-syntax',
       'clusters/shop-prod.yaml:19 cluster/cidr-family',
       'clusters/shop-prod.yaml:20 cluster/cidr-family',
-      'clusters/shop-prod.yaml:23 schema/format',
+      'clusters/shop-prod.yaml:23 cluster/cidr-family',
     ]);
   });
 
   it('keeps the schema diagnostic when a rule reports the same node again', async () => {
-    // "not-a-cidr" is both a schema format error and a cluster/cidr-family finding: one diagnostic stays.
-    const diagnostics = validateRepository(await load('cluster-cidr-family-fail'));
-    const atNode = diagnostics.filter((d) => d.pointer === '/spec/clusterNetwork/services/cidrBlocks/0');
-    expect(atNode.map((d) => d.rule)).toEqual(['schema/format']);
+    // A rule that does not supersede the schema, reporting the node the schema reports (an enum error): one stays.
+    const repo = await load('valid-repository');
+    const cluster = repo.documents.find((d) => d.kind === 'Cluster') as SourceDocument;
+    const broken = { ...cluster, value: { ...(cluster.value as object), spec: { ...((cluster.value as { spec: object }).spec), exposeStrategy: 'Nodeport' } } };
+    const echo: Rule = {
+      id: 'test/echo',
+      description: 'reports the exposeStrategy node',
+      check: () => [{ file: cluster.file, line: 1, column: 1, endLine: 1, endColumn: 2, pointer: '/spec/exposeStrategy', rule: 'test/echo', severity: 'error', message: 'again' }],
+    };
+    const diagnostics = validateRepository({ ...repo, documents: repo.documents.map((d) => (d === cluster ? broken : d)) }, { rules: [echo] });
+    expect(diagnostics.filter((d) => d.pointer === '/spec/exposeStrategy').map((d) => d.rule)).toEqual(['schema/enum']);
   });
 
   it("keeps a superseding rule's diagnostic instead of the schema's on the same node", async () => {
     const diagnostics = validateRepository(await load('credentials-inline-fail'));
     const atNode = diagnostics.filter((d) => d.pointer === '/spec/cloud/aws/secretAccessKey');
     expect(atNode.map((d) => d.rule)).toEqual(['credentials/inline']);
+  });
+
+  it('warns, and only warns, about a UserProjectBinding for a user not declared in Git (KKP accepts it)', async () => {
+    const diagnostics = validateRepository(await load('binding-user-exists-fail'));
+    const binding = diagnostics.filter((d) => d.rule === 'binding/user-exists');
+    expect(binding.length).toBeGreaterThan(0);
+    expect(binding.every((d) => d.severity === 'warning')).toBe(true);
   });
 
   it('checks changes only when a base is given', async () => {

@@ -4,7 +4,8 @@ import { ConfigurationError } from '../../core/errors.js';
 import { formatObjectId } from '../../core/object-id.js';
 import { renderReport } from '../../core/report/render-report.js';
 import { changeCount, toReportView } from '../../core/report/report-view.js';
-import { connectorFor, engineArgs, loadHead, parseCommandArgs, printWarnings, repositoryId, reportInvalid } from './plan.js';
+import { APPLY_OPTIONS, formatOptionHelp } from '../command-options.js';
+import { cliAllowance, connectorFor, engineArgs, loadHead, parseCommandArgs, printWarnings, repositoryId, reportInvalid } from './plan.js';
 
 export const APPLY_USAGE = `Usage: kkp-gitops apply [DIR] [--kubeconfig FILE] [--context NAME] [--format text|markdown|json]
                         [--allow-deletions] [--dry-run] [--force-conflicts] [--concurrency N] [--rev REV]
@@ -14,16 +15,13 @@ field manager kkp-gitops, per target in stage order (Seeds, then Projects and Us
 then Clusters; deletes in reverse). A failed stage stops the later stages of its target only; the other targets
 go on. Objects already as desired are not written. Progress goes to stderr, the result to stdout.
 
-  --dry-run          send every write with dryRun=All: KKP's admission runs, nothing is stored
-  --force-conflicts  take over fields another field manager owns (otherwise such conflicts are reported)
-  --concurrency N    writes in flight per target (default: 8)
-  (and every option of kkp-gitops plan)
+${formatOptionHelp(APPLY_OPTIONS)}
 
 Exit status: 0 nothing to apply, 1 changes applied, 2 error (invalid repository, unreachable target, a failed
 or refused change).`;
 
 export async function run(args: string[]): Promise<number> {
-  const parsed = parseCommandArgs('apply', args, { 'dry-run': { type: 'boolean' }, 'force-conflicts': { type: 'boolean' }, concurrency: { type: 'string' } });
+  const parsed = parseCommandArgs('apply', args, APPLY_OPTIONS);
   if (parsed === 'help') {
     process.stdout.write(`${APPLY_USAGE}\n`);
     return 0;
@@ -38,7 +36,7 @@ export async function run(args: string[]): Promise<number> {
       head,
       connector,
       repository: await repositoryId(engine, head),
-      allowDeletions: engine.allowDeletions,
+      ...cliAllowance(engine, head),
       dryRun: parsed.values['dry-run'] === true,
       force: parsed.values['force-conflicts'] === true,
       concurrency,

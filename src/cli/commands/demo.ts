@@ -4,7 +4,7 @@
  * changes). Needs no cluster and no network; the README's first command.
  */
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { applyPlan } from '../../core/apply/apply-plan.js';
@@ -18,6 +18,7 @@ import { validateRepository } from '../../core/validate/validate-repository.js';
 import { renderReport } from '../../core/report/render-report.js';
 import { changeCount, toReportView } from '../../core/report/report-view.js';
 import { createKubeConnector } from '../../kube/kube-connector.js';
+import { DEMO_OPTIONS, formatOptionHelp } from '../command-options.js';
 import { startSandbox } from '../../sandbox/start-sandbox.js';
 import { applyExitCode, progressPrinter } from './apply.js';
 
@@ -27,13 +28,15 @@ Runs validate → plan → apply → plan again on DIR (default: the examples/ o
 in this process: a KKP master and the repository's seeds on the built-in Kubernetes API emulator, with KKP's CRDs,
 admission checks and the seeds' kubeconfig Secrets. Nothing outside this process is touched.
 
+${formatOptionHelp(DEMO_OPTIONS)}
+
 Exit status: 0 when the loop ends with nothing left to change, 2 otherwise.`;
 
 export async function run(args: string[]): Promise<number> {
   let positionals: string[];
   let help: boolean | undefined;
   try {
-    ({ positionals, values: { help } } = parseArgs({ args, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } }));
+    ({ positionals, values: { help } } = parseArgs({ args, allowPositionals: true, options: DEMO_OPTIONS }));
   } catch (error) {
     throw new ConfigurationError(`${error instanceof Error ? error.message : String(error)} (see kkp-gitops demo --help)`);
   }
@@ -79,12 +82,18 @@ export async function run(args: string[]): Promise<number> {
     const ok = changeCount(settled.counts) === 0 && settled.errorCount === 0;
     out();
     out(ok ? 'Demo complete: a second plan finds nothing to change.' : 'Demo ended with changes still planned: that is a bug, please report it.');
-    out('Next: run `kkp-gitops sandbox` and point `kkp-gitops plan --kubeconfig .sandbox/kubeconfig --context master` at it.');
+    out(`Next: run \`npx kkp-gitops sandbox\` and, in another terminal, \`npx kkp-gitops plan ${displayFolder(dir)} --kubeconfig .sandbox/kubeconfig --context master\`.`);
     return ok ? 0 : 2;
   } finally {
     for (const c of connectors) await c.close?.();
     await sandbox.stop();
   }
+}
+
+/** The folder as the user can type it from here: relative when below the working folder. */
+function displayFolder(dir: string): string {
+  const rel = relative(process.cwd(), resolve(dir));
+  return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? resolve(dir) : rel;
 }
 
 /** `examples/` of the kkp-gitops package (from `src/` with tsx or from `dist/`). */

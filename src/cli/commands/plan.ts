@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
-import { basename, relative, resolve, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import { realpath } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { simpleGit } from 'simple-git';
@@ -9,15 +10,19 @@ import { ConfigurationError } from '../../core/errors.js';
 import type { FileSource } from '../../core/load/file-source.js';
 import { folderSource } from '../../core/load/folder-source.js';
 import { gitCommitSource } from '../../core/load/git-commit-source.js';
-import { loadRepository } from '../../core/load/load-repository.js';
+import { CONFIG_FILE, loadRepository } from '../../core/load/load-repository.js';
+import { refuseEmptyRepository, refuseFolderOfRepositories } from '../repository-folder.js';
 import type { LoadedRepository } from '../../core/load/loaded-repository.js';
 import type { Plan } from '../../core/plan/plan.js';
-import { planRepository } from '../../core/plan/plan-repository.js';
+import type { Allowance } from '../../core/reconcile/allowance.js';
+import { reconcileRepository } from '../../core/reconcile/reconcile-repository.js';
 import { formatDiagnostics } from '../../core/report/format-diagnostics.js';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../core/report/render-report.js';
 import { changeCount, toReportView } from '../../core/report/report-view.js';
 import { createKubeConnector } from '../../kube/kube-connector.js';
 import { withinFolder } from './validate.js';
+import { resolveMasterKubeconfig } from '../master-kubeconfig.js';
+import { ENGINE_OPTIONS, formatOptionHelp, PLAN_OPTIONS, type CliOptions } from '../command-options.js';
 
 export const PLAN_USAGE = `Usage: kkp-gitops plan [DIR] [--kubeconfig FILE] [--context NAME] [--format text|markdown|json]
                        [--allow-deletions] [--rev REV] [--repository ID]
@@ -26,30 +31,16 @@ Validates the repository, then shows the changes that bring the KKP master and e
 apply order, each object's action (create, update, delete, unchanged, skip) and field-level diff. Seeds are reached
 the way KKP reaches them, through the kubeconfig Secret each Seed references in the master.
 
-  DIR                the repository folder (default: .)
-  --kubeconfig FILE  kubeconfig of the master (default: $KUBECONFIG, ~/.kube/config, else in-cluster)
-  --context NAME     the master's context in it (default: the current context)
-  --in-cluster       use the pod's service account for the master
-  --format FORMAT    text (default), markdown (a pull-request comment) or json
-  --allow-deletions  plan destructive deletions (Clusters, Seeds, datacenters); otherwise they are skipped
-  --rev REV          plan Git revision REV of the repository holding DIR instead of the files in DIR
-  --repository ID    repository id stamped on objects (default: kkp-gitops.yaml's 'repository', else the Git
-                     remote's owner/name, else the folder's name); only objects of this id are ever pruned
+  DIR  the repository folder (default: .)
+${formatOptionHelp(PLAN_OPTIONS)}
+
+With no --kubeconfig, --in-cluster or $KUBECONFIG, ~/.kube/config is used; the kubeconfig and context used are named
+on stderr, and a missing kubeconfig is an error.
 
 Exit status (as kubectl diff): 0 no changes, 1 changes planned, 2 error (invalid repository, unreachable target,
 or a change KKP would refuse).`;
 
-/** Flags shared by `plan` and `apply`. */
-export const ENGINE_OPTIONS = {
-  kubeconfig: { type: 'string' },
-  context: { type: 'string' },
-  'in-cluster': { type: 'boolean' },
-  format: { type: 'string', default: 'text' },
-  'allow-deletions': { type: 'boolean' },
-  rev: { type: 'string' },
-  repository: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+export { ENGINE_OPTIONS };
 
 export interface EngineArgs {
   readonly dir: string;
@@ -72,7 +63,7 @@ export async function run(args: string[]): Promise<number> {
   const head = await loadHead(engine);
   const connector = connectorFor(engine);
   try {
-    const result = await planRepository({ head, connector, repository: await repositoryId(engine, head), allowDeletions: engine.allowDeletions });
+    const result = await reconcileRepository({ head, connector, repository: await repositoryId(engine, head), ...cliAllowance(engine, head) });
     if (!result.plan) return reportInvalid(result.diagnostics);
     printWarnings(result.diagnostics);
     process.stdout.write(renderReport(result.plan, { format: engine.format }));
@@ -80,6 +71,14 @@ export async function run(args: string[]): Promise<number> {
   } finally {
     await connector.close?.();
   }
+}
+
+/**
+ * The CLI goes through the one reconcile with the built-in default policy; `--allow-deletions` is the person at the
+ * terminal allowing every deletion and adoption of the plan in front of them (the mass-deletion guard included).
+ */
+export function cliAllowance(engine: Pick<EngineArgs, 'allowDeletions'>, head: LoadedRepository): { allowances?: Allowance[] } {
+  return engine.allowDeletions ? { allowances: [{ head: head.commit ?? '', changes: 'everything' }] } : {};
 }
 
 /** 0 nothing to change, 1 changes planned, 2 an unreachable target or a change in error. */
@@ -91,7 +90,7 @@ export function planExitCode(plan: Plan): number {
 
 type ParsedValues = Record<string, string | boolean | undefined>;
 
-export function parseCommandArgs(command: string, args: string[], extra: Record<string, { type: 'string' | 'boolean'; short?: string }>): { values: ParsedValues; positionals: string[] } | 'help' {
+export function parseCommandArgs(command: string, args: string[], extra: CliOptions): { values: ParsedValues; positionals: string[] } | 'help' {
   try {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...ENGINE_OPTIONS, ...extra } });
     if (values['help']) return 'help';
@@ -122,12 +121,11 @@ export function engineArgs(values: ParsedValues, positionals: string[]): EngineA
   };
 }
 
+/** The master's connector, after saying on stderr which kubeconfig and context it uses. */
 export function connectorFor(args: EngineArgs): TargetConnector {
-  return createKubeConnector({
-    ...(args.kubeconfig !== undefined ? { kubeconfigFile: args.kubeconfig } : {}),
-    ...(args.context !== undefined ? { context: args.context } : {}),
-    inCluster: args.inCluster,
-  });
+  const master = resolveMasterKubeconfig(args);
+  process.stderr.write(`master: ${master.description}\n`);
+  return createKubeConnector({ ...master.options, inCluster: args.inCluster });
 }
 
 /** The repository: the folder, or `--rev` of the Git repository holding it. */
@@ -136,13 +134,16 @@ export async function loadHead(args: EngineArgs): Promise<LoadedRepository> {
   if (!folder) throw new ConfigurationError(`cannot read the folder ${args.dir}: no such folder`);
   if (!folder.isDirectory()) throw new ConfigurationError(`${args.dir} is not a folder`);
   let source: FileSource = folderSource(args.dir);
-  if (args.rev !== undefined) {
+  if (args.rev === undefined) refuseFolderOfRepositories(args.dir, 'plan');
+  else {
     if (args.rev === '' || args.rev.startsWith('-')) throw new ConfigurationError(`"${args.rev}" is not a Git revision`);
     const root = await gitRoot(args.dir);
     const prefix = relative(await realpath(root), await realpath(args.dir)).split(sep).join('/');
     source = withinFolder(await gitCommitSource(root, args.rev), prefix);
   }
-  return loadRepository(source);
+  const repository = await loadRepository(source);
+  refuseEmptyRepository(args.dir, repository, args.rev !== undefined || existsSync(join(args.dir, CONFIG_FILE)));
+  return repository;
 }
 
 /** `--repository`, else the configuration's, else the Git remote's `owner/name`, else the folder's name. */
@@ -174,6 +175,7 @@ export function reportInvalid(diagnostics: readonly Diagnostic[]): number {
   return 2;
 }
 
+/** The findings of a plan that went ahead: the validator's warnings, and the API servers' dry-run refusals. */
 export function printWarnings(diagnostics: readonly Diagnostic[]): void {
-  if (diagnostics.length > 0 && !hasErrors(diagnostics)) process.stderr.write(formatDiagnostics(diagnostics, 'text'));
+  if (diagnostics.length > 0) process.stderr.write(formatDiagnostics(diagnostics, 'text'));
 }

@@ -1,8 +1,11 @@
 /** `kkp-gitops sandbox`: runs a KKP master and seeds on the built-in Kubernetes API emulator until stopped. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parse } from 'yaml';
 import { ConfigurationError } from '../../core/errors.js';
+import { formatOptionHelp, SANDBOX_OPTIONS } from '../command-options.js';
 import { startSandbox } from '../../sandbox/start-sandbox.js';
 
 const HELP = `Usage: kkp-gitops sandbox [options]
@@ -10,11 +13,7 @@ const HELP = `Usage: kkp-gitops sandbox [options]
 Runs a KKP master and seeds on the built-in Kubernetes API emulator (loopback only) until Ctrl-C.
 
 Options:
-  --seeds a,b            seed names (default: the seeds of examples/, else seed-eu,seed-us)
-  --port N               master on port N, seeds on N+1, N+2, ... (default: any free ports)
-  --kubeconfig-out FILE  where to write the kubeconfig (default: .sandbox/kubeconfig)
-  --state-file FILE      restore the clusters from FILE and save them there on exit
-  -h, --help             this help
+${formatOptionHelp(SANDBOX_OPTIONS)}
 `;
 
 export async function run(args: string[]): Promise<number> {
@@ -22,13 +21,7 @@ export async function run(args: string[]): Promise<number> {
   try {
     ({ values } = parseArgs({
       args,
-      options: {
-        seeds: { type: 'string' },
-        port: { type: 'string' },
-        'kubeconfig-out': { type: 'string' },
-        'state-file': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: SANDBOX_OPTIONS,
       strict: true,
     }));
   } catch (error) {
@@ -41,7 +34,12 @@ export async function run(args: string[]): Promise<number> {
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigurationError(`--port must be a port number, not "${values.port ?? ''}"`);
   const seeds = values.seeds?.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (seeds !== undefined && seeds.length === 0) throw new ConfigurationError(`--seeds "${values.seeds}" names no seed: give comma-separated names, e.g. --seeds seed-eu,seed-us`);
   const kubeconfigPath = values['kubeconfig-out'] ?? '.sandbox/kubeconfig';
+  const running = await runningSandboxAt(kubeconfigPath);
+  if (running !== undefined) {
+    throw new ConfigurationError(`another sandbox is running with the kubeconfig ${kubeconfigPath} (its master answers at ${running}); stop it first, or give this one --kubeconfig-out FILE`);
+  }
 
   const sandbox = await startSandbox({ ...(seeds ? { seeds } : {}), port, ...(values['state-file'] ? { stateFile: values['state-file'] } : {}) });
   mkdirSync(dirname(resolve(kubeconfigPath)), { recursive: true });
@@ -69,4 +67,38 @@ export async function run(args: string[]): Promise<number> {
   await sandbox.stop();
   process.stdout.write('KKP sandbox stopped.\n');
   return 0;
+}
+
+/**
+ * The master URL of the kubeconfig at `path` when something listens there (a running sandbox, whose kubeconfig a
+ * second one must not overwrite); undefined for a missing or unreadable file or a stopped sandbox's.
+ */
+async function runningSandboxAt(path: string): Promise<string | undefined> {
+  if (!existsSync(path)) return undefined;
+  let server: string | undefined;
+  try {
+    const parsed = parse(readFileSync(path, 'utf8')) as { clusters?: Array<{ name?: string; cluster?: { server?: string } }> };
+    server = (parsed.clusters?.find((c) => c.name === 'master') ?? parsed.clusters?.[0])?.cluster?.server;
+  } catch {
+    return undefined;
+  }
+  if (!server) return undefined;
+  let url: URL;
+  try {
+    url = new URL(server);
+  } catch {
+    return undefined;
+  }
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (!/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(host)) {
+    throw new ConfigurationError(`${path} is a kubeconfig of other clusters (master ${server}), not a sandbox's; it is not overwritten: give --kubeconfig-out FILE`);
+  }
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  const listening = await new Promise<boolean>((resolve) => {
+    const socket = connect({ host, port, timeout: 1_000 });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+    socket.once('error', () => resolve(false));
+  });
+  return listening ? server : undefined;
 }

@@ -11,7 +11,7 @@ import { createKkpApp, HANDLED_EVENTS } from '../../app.js';
 import { appConfigFromEnv } from '../../github/app-config.js';
 import { instrumentEngine } from '../../github/instrument-engine.js';
 import { KkpOctokit } from '../../github/retry-octokit.js';
-import { createKkpEngine } from '../../github/kkp-engine.js';
+import { createKkpEngine } from '../../engine/kkp-engine.js';
 import { PROBOT_WEBHOOK_PATH_UNUSED, withWebhookGuard } from '../../github/webhook-guard.js';
 import { createKubeConnector, type KubeConnectorOptions } from '../../kube/kube-connector.js';
 import { masterReachable } from '../../kube/master-reachable.js';
@@ -19,6 +19,9 @@ import { installGracefulShutdown } from '../../observability/graceful-shutdown.j
 import { healthHandlers } from '../../observability/health.js';
 import { createMetrics } from '../../observability/metrics.js';
 import { observabilityRoutes } from '../../observability/observability-routes.js';
+import { formatOptionHelp, SERVE_OPTIONS } from '../command-options.js';
+import { createStatusPage } from '../../status-page/status-page.js';
+import { setupModeRoutes } from '../../observability/setup-mode-routes.js';
 import { readObservabilityEnv } from '../../observability/read-observability-env.js';
 
 export const SERVE_USAGE = `Usage: kkp-gitops serve
@@ -26,12 +29,14 @@ export const SERVE_USAGE = `Usage: kkp-gitops serve
 Runs the kkp-gitops GitHub App (a Probot server) on $PORT (default 3000), with /metrics, /healthz and /readyz.
 With no app configured yet (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET), it serves Probot's setup
 page to register one. Clusters: KKP_KUBECONFIG and KKP_CONTEXT (the master), or KKP_IN_CLUSTER=true.
-Mirrors: KKP_GITOPS_CACHE_DIR. README.md lists every variable.`;
+Mirrors: KKP_GITOPS_CACHE_DIR. README.md lists every variable.
+
+${formatOptionHelp(SERVE_OPTIONS)}`;
 
 export async function run(args: string[]): Promise<number> {
   let help = false;
   try {
-    help = parseArgs({ args, options: { help: { type: 'boolean', short: 'h' } } }).values.help === true;
+    help = parseArgs({ args, options: SERVE_OPTIONS }).values.help === true;
   } catch (error) {
     throw new ConfigurationError(`${describeError(error)} (see kkp-gitops serve --help)`);
   }
@@ -48,7 +53,9 @@ export async function run(args: string[]): Promise<number> {
     inCluster: config.inCluster,
   };
   const metrics = createMetrics();
-  const engine = instrumentEngine(createKkpEngine({ connect: () => createKubeConnector(cluster) }), metrics);
+  // KKP_GITOPS_STATUS_PAGE=true: the read-only status page at / (src/status-page/), fed by the engine, GitHub's answers and deliveries.
+  const status = createStatusPage({ env: process.env, cluster, replica: () => kkp.holderIdentity() });
+  const engine = status.engine(instrumentEngine(createKkpEngine({ connect: () => createKubeConnector(cluster) }), metrics));
   const kkp = createKkpApp({ config, engine, metrics });
 
   let probot: Probot | undefined;
@@ -65,10 +72,18 @@ export async function run(args: string[]): Promise<number> {
     onCheckFailure: (check, error) => probot?.log.warn({ check, err: describeError(error) }, 'readiness check failed'),
   });
 
+  const routes = observabilityRoutes({ metrics, health });
+  // In setup mode (no app yet) the same routes are served beside Probot's registration page.
+  const setupMode = setupModeRoutes(routes);
   const appFn: ApplicationFunction = (app, options) => {
     probot = app;
-    options.addHandler(observabilityRoutes({ metrics, health }));
-    app.webhooks.onAny(({ name }) => metrics.webhookDeliveries.inc(name, HANDLED_EVENTS.has(name) ? 'handled' : 'ignored'));
+    setupMode.appLoaded();
+    options.addHandler(routes);
+    if (status.routes) options.addHandler(status.routes);
+    app.webhooks.onAny(({ name, payload }) => {
+      metrics.webhookDeliveries.inc(name, HANDLED_EVENTS.has(name) ? 'handled' : 'ignored');
+      status.onDelivery(name, payload);
+    });
     return kkp.appFn(app, options);
   };
   // Deliveries are read capped and verified before parsing by the guard; Probot's own middleware is mounted on a
@@ -82,7 +97,8 @@ export async function run(args: string[]): Promise<number> {
     })(app, options);
   const env = new Proxy(process.env, { get: (target, key) => (key === 'WEBHOOK_PATH' ? PROBOT_WEBHOOK_PATH_UNUSED : target[key as string]) });
   // Octokit with bounded rate-limit retries and no blind re-sends of writes (the GitHub port retries safely).
-  const server = await runProbot(guarded, { Octokit: KkpOctokit, env });
+  const Octokit = status.octokitPlugin ? (KkpOctokit.plugin(status.octokitPlugin as never) as typeof KkpOctokit) : KkpOctokit;
+  const server = await setupMode.during(() => runProbot(guarded, { Octokit, env }));
 
   const shutdown = installGracefulShutdown({
     server: { close: (done?: (error?: Error) => void) => void server.stop().then(() => done?.(), (error: Error) => done?.(error)) } as never,

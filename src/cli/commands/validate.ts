@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
-import { relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { simpleGit } from 'simple-git';
 import { hasErrors } from '../../core/diagnostic.js';
@@ -7,19 +8,18 @@ import { ConfigurationError } from '../../core/errors.js';
 import type { FileEntry, FileSource } from '../../core/load/file-source.js';
 import { folderSource } from '../../core/load/folder-source.js';
 import { gitCommitSource } from '../../core/load/git-commit-source.js';
-import { loadRepository } from '../../core/load/load-repository.js';
+import { CONFIG_FILE, loadRepository } from '../../core/load/load-repository.js';
+import { refuseEmptyRepository, refuseFolderOfRepositories } from '../repository-folder.js';
 import { DIAGNOSTIC_FORMATS, formatDiagnostics, type DiagnosticFormat } from '../../core/report/format-diagnostics.js';
 import { validateRepository } from '../../core/validate/validate-repository.js';
+import { formatOptionHelp, VALIDATE_OPTIONS } from '../command-options.js';
 
 export const VALIDATE_USAGE = `Usage: kkp-gitops validate [DIR] [--base REV] [--rev REV] [--format text|json|github]
 
 Validates a desired-state repository: YAML, schemas and KKP's cross-object rules.
 
-  DIR              the repository folder (default: .)
-  --base REV       also check the change from Git revision REV of the same repository (immutable fields,
-                   removed datacenters and seeds still in use, cluster version updates)
-  --rev REV        validate Git revision REV instead of the files in DIR
-  --format FORMAT  text (default), json, or github (workflow-command annotations)
+  DIR  the repository folder (default: .)
+${formatOptionHelp(VALIDATE_OPTIONS)}
 
 Exit status: 0 valid (warnings allowed), 1 errors found, 2 could not run.`;
 
@@ -38,7 +38,9 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   const { head, base } = await sourcesFor(parsed);
+  if (parsed.rev === undefined) refuseFolderOfRepositories(parsed.dir, 'validate');
   const headRepo = await loadRepository(head);
+  refuseEmptyRepository(parsed.dir, headRepo, parsed.rev !== undefined || existsSync(join(parsed.dir, CONFIG_FILE)));
   const baseRepo = base ? await loadRepository(base) : undefined;
   const diagnostics = validateRepository(headRepo, baseRepo ? { base: baseRepo } : {});
   process.stdout.write(formatDiagnostics(diagnostics, parsed.format, { ignored: headRepo.ignored, source: headRepo.source }));
@@ -52,12 +54,7 @@ function parseValidateArgs(args: string[]): ValidateArgs | 'help' {
     ({ values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: {
-        base: { type: 'string' },
-        rev: { type: 'string' },
-        format: { type: 'string', default: 'text' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: VALIDATE_OPTIONS,
     }));
   } catch (error) {
     throw new ConfigurationError(`${error instanceof Error ? error.message : String(error)} (see kkp-gitops validate --help)`);

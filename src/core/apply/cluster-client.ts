@@ -41,6 +41,12 @@ export interface ClusterClient {
   list(kind: ResourceKind, options?: ListOptions): Promise<KubeObject[]>;
   /** Server-side apply with field manager `kkp-gitops`. */
   apply(object: KubeObject, options: ApplyOptions): Promise<void>;
+  /**
+   * The server's answer to a server-side apply with `dryRun=All`, `fieldValidation=Strict` and `force` (as the
+   * deploy applies): the object as the apiserver would store it, after its defaulting and every admission webhook.
+   * Absent on clients that cannot dry-run (the plan then says so).
+   */
+  dryRunApply?(object: KubeObject): Promise<KubeObject>;
   /** Delete; an object already gone counts as deleted. */
   delete(id: ObjectId, options: DeleteOptions): Promise<void>;
 }

@@ -55,6 +55,7 @@ function withDefaults(spec: ConfigSpec): RepositoryConfig {
     paths: spec.paths ?? defaults.paths,
     exclude: spec.exclude ?? defaults.exclude,
     edition: spec.edition ?? defaults.edition,
+    kkpVersion: spec.kkpVersion ?? defaults.kkpVersion,
     ...(spec.repository === undefined ? {} : { repository: spec.repository }),
     policy: { ...defaults.policy, ...spec.policy },
     limits: { ...defaults.limits, ...spec.limits },

@@ -1,4 +1,5 @@
 import type { ConfigSpec } from '../../generated/config.js';
+import { DEFAULT_KKP_RELEASE, type KkpRelease } from '../kkp-release.js';
 
 /**
  * The repository configuration (`kkp-gitops.yaml` at the repository root), after defaults are filled in.
@@ -17,6 +18,8 @@ export interface RepositoryConfig {
   readonly exclude: readonly string[];
   /** KKP edition. Community allows one seed only, named `kubermatic`. Default: `enterprise`. */
   readonly edition: Edition;
+  /** KKP release the repository targets: schemas, sandbox CRDs, built-in versions. Default: the newest. */
+  readonly kkpVersion: KkpRelease;
   /** Identity stamped on rendered objects so other repositories' objects are never pruned. Default: set by the caller (remote or folder name). */
   readonly repository?: string;
   readonly policy: Readonly<Required<NonNullable<ConfigSpec['policy']>>>;
@@ -28,6 +31,7 @@ export const DEFAULT_REPOSITORY_CONFIG: RepositoryConfig = Object.freeze({
   paths: Object.freeze(['.']),
   exclude: Object.freeze([]),
   edition: 'enterprise',
+  kkpVersion: DEFAULT_KKP_RELEASE,
   policy: Object.freeze({ allowDeletions: false, selfHeal: false }),
   limits: Object.freeze({ maxDocumentBytes: 1_048_576, maxAliases: 100, maxFileBytes: 4_194_304, maxFiles: 20_000, maxTotalBytes: 268_435_456, maxDocumentsPerFile: 1_000, maxDepth: 64 }),
 });

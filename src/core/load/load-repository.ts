@@ -194,7 +194,24 @@ function classify(file: string, parsed: ParsedYamlDocument): Classified {
   }
   const ours = apiVersion.startsWith(KKP_GROUP) || apiVersion.startsWith(GITOPS_GROUP);
   const ignoredInput: IgnoredInput = { file, index, reason: `${kind} (${apiVersion}) is not a kind kkp-gitops manages` };
-  if (!ours) return { document, managed: false, ignored: ignoredInput };
+  if (!ours) {
+    // A group one typo away from ours is a mistake: ignored, the document's object would be pruned.
+    const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : apiVersion;
+    const meant = closestName(group, [KKP_GROUP.slice(0, -1), GITOPS_GROUP.slice(0, -1)]);
+    if (meant === undefined) return { document, managed: false, ignored: ignoredInput };
+    return {
+      document,
+      managed: false,
+      ignored: ignoredInput,
+      diagnostic: {
+        ...at('/apiVersion'),
+        rule: 'load/unknown-kind',
+        severity: 'error',
+        message: `${kind} (${apiVersion}) is not a kind kkp-gitops manages, and its API group is close to ${meant}`,
+        hint: `Did you mean "${apiVersion.replace(group, meant)}"?`,
+      },
+    };
+  }
   const suggestion = suggestKind(apiVersion, kind);
   return {
     document,

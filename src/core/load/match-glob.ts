@@ -1,23 +1,34 @@
 /**
- * Glob patterns over repository-relative POSIX paths:
+ * Glob patterns of `spec.paths` and `spec.exclude`, over repository-relative POSIX paths, with picomatch's
+ * semantics (the globs of `.gitignore`-like tools and of GitHub Actions' `paths` filters):
  * - `*` any characters within one path segment, `?` one character within a segment;
  * - `**` as a whole segment: any number of segments, none included (`clusters/**` matches `clusters/a/b.yaml`,
  *   `**\/seed.yaml` matches `seed.yaml` and `x/y/seed.yaml`);
- * - everything else literally (no `[...]` classes, no `{a,b}` braces). A leading `./` is ignored.
+ * - `[abc]`, `[a-z]` character classes, `{a,b}` alternatives (`{dc,datacenters}/*.yaml`), `!(x)`-style extglobs;
+ * - names starting with a dot are matched like any other (hidden files are skipped by the loader, not here).
+ * A leading `./` is ignored. Compiled patterns are kept in a bounded cache.
  */
-const compiled = new Map<string, RegExp>();
+import picomatch from 'picomatch';
+import { createLruMap } from '../lru-map.js';
+
+type Matcher = (path: string) => boolean;
+
+const COMPILED_LIMIT = 256;
+const compiled = createLruMap<Matcher>(COMPILED_LIMIT);
 
 export function matchGlob(pattern: string, path: string): boolean {
-  let regexp = compiled.get(pattern);
-  if (regexp === undefined) {
-    regexp = compileGlob(pattern);
-    compiled.set(pattern, regexp);
+  const key = normalizePattern(pattern);
+  let matcher = compiled.get(key);
+  if (matcher === undefined) {
+    matcher = picomatch(key, { dot: true, strictSlashes: false });
+    compiled.set(key, matcher);
   }
-  return regexp.test(path);
+  return matcher(path);
 }
 
+/** Whether picomatch reads `pattern` as a glob (otherwise it names a file or folder literally). */
 export function hasGlobCharacters(pattern: string): boolean {
-  return pattern.includes('*') || pattern.includes('?');
+  return picomatch.scan(pattern).isGlob;
 }
 
 /** A pattern as written by a person: no leading `./` or `/`, no trailing `/`; `.` and `` become ``. */
@@ -27,24 +38,4 @@ export function normalizePattern(pattern: string): string {
   while (p.startsWith('/')) p = p.slice(1);
   while (p.endsWith('/')) p = p.slice(0, -1);
   return p === '.' ? '' : p;
-}
-
-export function compileGlob(pattern: string): RegExp {
-  const segments = normalizePattern(pattern).split('/');
-  let source = '';
-  segments.forEach((segment, i) => {
-    const last = i === segments.length - 1;
-    if (segment === '**') {
-      // Any run of whole segments, each followed by `/`; at the end, anything at all (or nothing).
-      source += last ? (i === 0 ? '.*' : '(?:/.*)?') : i === 0 ? '(?:[^/]+/)*' : '/(?:[^/]+/)*';
-      return;
-    }
-    if (i > 0 && segments[i - 1] !== '**') source += '/';
-    for (const char of segment) {
-      if (char === '*') source += '[^/]*';
-      else if (char === '?') source += '[^/]';
-      else source += char.replace(/[\\^$.|+()[\]{}]/g, '\\$&');
-    }
-  });
-  return new RegExp(`^${source}$`);
 }

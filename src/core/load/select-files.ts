@@ -27,10 +27,14 @@ export function selectFiles(entries: readonly FileEntry[], config: RepositoryCon
   const ignored: IgnoredInput[] = [];
   const diagnostics: Diagnostic[] = [];
   const reportedHidden = new Set<string>();
+  const matched = new Set<number>();
 
   for (const entry of entries) {
     if (entry.path === configFile) continue;
     if (entry.type === 'dir') continue;
+    paths.forEach((p, i) => {
+      if (!matched.has(i) && selects(p, entry.path)) matched.add(i);
+    });
     if (!paths.some((p) => selects(p, entry.path))) continue;
     if (excludes.some((p) => selects(p, entry.path))) {
       ignored.push({ file: entry.path, reason: 'excluded by spec.exclude in kkp-gitops.yaml' });
@@ -74,6 +78,19 @@ export function selectFiles(entries: readonly FileEntry[], config: RepositoryCon
     }
     yaml.push(entry);
   }
+  // A `paths` entry that matches nothing is a typo, not an empty selection: planned, it would prune everything.
+  paths.forEach((p, i) => {
+    if (matched.has(i) || p === '' || p === '.') return;
+    diagnostics.push({
+      ...WHOLE_FILE,
+      file: configFile,
+      pointer: `/spec/paths/${i}`,
+      rule: 'config/paths-match-nothing',
+      severity: 'error',
+      message: `spec.paths entry "${config.paths[i]}" matches no file in the repository`,
+      hint: 'Name a folder or glob that exists (paths are relative to the repository root); a path matching nothing would make every object it used to hold a deletion',
+    });
+  });
   return { yaml, ignored, diagnostics };
 }
 

@@ -1,4 +1,3 @@
-import type { SeedDatacenter } from '../../generated/seed.js';
 import { GITOPS_API_VERSION, KKP_API_VERSION } from '../kinds.js';
 import type { LoadedRepository } from '../load/loaded-repository.js';
 import type { SourceDocument } from '../load/source-document.js';
@@ -7,10 +6,11 @@ import { isPlainObject, objectAt, stringAt, type PlainObject } from './plain-dat
 import { providerKeysOf, type Provider } from './providers.js';
 
 /**
- * KKP's datacenter object, as it goes into `Seed.spec.datacenters.<name>`, with only the keys that were written.
- * The generated schema type describes it once its document passed the schema; before that, read it defensively.
+ * KKP's datacenter object, as it goes into `Seed.spec.datacenters.<name>`, with only the keys that were written
+ * (the release's Seed CRD, `schemas/kkp/<release>/seed.schema.json` `#/definitions/datacenter`, describes it once
+ * its document passed the schema); read it defensively.
  */
-export type KkpDatacenterSpec = Readonly<Partial<SeedDatacenter>>;
+export type KkpDatacenterSpec = Readonly<Record<string, unknown>>;
 
 /** One datacenter of the repository, wherever it was written. */
 export interface DatacenterEntry {

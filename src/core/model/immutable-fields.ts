@@ -26,8 +26,6 @@ export interface ImmutableField {
   readonly read?: (object: unknown) => unknown;
   /** What KKP's defaulting gives it when it is not written, so that unset and the default compare equal. */
   readonly defaultValue?: (object: unknown) => unknown;
-  /** Values are compared without regard to case (e-mail addresses). */
-  readonly caseInsensitive?: boolean;
 }
 
 export const IMMUTABLE_FIELDS: readonly ImmutableField[] = [
@@ -48,7 +46,11 @@ export const IMMUTABLE_FIELDS: readonly ImmutableField[] = [
   { kind: 'Cluster', rule: 'change/cluster-expose-strategy', name: 'spec.exposeStrategy', path: ['spec', 'exposeStrategy'], unlessLabel: UNSAFE_EXPOSE_STRATEGY_MIGRATION },
   { kind: 'Cluster', rule: 'change/cluster-cni-migration', name: 'spec.clusterNetwork.proxyMode', path: ['spec', 'clusterNetwork', 'proxyMode'], unlessLabel: UNSAFE_CNI_MIGRATION, defaultValue: () => 'ipvs' },
   { kind: 'Cluster', rule: 'change/cluster-cni-migration', name: 'spec.cniPlugin.type', path: ['spec', 'cniPlugin', 'type'], unlessLabel: UNSAFE_CNI_MIGRATION, defaultValue: () => 'canal' },
-  { kind: 'User', rule: 'change/user-email', name: 'spec.email', path: ['spec', 'email'], caseInsensitive: true },
+  // pkg/validation/cluster.go ValidateClusterUpdate: once set, these keep their value.
+  { kind: 'Cluster', rule: 'change/cluster-immutable-field', name: 'spec.enableUserSSHKeyAgent', path: ['spec', 'enableUserSSHKeyAgent'] },
+  { kind: 'Cluster', rule: 'change/cluster-immutable-field', name: 'spec.clusterNetwork.nodeLocalDNSCacheEnabled', path: ['spec', 'clusterNetwork', 'nodeLocalDNSCacheEnabled'] },
+  // pkg/validation/user.go: the e-mail never changes, compared exactly (a change of case is a change).
+  { kind: 'User', rule: 'change/user-email', name: 'spec.email', path: ['spec', 'email'] },
   { kind: 'UserSSHKey', rule: 'change/ssh-key-project', name: 'spec.project', path: ['spec', 'project'] },
 ];
 
@@ -87,7 +89,6 @@ export function describeValue(value: unknown): string {
 }
 
 function sameValue(field: ImmutableField, a: unknown, b: unknown): boolean {
-  if (field.caseInsensitive && typeof a === 'string' && typeof b === 'string') return a.toLowerCase() === b.toLowerCase();
   return jsonEqual(a, b);
 }
 

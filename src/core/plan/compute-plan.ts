@@ -7,7 +7,7 @@ import { DESIRED_HASH_ANNOTATION, FIELD_MANAGER, MANAGED_BY_LABEL, MANAGED_BY_VA
 import { diffManagedFields, diffWholeObject } from './diff-managed-fields.js';
 import { formatFieldPath } from './field-path.js';
 import { immutableFieldErrors } from './immutable-fields.js';
-import type { LiveState, LiveTarget } from './live-state.js';
+import type { LiveState, LiveTarget, NotContactedReason } from './live-state.js';
 import { ownedFields } from './owned-fields.js';
 import type { Change, FieldChange, Plan, PlanOptions, PlanStage, StagePhase, TargetPlan } from './plan.js';
 import { kindsOfTarget } from './target-kinds.js';
@@ -35,9 +35,10 @@ export function computePlan(desired: DesiredState, live: LiveState, options: Pla
   const targets = names.map((target): TargetPlan => {
     const liveTarget: LiveTarget | undefined = liveByTarget.get(target);
     if (!liveTarget || !liveTarget.reachable) {
-      return { target, status: 'unreachable', error: liveTarget ? liveTarget.error : 'its live state was not read', stages: [] };
+      return { target, status: 'unreachable', error: liveTarget ? liveTarget.error : 'its live state was not read', stages: [], notDryRun: 'the target is unreachable' };
     }
-    return { target, status: 'ready', stages: planTarget(target, desiredByTarget.get(target) ?? [], liveTarget.objects, context) };
+    const notice = liveTarget.notContacted ? NOT_CONTACTED_NOTICE[liveTarget.notContacted] : undefined;
+    return { target, status: 'ready', ...(notice ? { notice } : {}), stages: planTarget(target, desiredByTarget.get(target) ?? [], liveTarget.objects, context) };
   });
   return {
     type: 'plan',
@@ -48,6 +49,12 @@ export function computePlan(desired: DesiredState, live: LiveState, options: Pla
     unrendered: desired.unrendered,
   };
 }
+
+/** Fixed texts: nothing from the pull request or a cluster is quoted. */
+const NOT_CONTACTED_NOTICE: Readonly<Record<NotContactedReason, string>> = {
+  'new-seed': 'the seed was not reachable before merge: the master has no Seed of this name yet, so its objects are planned as creates',
+  'kubeconfig-changed': 'the seed was not reachable before merge: this pull request changes the kubeconfig Secret its Seed names, so its objects are planned as creates',
+};
 
 interface PlanContext {
   readonly repositoryLabel: string;
@@ -82,7 +89,7 @@ function planObject(desired: DesiredObject, live: KubeObject | undefined, contex
   const order = orderOf(desired.id);
   const errors: string[] = [];
   const secretError = unreachableSeedError(desired, context);
-  const base = { id: desired.id, source: desired.source, manifest: desired.manifest, destructive: false };
+  const base = { id: desired.id, source: desired.location, manifest: desired.manifest, destructive: false };
   if (!live) {
     const change: Change = { ...base, action: 'create', diff: withoutStamp(diffWholeObject(desired.manifest, 'after')), drift: false, errors: [...errors, ...secretError] };
     return { phase: 'apply', order, change };
@@ -103,16 +110,21 @@ function planObject(desired: DesiredObject, live: KubeObject | undefined, contex
   const drift = gitUnchanged;
   const removedDatacenters = removedDatacenterPaths(live, diff);
   const destructive = removedDatacenters.length > 0;
+  // A live object without our label was made by someone else: writing it takes it over (and later PRs may prune it).
+  const adoption = live.metadata.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE;
   let action: Action = 'update';
   let reason: string | undefined;
   if (destructive && !context.allowDeletions) {
     action = 'skip';
     reason = `removes ${removedDatacenters.join(', ')} from the Seed: destructive, needs an explicit allowance to delete`;
+  } else if (adoption && !context.allowDeletions) {
+    action = 'skip';
+    reason = 'adopts a live object kkp-gitops did not create: needs an explicit allowance, like a deletion';
   } else if (drift && !context.correctDrift) {
     action = 'skip';
     reason = 'drift (edited outside Git); correcting drift is turned off';
   }
-  const change: Change = { ...base, action, diff: withoutStamp(diff), drift, destructive, errors, ...(reason ? { reason } : {}) };
+  const change: Change = { ...base, action, diff: withoutStamp(diff), drift, destructive, ...(adoption ? { adoption } : {}), errors, ...(reason ? { reason } : {}) };
   return { phase: 'apply', order, change };
 }
 
@@ -152,7 +164,7 @@ function removedDatacenterPaths(live: KubeObject, diff: readonly FieldChange[]):
 }
 
 /** Our own labels and annotations change with every edit; they are shown only when nothing else changed. */
-function withoutStamp(diff: readonly FieldChange[]): FieldChange[] {
+export function withoutStamp(diff: readonly FieldChange[]): FieldChange[] {
   const stamp = new Set(['metadata.annotations["gitops.kkp.dev/desired-hash"]', 'metadata.annotations["gitops.kkp.dev/source"]', 'metadata.annotations["gitops.kkp.dev/repository"]', 'metadata.labels["gitops.kkp.dev/repository"]', 'metadata.labels["app.kubernetes.io/managed-by"]']);
   const rest = diff.filter((c) => !stamp.has(c.path));
   return rest.length > 0 ? rest : [...diff];

@@ -1,7 +1,7 @@
 import { isJsonObject, type KubeObject } from '../render/kube-object.js';
 import { jsonEqual } from '../json-value.js';
 import { formatFieldPath } from './field-path.js';
-import { isWebhookDefaulted, normalizerFor } from './comparison-rules.js';
+import { normalizerFor } from './comparison-rules.js';
 import type { OwnedFields } from './owned-fields.js';
 import type { FieldChange } from './plan.js';
 import { redact } from './sensitive-values.js';
@@ -43,9 +43,7 @@ export function diffManagedFields(desired: KubeObject, live: KubeObject, options
     if (!o) return;
     for (const key of Object.keys(o)) {
       if (skip?.has(key) || d[key] !== undefined || l[key] === undefined) continue;
-      const here = [...path, key];
-      if (isWebhookDefaulted(kind, here)) continue;
-      out.push(change(here, l[key], undefined));
+      out.push(change([...path, key], l[key], undefined));
     }
   };
   compareLevel(desired, live, owned, [], SKIPPED_TOP_LEVEL);
@@ -54,6 +52,28 @@ export function diffManagedFields(desired: KubeObject, live: KubeObject, options
     const l = live.metadata[field] ?? {};
     compareLevel(d, l, owned?.['metadata']?.[field], ['metadata', field]);
   }
+  return out;
+}
+
+/**
+ * What a write changes: the live object against the server's answer to its dry-run (after defaulting and
+ * admission), over everything but identity, server metadata and status, both ways. Lists are compared whole.
+ */
+export function diffLiveAndAnswer(live: KubeObject, answer: KubeObject): FieldChange[] {
+  const out: FieldChange[] = [];
+  const kind = answer.kind;
+  const compare = (before: Record<string, unknown>, after: Record<string, unknown>, path: string[], skip?: Set<string>) => {
+    for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+      if (skip?.has(key)) continue;
+      const b = before[key];
+      const a = after[key];
+      const here = [...path, key];
+      if (isJsonObject(b) && isJsonObject(a)) compare(b, a, here);
+      else if (!(b === undefined && a === undefined) && !valuesEqual(kind, here, b, a)) out.push(change(here, b, a));
+    }
+  };
+  compare(live, answer, [], SKIPPED_TOP_LEVEL);
+  for (const field of MANAGED_METADATA) compare(live.metadata[field] ?? {}, answer.metadata[field] ?? {}, ['metadata', field]);
   return out;
 }
 

@@ -9,6 +9,8 @@ import type { DesiredState } from '../render/desired-state.js';
 import { renderDesiredState } from '../render/render-desired-state.js';
 import { validateRepository } from '../validate/validate-repository.js';
 import { computePlan } from './compute-plan.js';
+import { dryRunDiagnostics } from './dry-run-diagnostics.js';
+import { dryRunPlan } from './dry-run-plan.js';
 import type { Plan, PlanOptions } from './plan.js';
 import { readLiveState } from './read-live-state.js';
 
@@ -24,6 +26,16 @@ export interface PlanRepositoryInput extends PlanOptions {
   readonly repository?: string;
   /** How to reach the master and the seeds. */
   readonly connector: TargetConnector;
+  /**
+   * `live` for a revision that is not trusted yet (a pull request): seeds are reached only as the master's live Seeds
+   * say (see `ReadLiveStateOptions.seedAccess`). Default: `desired`.
+   */
+  readonly seedAccess?: 'desired' | 'live';
+  /**
+   * Let the targets' API servers judge every create and update (server-side dry-run, see `dry-run-plan.ts`).
+   * Default: true. An apply that writes right after planning may turn it off: its writes are judged anyway.
+   */
+  readonly serverDryRun?: boolean;
 }
 
 export interface RepositoryPlan {
@@ -42,12 +54,15 @@ export async function planRepository(input: PlanRepositoryInput): Promise<Reposi
   if (hasErrors(diagnostics)) return { diagnostics };
   const repository = input.repository ?? input.head.config.repository ?? lastSegment(input.head.source);
   const desired = renderDesiredState(input.head, { repository });
-  const { live, clients } = await readLiveState(desired, input.connector);
-  const plan = computePlan(desired, live, {
+  const { live, clients } = await readLiveState(desired, input.connector, input.seedAccess ? { seedAccess: input.seedAccess } : {});
+  const planned = computePlan(desired, live, {
     ...(input.allowDeletions !== undefined ? { allowDeletions: input.allowDeletions } : {}),
     ...(input.correctDrift !== undefined ? { correctDrift: input.correctDrift } : {}),
   });
-  return { diagnostics, plan, desired, clients };
+  if (input.serverDryRun === false) return { diagnostics, plan: planned, desired, clients };
+  // The API servers judge every create and update (one dry-run request each; none for a no-op plan).
+  const { plan, refusals } = await dryRunPlan(planned, live, clients);
+  return { diagnostics: [...diagnostics, ...dryRunDiagnostics(refusals, input.head)], plan, desired, clients };
 }
 
 function lastSegment(source: string): string {

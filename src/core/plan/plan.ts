@@ -15,7 +15,7 @@ export interface FieldChange {
 export interface Change {
   readonly id: ObjectId;
   readonly action: Action;
-  /** `<file>#<doc index>` it was rendered from; absent for deletions. */
+  /** `<file>:<line>` of the document it was rendered from; absent for deletions. */
   readonly source?: string;
   /** Field-level differences (managed fields only); sensitive values are replaced by `SENSITIVE_PLACEHOLDER`. */
   readonly diff: readonly FieldChange[];
@@ -23,6 +23,11 @@ export interface Change {
   readonly destructive: boolean;
   /** The live object differs from what kkp-gitops last applied, although Git did not change it. */
   readonly drift: boolean;
+  /**
+   * An update that takes over a live object kkp-gitops did not create (made by hand, or by another tool): it needs
+   * the same allowance as a destructive change. Absent when false.
+   */
+  readonly adoption?: boolean;
   /** Why the change is skipped (action `skip`). */
   readonly reason?: string;
   /** Why KKP would refuse this change; a change with errors is never written. */
@@ -31,6 +36,8 @@ export interface Change {
   readonly manifest?: KubeObject;
   /** For delete: the live object's uid, used as the delete precondition. */
   readonly uid?: string;
+  /** For create and update: why the API server's dry-run could not judge this change (absent when it did). */
+  readonly notDryRun?: string;
 }
 
 export type StagePhase = 'apply' | 'delete';
@@ -51,8 +58,15 @@ export interface TargetPlan {
   readonly status: TargetStatus;
   /** Why the target could not be planned. */
   readonly error?: string;
+  /** Something people must know about how the target was planned (a seed not contacted before merge). */
+  readonly notice?: string;
   /** Apply stages in apply order, then delete stages in reverse order. Empty when unreachable. */
   readonly stages: readonly PlanStage[];
+  /**
+   * Why the target's creates and updates were not (all) judged by its API server's dry-run; absent when every
+   * one of them was (or there was none). Such changes are checked by kkp-gitops' own rules only.
+   */
+  readonly notDryRun?: string;
 }
 
 /** The changes that bring every target to the desired state. Pure data: JSON-serializable. */
@@ -67,7 +81,11 @@ export interface Plan {
 }
 
 export interface PlanOptions {
-  /** Destructive deletes (Cluster, Seed, datacenter removed from a Seed) run; otherwise they are skipped. Default: false. */
+  /**
+   * Destructive deletes (Cluster, Seed, datacenter removed from a Seed) and adoptions of live objects kkp-gitops did
+   * not create run; otherwise they are skipped. Default: false. (`reconcileRepository` plans with every change
+   * proposed and decides per change what may run.)
+   */
   readonly allowDeletions?: boolean;
   /** Drift (a managed object edited outside Git) is corrected; otherwise drift-only changes are skipped. Default: true. */
   readonly correctDrift?: boolean;

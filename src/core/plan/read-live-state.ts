@@ -14,6 +14,13 @@ import { kindsOfTarget } from './target-kinds.js';
 export interface ReadLiveStateOptions {
   /** Seeds read at the same time. Default: 16. */
   readonly seedConcurrency?: number;
+  /**
+   * Which Seeds say how to reach a seed. `desired`: the revision's own (a merged, trusted commit). `live`: only the
+   * Seeds the master already holds in the KKP namespace, each with the kubeconfig Secret that live Seed names; a seed
+   * the revision adds, or whose kubeconfig reference it changes, is not contacted at all and planned as empty
+   * (`notContacted`). Pull requests plan with `live`: their content is not trusted before merge. Default: `desired`.
+   */
+  readonly seedAccess?: 'desired' | 'live';
 }
 
 export interface LiveRead {
@@ -45,6 +52,15 @@ export async function readLiveState(desired: DesiredState, connector: TargetConn
 
   const seeds = new Map<string, KubeconfigReference>(desiredSeeds.map((t) => [t.target, t.kubeconfig ?? { name: '', namespace: KKP_NAMESPACE, fieldPath: 'kubeconfig' }]));
   for (const seed of removedSeeds(master.live.objects, desired)) if (!seeds.has(seed.name)) seeds.set(seed.name, seed.kubeconfig);
+  if (options.seedAccess === 'live') {
+    const live = new Map(master.live.objects.filter((o) => o.kind === 'Seed' && o.metadata.namespace === KKP_NAMESPACE).map((o) => [o.metadata.name, kubeconfigOf(o)]));
+    for (const [name, ref] of [...seeds]) {
+      const trusted = live.get(name);
+      if (trusted && sameReference(trusted, ref)) continue;
+      seeds.delete(name);
+      targets.push({ target: name, reachable: true, objects: [], notContacted: trusted ? 'kubeconfig-changed' : 'new-seed' });
+    }
+  }
 
   const read = await mapLimited([...seeds], options.seedConcurrency ?? 16, ([name, ref]) => readTarget(name, () => connector.seed(name, ref)));
   for (const r of read) {
@@ -68,8 +84,9 @@ async function readTarget(target: string, connect: () => Promise<ClusterClient>,
   }
 }
 
+/** Namespaced kinds (Seeds) are listed in the KKP namespace only: that is where KKP reads them, and all RBAC grants. */
 async function listKinds(client: ClusterClient, kinds: readonly KindInfo[]): Promise<KubeObject[]> {
-  const lists = await Promise.all(kinds.map((kind) => client.list(kind)));
+  const lists = await Promise.all(kinds.map((kind) => client.list(kind, kind.namespaced ? { namespace: KKP_NAMESPACE } : {})));
   return lists.flat();
 }
 
@@ -80,13 +97,17 @@ function removedSeeds(masterObjects: readonly KubeObject[], desired: DesiredStat
   return masterObjects
     .filter((o) => o.kind === 'Seed' && !declared.has(o.metadata.name))
     .filter((o) => o.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE && o.metadata.labels?.[REPOSITORY_LABEL] === label)
-    .map((o) => {
-      const spec = o['spec'];
-      const ref = isJsonObject(spec) && isJsonObject(spec['kubeconfig']) ? spec['kubeconfig'] : {};
-      const str = (v: unknown, fallback: string) => (typeof v === 'string' && v !== '' ? v : fallback);
-      return {
-        name: o.metadata.name,
-        kubeconfig: { name: str(ref['name'], ''), namespace: str(ref['namespace'], o.metadata.namespace ?? KKP_NAMESPACE), fieldPath: str(ref['fieldPath'], 'kubeconfig') },
-      };
-    });
+    .map((o) => ({ name: o.metadata.name, kubeconfig: kubeconfigOf(o) }));
+}
+
+/** The kubeconfig Secret a live Seed names, with KKP's defaults (the Seed's namespace, key `kubeconfig`). */
+function kubeconfigOf(seed: KubeObject): KubeconfigReference {
+  const spec = seed['spec'];
+  const ref = isJsonObject(spec) && isJsonObject(spec['kubeconfig']) ? spec['kubeconfig'] : {};
+  const str = (v: unknown, fallback: string) => (typeof v === 'string' && v !== '' ? v : fallback);
+  return { name: str(ref['name'], ''), namespace: str(ref['namespace'], seed.metadata.namespace ?? KKP_NAMESPACE), fieldPath: str(ref['fieldPath'], 'kubeconfig') };
+}
+
+function sameReference(a: KubeconfigReference, b: KubeconfigReference): boolean {
+  return a.name === b.name && a.namespace === b.namespace && a.fieldPath === b.fieldPath;
 }

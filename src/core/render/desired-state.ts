@@ -6,8 +6,10 @@ export interface DesiredObject {
   readonly id: ObjectId;
   /** The full manifest to apply, with kkp-gitops' labels and annotations. */
   readonly manifest: KubeObject;
-  /** `<file>#<document index>` of the document it was rendered from. */
+  /** `<file>#<document index>` of the document it was rendered from (its `gitops.kkp.dev/source` annotation). */
   readonly source: string;
+  /** `<file>:<line>` of that document's first line, as reports and `validate` cite it. */
+  readonly location: string;
   /** Hash of the manifest (also in its `gitops.kkp.dev/desired-hash` annotation). */
   readonly hash: string;
 }
@@ -32,6 +34,7 @@ export interface DesiredTarget {
 
 /** A document that could not be placed on a target (only with a repository that did not validate). */
 export interface UnrenderedDocument {
+  /** `<file>:<line>` of the document. */
   readonly source: string;
   readonly reason: string;
 }

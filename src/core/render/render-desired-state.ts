@@ -47,9 +47,12 @@ export function renderDesiredState(repo: LoadedRepository, options: RenderOption
   for (const doc of repo.documents) {
     const info = kindInfo(doc.apiVersion, doc.kind);
     if (!info || info.applyOrder === undefined) continue;
+    // The annotation keeps `<file>#<document index>` (stable while lines above move); reports cite `<file>:<line>`,
+    // the convention of `validate`.
     const source = `${doc.file}#${doc.index}`;
+    const location = `${doc.file}:${doc.locate('').line}`;
     if (doc.name === '') {
-      unrendered.push({ source, reason: 'it has no metadata.name' });
+      unrendered.push({ source: location, reason: 'it has no metadata.name' });
       continue;
     }
     let target = MASTER_TARGET;
@@ -57,7 +60,7 @@ export function renderDesiredState(repo: LoadedRepository, options: RenderOption
       const dc = datacenterOf(doc);
       const seed = dc === undefined ? undefined : seedOfDatacenter.get(dc);
       if (seed === undefined || !objects.has(seed)) {
-        unrendered.push({ source, reason: dc === undefined ? 'it names no datacenter (spec.cloud.dc)' : `its datacenter '${dc}' belongs to no seed in the repository` });
+        unrendered.push({ source: location, reason: dc === undefined ? 'it names no datacenter (spec.cloud.dc)' : `its datacenter '${dc}' belongs to no seed in the repository` });
         continue;
       }
       target = seed;
@@ -66,7 +69,7 @@ export function renderDesiredState(repo: LoadedRepository, options: RenderOption
     const id: ObjectId = { target, apiVersion: doc.apiVersion, kind: doc.kind, name: doc.name, ...(namespace ? { namespace } : {}) };
     const key = objectKey(id);
     if (seen.has(key)) {
-      unrendered.push({ source, reason: 'the same object is defined by an earlier document' });
+      unrendered.push({ source: location, reason: 'the same object is defined by an earlier document' });
       continue;
     }
     seen.add(key);
@@ -78,7 +81,7 @@ export function renderDesiredState(repo: LoadedRepository, options: RenderOption
         body = { ...body, spec: { ...spec, datacenters: Object.fromEntries(own.map((d) => [d.name, structuredClone(d.spec)])) } };
       }
     }
-    objects.get(target)!.push(stamp(id, body, source, options.repository));
+    objects.get(target)!.push(stamp(id, body, source, location, options.repository));
   }
 
   const targets: DesiredTarget[] = [...objects.entries()].map(([target, list]) => {
@@ -107,7 +110,7 @@ function baseManifest(doc: SourceDocument, namespace: string | undefined): JsonO
   return { ...copy, metadata: kept };
 }
 
-function stamp(id: ObjectId, body: JsonObject, source: string, repository: string): DesiredObject {
+function stamp(id: ObjectId, body: JsonObject, source: string, location: string, repository: string): DesiredObject {
   const meta = body['metadata'] as JsonObject;
   const labels = { ...(isJsonObject(meta['labels']) ? (meta['labels'] as Record<string, string>) : {}) };
   labels[MANAGED_BY_LABEL] = MANAGED_BY_VALUE;
@@ -119,7 +122,7 @@ function stamp(id: ObjectId, body: JsonObject, source: string, repository: strin
   const unhashed = { ...body, metadata: { ...meta, labels, annotations } };
   const hash = contentHash(unhashed);
   const manifest = { ...unhashed, metadata: { ...meta, labels, annotations: { ...annotations, [DESIRED_HASH_ANNOTATION]: hash } } } as unknown as KubeObject;
-  return { id, manifest, source, hash };
+  return { id, manifest, source, location, hash };
 }
 
 function kubeconfigReference(seed: SourceDocument): KubeconfigReference {

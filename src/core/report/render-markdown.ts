@@ -37,11 +37,17 @@ export function renderMarkdown(view: ReportView, options: MarkdownOptions = {}):
     for (const p of problems) out.push(`> - ${p}`);
     out.push('');
   }
+  const notices = view.targets.filter((t) => t.notice);
+  if (notices.length > 0) {
+    out.push('> [!NOTE]', `> **Not contacted before merge (${notices.length})**`, '>');
+    for (const t of notices) out.push(`> - ${code(t.target)}: ${prose(t.notice ?? '')}`);
+    out.push('');
+  }
 
   out.push('| Target | Create | Update | Delete | Unchanged | Skip | Status |', '|---|--:|--:|--:|--:|--:|---|');
   for (const t of view.targets) {
     const c = t.counts;
-    out.push(`| ${escapeMarkdown(t.target, { as: 'code', inTable: true })} | ${c.create} | ${c.update} | ${c.delete} | ${c.unchanged} | ${c.skip} | ${t.status}${t.error ? `: ${escapeMarkdown(t.error, { inTable: true })}` : ''} |`);
+    out.push(`| ${escapeMarkdown(t.target, { as: 'code', inTable: true })} | ${c.create} | ${c.update} | ${c.delete} | ${c.unchanged} | ${c.skip} | ${t.status}${t.error ? `: ${escapeMarkdown(t.error, { inTable: true })}` : ''}${t.notDryRun ? `; not dry-run: ${escapeMarkdown(t.notDryRun, { inTable: true })}` : ''} |`);
   }
   out.push('');
 
@@ -102,6 +108,7 @@ function details(r: ReportRow): string[] {
   const lines = [`<details><summary>${summary}</summary>`, ''];
   if (r.reason) lines.push(`_${prose(r.reason)}_`, '');
   for (const e of r.errors) lines.push(`**Error:** ${prose(e)}`, '');
+  if (r.notDryRun) lines.push(`_Not dry-run: ${prose(r.notDryRun)}_`, '');
   const diff = diffLines(r.diff);
   if (diff.length > 0) lines.push(...fencedBlock(diff, 'diff'), '');
   else if (!r.reason && r.errors.length === 0) lines.push(r.action === 'delete' ? '_The object is removed._' : '_No field changes._', '');

@@ -36,12 +36,17 @@ export function renderText(view: ReportView, options: TextOptions = {}): string 
     out.push('', 'ERRORS:');
     for (const p of problems) out.push(`  ${p}`);
   }
+  const notices = view.targets.filter((t) => t.notice);
+  if (notices.length > 0) {
+    out.push('', 'NOT CONTACTED BEFORE MERGE:');
+    for (const t of notices) out.push(`  ${t.target}: ${t.notice}`);
+  }
 
   let shown = 0;
   let hidden = 0;
   for (const t of view.targets) {
     const k = t.counts;
-    out.push('', `${t.target} (${t.status}${t.error ? `: ${t.error}` : ''}): ${k.create} create, ${k.update} update, ${k.delete} delete, ${k.skip} skip, ${k.unchanged} unchanged`);
+    out.push('', `${t.target} (${t.status}${t.error ? `: ${t.error}` : ''}${t.notDryRun ? `; not dry-run: ${t.notDryRun}` : ''}): ${k.create} create, ${k.update} update, ${k.delete} delete, ${k.skip} skip, ${k.unchanged} unchanged`);
     for (const r of t.rows) {
       if (r.action === 'unchanged' && r.errors.length === 0) continue;
       if (shown >= detailLimit) {
@@ -63,6 +68,7 @@ function rowLines(r: ReportRow, diffs: boolean): string[] {
   const lines = [`  ${MARK[r.action]} ${r.action.padEnd(9)} ${formatObjectPath(r.id)}${r.source ? `  (${r.source})` : ''}${flags.length ? `  [${flags.join(', ')}]` : ''}`];
   if (r.reason) lines.push(`      ${r.reason}`);
   for (const e of r.errors) lines.push(`      error: ${e}`);
+  if (r.notDryRun) lines.push(`      not dry-run: ${r.notDryRun}`);
   if (diffs) for (const d of diffLines(r.diff)) lines.push(`      ${d}`);
   return lines;
 }

@@ -20,6 +20,8 @@ export interface ReportRow {
   readonly reason?: string;
   /** Plan errors, or the apply error (with the conflicting managers named). */
   readonly errors: readonly string[];
+  /** Plan only: why the API server's dry-run did not judge this create or update. */
+  readonly notDryRun?: string;
 }
 
 export interface ReportTarget {
@@ -27,6 +29,10 @@ export interface ReportTarget {
   /** `ready`, `unreachable` (plan); `applied`, `failed`, `unreachable` (apply). */
   readonly status: string;
   readonly error?: string;
+  /** A plan target's notice (a seed not contacted before merge): a fixed text. */
+  readonly notice?: string;
+  /** Plan only, reachable targets: why some creates and updates were not judged by the API server's dry-run. */
+  readonly notDryRun?: string;
   readonly rows: readonly ReportRow[];
   readonly counts: Readonly<Record<Action, number>>;
 }
@@ -45,7 +51,9 @@ export interface ReportView {
 export function toReportView(subject: ReportSubject): ReportView {
   const targets = subject.targets.map((t): ReportTarget => {
     const rows = t.stages.flatMap((s) => s.changes.map((c: Change | ChangeResult) => toRow(c)));
-    return { target: t.target, status: t.status, ...(t.error ? { error: t.error } : {}), rows, counts: countActions(rows) };
+    const notice = 'notice' in t ? t.notice : undefined;
+    const notDryRun = 'notDryRun' in t && t.status === 'ready' ? t.notDryRun : undefined;
+    return { target: t.target, status: t.status, ...(t.error ? { error: t.error } : {}), ...(notice ? { notice } : {}), ...(notDryRun ? { notDryRun } : {}), rows, counts: countActions(rows) };
   });
   const allRows = targets.flatMap((t) => t.rows);
   return {
@@ -82,6 +90,7 @@ function toRow(change: Change | ChangeResult): ReportRow {
     drift: change.drift,
     ...(change.reason ? { reason: change.reason } : {}),
     errors,
+    ...('notDryRun' in change && change.notDryRun ? { notDryRun: change.notDryRun } : {}),
   };
 }
 

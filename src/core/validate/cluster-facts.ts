@@ -1,6 +1,6 @@
 import type { SourceDocument } from '../load/source-document.js';
 import type { DatacenterEntry } from '../model/collect-datacenters.js';
-import { stringAt, valueAt } from '../model/plain-data.js';
+import { arrayAt, stringAt, valueAt } from '../model/plain-data.js';
 import { PROJECT_ID_LABEL } from '../model/immutable-fields.js';
 import { providerKeysOf, type Provider } from '../model/providers.js';
 import type { RepositoryIndex } from './repository-index.js';
@@ -46,4 +46,22 @@ export function effectiveExposeStrategy(index: RepositoryIndex, cluster: SourceD
   if (fromSeed !== undefined) return fromSeed;
   const configuration = index.documentsOf('KubermaticConfiguration')[0];
   return (configuration ? stringAt(configuration.value, 'spec', 'exposeStrategy') : undefined) ?? 'NodePort';
+}
+
+/** Whether a cluster is dual-stack as KKP's defaulting decides it: `ipFamily: IPv4+IPv6`, or unset with two pod CIDRs. */
+export function isDualStack(cluster: SourceDocument): boolean {
+  const family = stringAt(cluster.value, 'spec', 'clusterNetwork', 'ipFamily');
+  if (family !== undefined && family !== '') return family === 'IPv4+IPv6';
+  return (arrayAt(cluster.value, 'spec', 'clusterNetwork', 'pods', 'cidrBlocks') ?? []).length >= 2;
+}
+
+/**
+ * The cluster's CNI plugin type after KKP's defaulting (pkg/defaulting/cluster.go: cilium, canal on edge), and the
+ * written version ('' when KKP fills in its default).
+ */
+export function effectiveCni(cluster: SourceDocument): { readonly type: string; readonly version: string; readonly written: boolean } {
+  const type = stringAt(cluster.value, 'spec', 'cniPlugin', 'type');
+  const version = stringAt(cluster.value, 'spec', 'cniPlugin', 'version') ?? '';
+  if (type !== undefined) return { type, version, written: true };
+  return { type: valueAt(cluster.value, 'spec', 'cloud', 'edge') !== undefined ? 'canal' : 'cilium', version: '', written: false };
 }

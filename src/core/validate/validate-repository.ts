@@ -22,7 +22,7 @@ export interface ValidateOptions {
  * diagnostic is kept: the schema's, unless the rule `supersedesSchema` (its message is the more useful one).
  */
 export function validateRepository(head: LoadedRepository, options: ValidateOptions = {}): Diagnostic[] {
-  const schemaDiagnostics = head.documents.flatMap(validateDocumentSchema);
+  const schemaDiagnostics = head.documents.flatMap((doc) => validateDocumentSchema(doc, head.config.kkpVersion));
   const rules = options.rules ?? RULES;
   const ruleDiagnostics = runRules(buildRuleContext(head, options.base), rules);
 

@@ -26,8 +26,10 @@ export interface Harness {
   apply(options?: ApplyPlanOptions & { allowDeletions?: boolean }): Promise<RepositoryApply>;
   edit(file: string, change: (text: string) => string): void;
   remove(file: string): void;
-  /** `<cluster> <verb> <resource>/<name>` of every write since the last `resetRequests`. */
+  /** `<cluster> <verb> <resource>/<name>` of every write that persists (dry-runs left out) since the last `resetRequests`. */
   writes(): string[];
+  /** The same for dry-run writes (`dryRun=All`). */
+  dryRuns(): string[];
   /** Requests of any kind since the last `resetRequests`, all clusters. */
   requestCount(): number;
   resetRequests(): void;
@@ -64,12 +66,17 @@ export async function startHarness(options: { seeds?: string[] } = {}): Promise<
     sandbox,
     dir,
     plan: (o = {}) => run((connector, head) => planRepository({ head, connector, ...o })),
-    apply: (o = {}) => run((connector, head) => applyRepository({ head, connector, ...o })),
+    // `allowDeletions`: the person allows every deletion of the plan (as `kkp-gitops apply --allow-deletions`).
+    apply: ({ allowDeletions, ...o } = {}) => run((connector, head) => applyRepository({ head, connector, ...o, ...(allowDeletions ? { allowances: [{ head: head.commit ?? '', changes: 'everything' }] } : {}) })),
     edit: (file, change) => writeFileSync(join(dir, file), change(readFileSync(join(dir, file), 'utf8'))),
     remove: (file) => rmSync(join(dir, file)),
     writes: () =>
       [...sandbox.clusters].flatMap(([name, c]) =>
-        c.requests.entries.filter((r) => WRITE_VERBS.has(r.verb)).map((r) => `${name} ${r.verb} ${r.resource}/${r.name ?? ''}`),
+        c.requests.entries.filter((r) => WRITE_VERBS.has(r.verb) && !r.dryRun).map((r) => `${name} ${r.verb} ${r.resource}/${r.name ?? ''}`),
+      ),
+    dryRuns: () =>
+      [...sandbox.clusters].flatMap(([name, c]) =>
+        c.requests.entries.filter((r) => WRITE_VERBS.has(r.verb) && r.dryRun).map((r) => `${name} ${r.verb} ${r.resource}/${r.name ?? ''}`),
       ),
     requestCount: () => [...sandbox.clusters.values()].reduce((n, c) => n + c.requests.count, 0),
     resetRequests: () => {

@@ -31,6 +31,8 @@ export interface RecordedRequest {
   readonly query: string;
   readonly body: unknown;
   readonly status: number;
+  /** The JSON the server answered (undefined for Git and empty answers). */
+  readonly responseBody?: unknown;
   readonly auth: 'app' | 'installation' | 'basic' | 'none';
   /** Milliseconds since the epoch when the request arrived. */
   readonly time: number;
@@ -90,7 +92,8 @@ export interface GitHubServer {
   readonly requests: RecordedRequest[];
   /** Creates an empty bare repository served at `<url>/<owner>/<name>.git`; returns it (push to `gitDir`). */
   addRepository(options: AddRepositoryOptions): RepositoryRecord;
-  setPermission(repository: RepositoryRecord, login: string, permission: Permission): void;
+  /** Makes `login` a collaborator with a base permission and, optionally, a custom repository role based on it. */
+  setPermission(repository: RepositoryRecord, login: string, permission: Permission, roleName?: string): void;
   /** Opens a pull request from a branch already pushed to the head repository; creates `refs/pull/<n>/head`. */
   openPullRequest(options: OpenPullRequestOptions): PullRequestRecord;
   /** Re-reads the head branch after a push (a `synchronize`) and moves `refs/pull/<n>/head`. */
@@ -137,11 +140,13 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     return { kind: 'none', value: '' };
   }
 
-  async function handleApi(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, body: unknown, auth: ReturnType<typeof authOf>): Promise<{ status: number; route: string }> {
+  /** Answers an API request; `matched.route` names the route as soon as one matches (an error answer keeps it). */
+  async function handleApi(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, body: unknown, auth: ReturnType<typeof authOf>, matched: { route: string }): Promise<{ status: number; route: string; responseBody: unknown }> {
     const method = req.method ?? 'GET';
     const match = compiled.map((c) => ({ c, m: c.route.method === method ? c.regex.exec(path) : null })).find((x) => x.m);
     if (!match || !match.m) throw notFound();
     const route: Route = match.c.route;
+    matched.route = route.path;
     const params: Record<string, string> = {};
     match.c.names.forEach((name, i) => (params[name] = decodeURIComponent(match.m![i + 1]!)));
     let installationId: number | undefined;
@@ -166,7 +171,7 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     const ctx: RouteContext & { requestPath: string } = { ...presenter, params, query, body, repository, installationId, now: () => new Date(), permissions, requestPath: path };
     const response = await route.handle(ctx);
     writeJson(res, response);
-    return { status: response.status, route: route.path };
+    return { status: response.status, route: route.path, responseBody: response.body };
   }
 
   function fault(method: string, path: string): Fault | undefined {
@@ -214,7 +219,9 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     }
     const path = url.pathname.startsWith(API_PREFIX) ? url.pathname.slice(API_PREFIX.length) || '/' : url.pathname;
     let status = 500;
+    const matched = { route: 'unmatched' };
     let route = 'unmatched';
+    let responseBody: unknown;
     try {
       if (!url.pathname.startsWith(API_PREFIX)) throw notFound();
       const injected = fault(method, path);
@@ -229,18 +236,20 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
           body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits' },
         });
       } else {
-        ({ status, route } = await handleApi(req, res, path, url.searchParams, body, auth));
+        ({ status, route, responseBody } = await handleApi(req, res, path, url.searchParams, body, auth, matched));
       }
     } catch (error) {
+      route = matched.route;
       if (error instanceof HttpError) {
         status = error.status;
+        responseBody = error.body;
         writeJson(res, { status: error.status, body: error.body, headers: error.headers });
       } else {
         status = 500;
         writeJson(res, { status: 500, body: { message: error instanceof Error ? error.message : String(error) } });
       }
     }
-    requests.push({ method, path, route, query: url.search, body, status, auth: auth.kind, time });
+    requests.push({ method, path, route, query: url.search, body, status, ...(responseBody !== undefined ? { responseBody } : {}), auth: auth.kind, time });
   });
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -288,9 +297,9 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
       store.repositories.push(repository);
       return repository;
     },
-    setPermission(repository, login, permission) {
+    setPermission(repository, login, permission, roleName) {
       store.user(login);
-      repository.collaborators.set(login, permission);
+      repository.collaborators.set(login, { permission, ...(roleName !== undefined ? { roleName } : {}) });
     },
     openPullRequest({ repository, headRef, headRepository = repository, baseRef = repository.defaultBranch, user = 'octocat', title = `Change ${headRef}` }) {
       const pr: PullRequestRecord = {

@@ -36,15 +36,18 @@ export interface Presenter {
 }
 
 export function presentUser(p: Presenter, user: UserRecord): Schemas['simple-user'] {
-  const url = `${p.urls.api}/users/${user.login}`;
+  // As GitHub writes a bot's: `/users/kkp-gitops%5Bbot%5D`.
+  const login = encodeURIComponent(user.login);
+  const url = `${p.urls.api}/users/${login}`;
   return {
     login: user.login,
     id: user.id,
     node_id: `U_${user.id}`,
-    avatar_url: `${p.urls.web}/avatars/${user.login}`,
+    // Like avatars.githubusercontent.com: by id.
+    avatar_url: `${p.urls.web}/avatars/u/${user.id}?v=4`,
     gravatar_id: '',
     url,
-    html_url: `${p.urls.web}/${user.login}`,
+    html_url: `${p.urls.web}/${login}`,
     followers_url: `${url}/followers`,
     following_url: `${url}/following{/other_user}`,
     gists_url: `${url}/gists{/gist_id}`,
@@ -111,6 +114,16 @@ export function presentRepository(p: Presenter, repo: RepositoryRecord): Schemas
   };
 }
 
+/** Fields GitHub's full `pull-request` has and list endpoints' `pull-request-simple` does not. */
+const FULL_PULL_REQUEST_ONLY = ['merged', 'mergeable', 'rebaseable', 'mergeable_state', 'merged_by', 'comments', 'review_comments', 'maintainer_can_modify', 'commits', 'additions', 'deletions', 'changed_files'] as const;
+
+/** A pull request as list endpoints show it (`pull-request-simple`): no `merged`, read `merged_at` instead. */
+export function presentPullRequestSimple(p: Presenter, pr: PullRequestRecord): Schemas['pull-request-simple'] {
+  const full: Record<string, unknown> = { ...presentPullRequest(p, pr) };
+  for (const key of FULL_PULL_REQUEST_ONLY) delete full[key];
+  return full as unknown as Schemas['pull-request-simple'];
+}
+
 export function presentPullRequest(p: Presenter, pr: PullRequestRecord): Schemas['pull-request'] {
   const example = exampleWebhook('pull_request', 'opened').pull_request as unknown as Schemas['pull-request'];
   const repo = p.store.repositoryById(pr.repositoryId)!;
@@ -144,6 +157,7 @@ export function presentPullRequest(p: Presenter, pr: PullRequestRecord): Schemas
     merged_at: pr.merged ? new Date().toISOString() : null,
     merge_commit_sha: pr.mergeCommitSha,
     mergeable: pr.state === 'open' ? true : null,
+    auto_merge: null,
     head: { label: `${headRepo.owner.login}:${pr.head.ref}`, ref: pr.head.ref, sha: pr.head.sha, user: presentUser(p, headRepo.owner), repo: presentRepository(p, headRepo) },
     base: { label: `${repo.owner.login}:${pr.base.ref}`, ref: pr.base.ref, sha: pr.base.sha, user: presentUser(p, repo.owner), repo: presentRepository(p, repo) },
     _links: {
@@ -208,8 +222,9 @@ export function presentReaction(p: Presenter, reaction: ReactionRecord): Schemas
 export function presentCheckRun(p: Presenter, run: CheckRunRecord): Schemas['check-run'] {
   const repo = p.store.repositoryById(run.repositoryId)!;
   const url = `${p.urls.api}/repos/${repo.fullName}/check-runs/${run.id}`;
+  // As GitHub: the open pull requests with this head, from this repository only (never those from forks).
   const pullRequests = p.store.pullRequests
-    .filter((pr) => pr.repositoryId === repo.id && pr.state === 'open' && pr.head.sha === run.headSha)
+    .filter((pr) => pr.repositoryId === repo.id && pr.head.repositoryId === repo.id && pr.state === 'open' && pr.head.sha === run.headSha)
     .map((pr) => ({
       id: pr.id,
       number: pr.number,
@@ -273,9 +288,10 @@ export function presentDeploymentStatus(p: Presenter, d: DeploymentRecord, s: De
     creator: presentUser(p, botUser(p)),
     description: s.description,
     environment: s.environment,
-    target_url: '',
-    log_url: '',
-    environment_url: '',
+    // GitHub fills `target_url` from `log_url` (the older name of the same link).
+    target_url: s.logUrl,
+    log_url: s.logUrl,
+    environment_url: s.environmentUrl,
     created_at: s.createdAt,
     updated_at: s.createdAt,
     deployment_url: deploymentUrl,

@@ -17,8 +17,11 @@ export interface RepositoryRecord {
   readonly installationId: number;
   /** The bare repository served over smart HTTP. */
   readonly gitDir: string;
-  /** Collaborators' permission; anyone else reads (a public repository). */
-  readonly collaborators: Map<string, Permission>;
+  /**
+   * Collaborators' base permission, and the custom repository role they hold (GitHub's `role_name`: a custom role
+   * is based on one of the base permissions). Anyone else is no collaborator: the permission endpoint answers 404.
+   */
+  readonly collaborators: Map<string, { readonly permission: Permission; readonly roleName?: string }>;
   /** For a fork: the repository it was forked from. */
   readonly parentId?: number;
 }
@@ -109,6 +112,9 @@ export interface DeploymentStatusRecord {
   readonly state: string;
   readonly description: string;
   readonly environment: string;
+  /** `log_url` and `environment_url` as sent ('' when not). */
+  readonly logUrl: string;
+  readonly environmentUrl: string;
   readonly createdAt: string;
 }
 

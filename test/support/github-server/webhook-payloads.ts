@@ -130,3 +130,47 @@ export function checkRunRerequestedDelivery(gh: GitHubServer, run: CheckRunRecor
   const checkRun = presentCheckRun(presenter(gh), run);
   return { name: 'check_run', payload: { ...example, action: 'rerequested', check_run: { ...(example['check_run'] as Record<string, unknown>), ...checkRun, check_suite: { ...((example['check_run'] as Record<string, unknown>)['check_suite'] as Record<string, unknown>), head_sha: run.headSha, pull_requests: checkRun.pull_requests } }, ...common(gh, repository, sender) } };
 }
+
+/** Someone presses "Re-run all checks": the check suite of the run's head (its pull requests as on the run). */
+export function checkSuiteRerequestedDelivery(gh: GitHubServer, run: CheckRunRecord, sender = 'octocat'): Delivery {
+  const example = exampleWebhook('check_suite', 'rerequested') as unknown as Record<string, unknown>;
+  const repository = gh.store.repositoryById(run.repositoryId)!;
+  const checkRun = presentCheckRun(presenter(gh), run);
+  const suite = example['check_suite'] as Record<string, unknown>;
+  return { name: 'check_suite', payload: { ...example, action: 'rerequested', check_suite: { ...suite, id: checkRun.check_suite?.id ?? run.id + 1, head_sha: run.headSha, pull_requests: checkRun.pull_requests, app: checkRun.app }, ...common(gh, repository, sender) } };
+}
+
+/** Repositories are added to (or removed from) the app's installation. */
+export function installationRepositoriesDelivery(gh: GitHubServer, action: 'added' | 'removed', repositories: readonly RepositoryRecord[], sender = 'octocat'): Delivery {
+  const example = exampleWebhook('installation_repositories', action) as unknown as Record<string, unknown>;
+  const listed = repositories.map((r) => ({ id: r.id, node_id: `R_${r.id}`, name: r.name, full_name: r.fullName, private: false }));
+  const installationId = repositories[0]?.installationId ?? 1;
+  return {
+    name: 'installation_repositories',
+    payload: {
+      ...example,
+      action,
+      installation: { ...(example['installation'] as Record<string, unknown>), id: installationId },
+      repository_selection: 'selected',
+      repositories_added: action === 'added' ? listed : [],
+      repositories_removed: action === 'removed' ? listed : [],
+      sender: presentUser(presenter(gh), gh.store.user(sender)),
+    },
+  };
+}
+
+/** The app is installed (`created`) on an account, for these repositories. */
+export function installationDelivery(gh: GitHubServer, action: 'created' | 'deleted', repositories: readonly RepositoryRecord[], sender = 'octocat'): Delivery {
+  const example = exampleWebhook('installation', action) as unknown as Record<string, unknown>;
+  const installationId = repositories[0]?.installationId ?? 1;
+  return {
+    name: 'installation',
+    payload: {
+      ...example,
+      action,
+      installation: { ...(example['installation'] as Record<string, unknown>), id: installationId },
+      repositories: repositories.map((r) => ({ id: r.id, node_id: `R_${r.id}`, name: r.name, full_name: r.fullName, private: false })),
+      sender: presentUser(presenter(gh), gh.store.user(sender)),
+    },
+  };
+}

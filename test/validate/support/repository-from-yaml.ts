@@ -8,6 +8,7 @@ import { join, relative, sep } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Pair } from 'yaml';
 import { DEFAULT_REPOSITORY_CONFIG, type RepositoryConfig } from '../../../src/core/config/repository-config.js';
 import type { SourceRange } from '../../../src/core/diagnostic.js';
+import { DEFAULT_KKP_RELEASE, isKkpRelease } from '../../../src/core/kkp-release.js';
 import { kindInfo } from '../../../src/core/kinds.js';
 import type { LoadedRepository } from '../../../src/core/load/loaded-repository.js';
 import type { SourceDocument } from '../../../src/core/load/source-document.js';
@@ -16,11 +17,12 @@ export const DEFAULT_CONFIG: RepositoryConfig = {
   paths: ['.'],
   exclude: [],
   edition: 'enterprise',
+  kkpVersion: DEFAULT_KKP_RELEASE,
   policy: { allowDeletions: false, selfHeal: false },
   limits: DEFAULT_REPOSITORY_CONFIG.limits,
 };
 
-/** Files (repository-relative path → YAML text) → a repository. `kkp-gitops.yaml` sets the edition. */
+/** Files (repository-relative path → YAML text) → a repository. `kkp-gitops.yaml` sets the edition and kkpVersion. */
 export function repositoryFromYaml(files: Readonly<Record<string, string>>, source = 'test'): LoadedRepository {
   const documents: SourceDocument[] = [];
   const others: SourceDocument[] = [];
@@ -38,6 +40,8 @@ export function repositoryFromYaml(files: Readonly<Record<string, string>>, sour
       if (file === 'kkp-gitops.yaml' && kind === 'Config') {
         const edition = (record['spec'] as Record<string, unknown> | undefined)?.['edition'];
         if (edition === 'community' || edition === 'enterprise') config = { ...config, edition };
+        const kkpVersion = (record['spec'] as Record<string, unknown> | undefined)?.['kkpVersion'];
+        if (isKkpRelease(kkpVersion)) config = { ...config, kkpVersion };
         return;
       }
       const metadata = (record['metadata'] ?? {}) as Record<string, unknown>;

@@ -7,7 +7,8 @@ const id = 'binding/user-exists';
 
 export const bindingUserExists: Rule = {
   id,
-  description: "A UserProjectBinding's spec.userEmail is the e-mail of a User of the repository (case-insensitive).",
+  description:
+    "Warning (ours, not KKP's: KKP accepts a binding for a user who has not logged in yet): a UserProjectBinding's spec.userEmail is the e-mail of a User of the repository (case-insensitive).",
   check({ head }) {
     const emails = [...head.usersByEmail.keys()];
     return head.documentsOf('UserProjectBinding').flatMap((binding) => {
@@ -16,8 +17,9 @@ export const bindingUserExists: Rule = {
       return [
         diagnosticAt(binding, '/spec/userEmail', {
           rule: id,
+          severity: 'warning',
           message: `no User has the e-mail "${email}" of UserProjectBinding "${binding.name}"`,
-          hint: `${nameHint(email.toLowerCase(), emails, 'user e-mails')} Add the User, or correct spec.userEmail.`,
+          hint: `${nameHint(email.toLowerCase(), emails, 'user e-mails')} KKP accepts the binding (it applies once the user logs in); add the User if you manage it here, or correct spec.userEmail.`,
         }),
       ];
     });

@@ -7,7 +7,7 @@ const id = 'change/cluster-version';
 
 export const changeClusterVersion: Rule = {
   id,
-  description: "A Cluster's version changes only along the update rules: no downgrade, no skipped minor version.",
+  description: "A Cluster's version changes only along the KubermaticConfiguration's update rules (else the release's built-in ones), as KKP's version manager allows.",
   check({ head, base, versions }) {
     if (!base) return [];
     return head.documentsOf('Cluster').flatMap((cluster) => {
@@ -21,7 +21,7 @@ export const changeClusterVersion: Rule = {
         diagnosticAt(cluster, '/spec/version', {
           rule: id,
           message: `cluster "${cluster.name}": ${problem}`,
-          hint: 'Clusters move to any patch of their minor version or to the next minor version, one step per change.',
+          hint: `Update rules: ${versions.updates.map((u) => `${u.from} → ${u.to}`).join(', ') || 'none'}.`,
         }),
       ];
     });

@@ -7,7 +7,7 @@ const id = 'change/user-email';
 
 export const changeUserEmail: Rule = {
   id,
-  description: "A User's spec.email does not change (compared case-insensitively).",
+  description: "A User's spec.email does not change, compared exactly: a change of case is a change (KKP: pkg/validation/user.go).",
   check({ head, base }) {
     if (!base) return [];
     return head.documentsOf('User').flatMap((user) => {

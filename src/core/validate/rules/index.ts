@@ -1,4 +1,13 @@
 import type { Rule } from '../rule.js';
+import { bindingGroupDuplicate } from './binding-group-duplicate.js';
+import { changeClusterExternalCcm } from './change-cluster-external-ccm.js';
+import { clusterCniVersion } from './cluster-cni-version.js';
+import { clusterDnsDomain } from './cluster-dns-domain.js';
+import { clusterGcpDualStack } from './cluster-gcp-dual-stack.js';
+import { clusterKonnectivity } from './cluster-konnectivity.js';
+import { clusterMachineNetworks } from './cluster-machine-networks.js';
+import { clusterProxyMode } from './cluster-proxy-mode.js';
+import { userAdminGlobalViewer } from './user-admin-global-viewer.js';
 import { bindingGroupFormat } from './binding-group-format.js';
 import { bindingProjectExists } from './binding-project-exists.js';
 import { bindingUserExists } from './binding-user-exists.js';
@@ -35,6 +44,7 @@ import { repositoryNoSecret } from './repository-no-secret.js';
 import { seedAllowedIpRanges } from './seed-allowed-ip-ranges.js';
 import { seedEtcdBackupDestination } from './seed-etcd-backup-destination.js';
 import { seedKubeconfigReference } from './seed-kubeconfig-reference.js';
+import { seedNamespace } from './seed-namespace.js';
 import { sshKeyClusterExists } from './ssh-key-cluster-exists.js';
 import { sshKeyProjectExists } from './ssh-key-project-exists.js';
 import { userUniqueEmail } from './user-unique-email.js';
@@ -46,6 +56,7 @@ export const RULES: readonly Rule[] = [
   datacenterOneProvider,
   datacenterSeedExists,
   seedKubeconfigReference,
+  seedNamespace,
   seedAllowedIpRanges,
   seedEtcdBackupDestination,
   editionCommunitySeeds,
@@ -58,6 +69,12 @@ export const RULES: readonly Rule[] = [
   clusterCidrCount,
   clusterCidrFamily,
   clusterIpFamily,
+  clusterDnsDomain,
+  clusterProxyMode,
+  clusterKonnectivity,
+  clusterCniVersion,
+  clusterGcpDualStack,
+  clusterMachineNetworks,
   clusterNodeCidrMask,
   clusterAllowedIpRanges,
   clusterTunnelingAgentIp,
@@ -66,7 +83,9 @@ export const RULES: readonly Rule[] = [
   bindingProjectExists,
   bindingUserExists,
   bindingGroupFormat,
+  bindingGroupDuplicate,
   userUniqueEmail,
+  userAdminGlobalViewer,
   sshKeyProjectExists,
   sshKeyClusterExists,
   // The repository as a whole
@@ -79,6 +98,7 @@ export const RULES: readonly Rule[] = [
   changeClusterCniUpgrade,
   changeClusterVersion,
   changeClusterProjectId,
+  changeClusterExternalCcm,
   changeUserEmail,
   changeSshKeyProject,
   changeDatacenterProvider,

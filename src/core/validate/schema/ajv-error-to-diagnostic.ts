@@ -179,7 +179,8 @@ function describeError(doc: SourceDocument, error: ErrorObject): Finding[] {
     case 'additionalProperties':
       return [unknownField(error, String(params.additionalProperty))];
     case 'enum': {
-      const allowed = (params.allowedValues as unknown[]).map(String);
+      // `null` in an enum only says the field may be left out (the apiserver prunes it): not a value to suggest.
+      const allowed = (params.allowedValues as unknown[]).filter((v) => v !== null).map(String);
       const suggestion = typeof value === 'string' ? closestName(value, allowed) : undefined;
       return [
         {

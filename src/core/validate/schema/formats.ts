@@ -27,8 +27,9 @@ function isCidr(value: string, family: 4 | 6 | 'any'): boolean {
   return cidr !== undefined && (family === 'any' || cidr.family === family);
 }
 
+/** As the apiserver's `IsDNS1123Subdomain`: at most 253 characters, no limit per label (a 64-character sha256 is a name). */
 function isRfc1123Subdomain(value: string): boolean {
-  return value.length <= 253 && value.split('.').every((label) => label.length <= 63 && RFC1123_LABEL.test(label));
+  return value.length <= 253 && value.split('.').every((label) => RFC1123_LABEL.test(label));
 }
 
 /** An authorized_keys line whose base64 blob decodes and names the same key type as its prefix. */

@@ -16,9 +16,9 @@ export interface SchemaAjvOptions {
 /** An ajv instance holding every schema of `documents` (not yet compiled: ajv compiles on first `getSchema`). */
 export function createSchemaAjv(options: SchemaAjvOptions): Ajv {
   // Strict mode, except strictRequired: "exactly one provider" is written as `oneOf: [{required: [aws]}, ...]`,
-  // whose branches name properties their parent defines. `verbose` gives errors their schema and parent schema,
+  // whose branches name properties their parent defines. Union types: an optional CRD field may be null. `verbose` gives errors their schema and parent schema,
   // which the diagnostics use for did-you-mean hints and "exactly one of" messages.
-  const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, verbose: true, ...(options.code ? { code: options.code } : {}) });
+  const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true, ...(options.code ? { code: options.code } : {}) });
   for (const [name, format] of Object.entries(SCHEMA_FORMATS)) ajv.addFormat(name, format);
   for (const schema of options.documents) ajv.addSchema(schema as Record<string, unknown>);
   return ajv;

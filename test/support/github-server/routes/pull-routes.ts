@@ -1,6 +1,6 @@
 /** Pull requests: get one, list, and the pull requests associated with a commit. */
 import { notFound } from '../http-json.js';
-import { presentPullRequest } from '../present.js';
+import { presentPullRequest, presentPullRequestSimple } from '../present.js';
 import type { Route } from '../route.js';
 import { numberParam, repositoryOf } from '../route.js';
 import { paginate } from './paginate.js';
@@ -25,7 +25,7 @@ export const pullRoutes: readonly Route[] = [
     handle: (ctx) => {
       const state = ctx.query.get('state') ?? 'open';
       const pulls = ctx.store.pullRequests.filter((p) => p.repositoryId === repositoryOf(ctx).id && (state === 'all' || p.state === state));
-      return paginate(ctx, pulls, (p) => presentPullRequest(ctx, p));
+      return paginate(ctx, pulls, (p) => presentPullRequestSimple(ctx, p));
     },
   },
   {
@@ -37,7 +37,7 @@ export const pullRoutes: readonly Route[] = [
     handle: (ctx) => {
       const sha = ctx.params['commit_sha'];
       const pulls = ctx.store.pullRequests.filter((p) => p.repositoryId === repositoryOf(ctx).id && (p.mergeCommitSha === sha || p.head.sha === sha));
-      return paginate(ctx, pulls, (p) => presentPullRequest(ctx, p));
+      return paginate(ctx, pulls, (p) => presentPullRequestSimple(ctx, p));
     },
   },
 ];

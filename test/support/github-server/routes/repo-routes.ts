@@ -18,6 +18,16 @@ function checkDescription(resource: string, description: unknown): void {
   }
 }
 
+/** Whether the default branch has commits `ref` lacks (GitHub would auto-merge them before deploying). */
+function behindDefaultBranch(gitDir: string, ref: string, defaultBranch: string): boolean {
+  try {
+    execFileSync('git', ['merge-base', '--is-ancestor', `refs/heads/${defaultBranch}`, ref], { cwd: gitDir, stdio: 'ignore' });
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 function findDeployment(ctx: RouteContext): DeploymentRecord {
   const deployment = ctx.store.deployments.find((d) => d.id === numberParam(ctx, 'deployment_id') && d.repositoryId === repositoryOf(ctx).id);
   if (!deployment) throw notFound();
@@ -30,7 +40,8 @@ export const repoRoutes: readonly Route[] = [
     path: '/repos/{owner}/{repo}',
     auth: 'installation',
     permission: ['metadata', 'read'],
-    handle: (ctx) => ({ status: 200, body: presentRepository(ctx, repositoryOf(ctx)) }),
+    // A full-repository: the repository's fields and the counts GitHub adds for a single repository.
+    handle: (ctx) => ({ status: 200, body: { has_discussions: false, ...presentRepository(ctx, repositoryOf(ctx)), network_count: 0, subscribers_count: 0 } }),
   },
   {
     method: 'GET',
@@ -41,14 +52,18 @@ export const repoRoutes: readonly Route[] = [
       const repo = repositoryOf(ctx);
       const login = ctx.params['username']!;
       const user = ctx.store.users.get(login);
-      // GitHub answers 404 for someone who is not a user; anyone else on a public repository can read.
-      if (!user) throw notFound();
-      const permission = repo.collaborators.get(login) ?? 'read';
+      // GitHub answers 404 for someone who is not a user, and for someone who is no collaborator of the repository.
+      const collaborator = repo.collaborators.get(login);
+      if (!user || !collaborator) throw notFound();
+      const { permission } = collaborator;
+      // `permission` is the legacy base permission (maintain reads as write, triage as read); `role_name` is the role
+      // itself, a custom role's own name for a custom role.
       const legacy = permission === 'maintain' ? 'write' : permission === 'triage' ? 'read' : permission;
+      const roleName = collaborator.roleName ?? permission;
       const body: components['schemas']['repository-collaborator-permission'] = {
         permission: legacy,
-        role_name: permission,
-        user: { ...presentUser(ctx, user), permissions: { admin: permission === 'admin', maintain: permission === 'maintain', push: ['admin', 'maintain', 'write'].includes(permission), triage: permission !== 'read', pull: true }, role_name: permission },
+        role_name: roleName,
+        user: { ...presentUser(ctx, user), permissions: { admin: permission === 'admin', maintain: permission === 'maintain', push: ['admin', 'maintain', 'write'].includes(permission), triage: !['read', 'none'].includes(permission), pull: permission !== 'none' }, role_name: roleName },
       };
       return { status: 200, body };
     },
@@ -68,11 +83,24 @@ export const repoRoutes: readonly Route[] = [
         throw notFound();
       }
       const self = `${ctx.urls.api}/repos/${repo.fullName}/branches/${branch}`;
-      const body: Pick<components['schemas']['branch-with-protection'], 'name' | 'protected' | 'protection_url' | '_links'> & { commit: Pick<components['schemas']['commit'], 'sha' | 'url' | 'html_url'> } = {
+      const commitUrl = `${ctx.urls.api}/repos/${repo.fullName}/commits/${sha}`;
+      const [tree = '', message = '', ...parents] = execFileSync('git', ['show', '-s', '--format=%T%n%s%n%P', sha], { cwd: repo.gitDir, encoding: 'utf8' }).trim().split('\n').flatMap((line, i) => (i === 2 ? line.split(' ').filter((p) => p !== '') : [line]));
+      const body: components['schemas']['branch-with-protection'] = {
         name: branch,
-        commit: { sha, url: `${ctx.urls.api}/repos/${repo.fullName}/commits/${sha}`, html_url: `${ctx.urls.web}/${repo.fullName}/commit/${sha}` },
+        commit: {
+          sha,
+          node_id: `C_${sha}`,
+          url: commitUrl,
+          html_url: `${ctx.urls.web}/${repo.fullName}/commit/${sha}`,
+          comments_url: `${commitUrl}/comments`,
+          commit: { url: `${ctx.urls.api}/repos/${repo.fullName}/git/commits/${sha}`, message, comment_count: 0, author: null, committer: null, tree: { sha: tree, url: `${ctx.urls.api}/repos/${repo.fullName}/git/trees/${tree}` } },
+          author: null,
+          committer: null,
+          parents: parents.map((parent) => ({ sha: parent, url: `${ctx.urls.api}/repos/${repo.fullName}/commits/${parent}` })),
+        },
         _links: { html: `${ctx.urls.web}/${repo.fullName}/tree/${branch}`, self },
         protected: false,
+        protection: { enabled: false },
         protection_url: `${self}/protection`,
       };
       return { status: 200, body };
@@ -87,6 +115,20 @@ export const repoRoutes: readonly Route[] = [
       const body = ctx.body as RequestBody<'repos/create-deployment'>;
       if (!body || typeof body.ref !== 'string') throw validationFailed('Deployment', 'ref', 'missing_field');
       checkDescription('Deployment', body.description);
+      const repo = repositoryOf(ctx);
+      // GitHub's checks before creating: the required contexts (default: every context of the ref) must be
+      // successful (409), and with auto_merge (default true) a ref behind the default branch is merged first (202,
+      // a message and no deployment; this server never merges, it only answers as GitHub does).
+      const latest = new Map<string, string>();
+      for (const status of ctx.store.statuses) if (status.repositoryId === repo.id && status.sha === body.ref) latest.set(status.context, status.state);
+      const required = body.required_contexts ?? [...latest.keys()];
+      const failing = required.filter((context) => latest.get(context) !== 'success');
+      if (failing.length > 0) {
+        return { status: 409, body: { message: `Conflict: Commit status checks failed for ${body.ref}.`, errors: failing.map((context) => ({ contexts: [{ context, state: latest.get(context) ?? 'missing' }], resource: 'Deployment', field: 'required_contexts' })), documentation_url: 'https://docs.github.com/rest/deployments/deployments#create-a-deployment' } };
+      }
+      if ((body.auto_merge ?? true) && behindDefaultBranch(repo.gitDir, body.ref, repo.defaultBranch)) {
+        return { status: 202, body: { message: `Auto-merged ${repo.defaultBranch} into ${body.ref} on deployment.` } };
+      }
       const deployment: DeploymentRecord = {
         id: ctx.store.nextId(),
         repositoryId: repositoryOf(ctx).id,
@@ -127,7 +169,7 @@ export const repoRoutes: readonly Route[] = [
       const body = ctx.body as RequestBody<'repos/create-deployment-status'>;
       if (!body || !DEPLOYMENT_STATES.includes(body.state)) throw validationFailed('DeploymentStatus', 'state', 'invalid');
       checkDescription('DeploymentStatus', body.description);
-      const status = { id: ctx.store.nextId(), state: body.state, description: body.description ?? '', environment: body.environment ?? deployment.environment, createdAt: ctx.now().toISOString() };
+      const status = { id: ctx.store.nextId(), state: body.state, description: body.description ?? '', environment: body.environment ?? deployment.environment, logUrl: body.log_url ?? '', environmentUrl: body.environment_url ?? '', createdAt: ctx.now().toISOString() };
       deployment.statuses.push(status);
       return { status: 201, body: presentDeploymentStatus(ctx, deployment, status) };
     },

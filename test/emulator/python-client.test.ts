@@ -1,0 +1,56 @@
+/**
+ * Proof of fidelity: the official Python Kubernetes client (Debian's python3-kubernetes) against the sandbox.
+ * Its query parameters are Python booleans (`watch=True`, `force=True`): the apiserver reads them as true.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../src/sandbox/start-sandbox.js';
+
+const PYTHON = '/usr/bin/python3';
+const SCRIPT = join(import.meta.dirname, 'python', 'watch-and-force-apply.py');
+
+function pythonClientInstalled(): boolean {
+  if (!existsSync(PYTHON)) return false;
+  return existsSync('/usr/lib/python3/dist-packages/kubernetes');
+}
+
+const installed = pythonClientInstalled();
+if (!installed) console.warn('python-client tests skipped: install python3-kubernetes (apt-get install -y python3-kubernetes) to run them');
+
+function run(kubeconfig: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(PYTHON, [SCRIPT, kubeconfig], { timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? 1 : 0, stdout: String(stdout), stderr: String(stderr) });
+    });
+  });
+}
+
+describe.skipIf(!installed)('the official Python client against the sandbox', () => {
+  let sandbox: Sandbox;
+  let dir: string;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ seeds: [] });
+    dir = mkdtempSync(join(tmpdir(), 'kkp-python-'));
+    writeFileSync(join(dir, 'kubeconfig'), sandbox.kubeconfigYaml);
+  });
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await sandbox.stop();
+  });
+
+  it('streams watch events with watch=True and takes over a field with a forced apply (force=True) after a conflict', async () => {
+    const result = await run(join(dir, 'kubeconfig'));
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const steps = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(steps).toEqual([
+      { step: 'apply-without-force', status: 409, reason: 'Conflict' },
+      { step: 'apply-with-force', spec: 'forced', managers: ['python-b'] },
+      { step: 'watch', events: [['MODIFIED', 'py-watched', 'forced']] },
+    ]);
+  });
+});
