@@ -31,6 +31,7 @@ export interface PlanRepositoryInput extends PlanOptions {
    * say (see `ReadLiveStateOptions.seedAccess`). Default: `desired`.
    */
   readonly seedAccess?: 'desired' | 'live';
+  /**
    * Let the targets' API servers judge every create and update (server-side dry-run, see `dry-run-plan.ts`).
    * Default: true. An apply that writes right after planning may turn it off: its writes are judged anyway.
    */
