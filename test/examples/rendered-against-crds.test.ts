@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { folderSource } from '../../src/core/load/folder-source.js';
 import { loadRepository } from '../../src/core/load/load-repository.js';
 import { renderDesiredState } from '../../src/core/render/render-desired-state.js';
-import type { KubeObject } from '../../src/emulator/kube-object.js';
 import { checkAgainstSchema, decodeAgainstSchema } from '../../src/emulator/schema-check.js';
+import type { KubeObject } from '../../src/emulator/kube-object.js';
 import { defaultCluster, withGoZeroValues } from '../../src/sandbox/kkp-admission.js';
 import { kkpCrd } from '../../src/sandbox/kkp-crds.js';
 
@@ -33,9 +33,9 @@ describe("rendered objects against KKP's CRDs", () => {
         const defaulted = manifest.kind === 'Cluster' ? defaultCluster(structuredClone(manifest) as Parameters<typeof defaultCluster>[0], undefined) : manifest;
         const admitted =
           manifest.kind === 'Cluster' ? { ...defaulted, spec: withGoZeroValues(defaulted['spec'], (schema['properties'] as Schema)['spec']) } : manifest;
-        const object = admitted as unknown as KubeObject;
-        const check = checkAgainstSchema(object, schema);
-        expect(decodeAgainstSchema(object, schema).unknownFields, `${source}: fields a real apiserver would prune`).toEqual([]);
+        const decoded = decodeAgainstSchema(admitted as KubeObject, schema);
+        expect(decoded.unknownFields, `${source}: fields a real apiserver would prune`).toEqual([]);
+        const check = checkAgainstSchema(decoded.value, schema);
         expect(check.errors, `${source}: schema errors ${JSON.stringify(check.errors)}`).toEqual([]);
         checked++;
       }

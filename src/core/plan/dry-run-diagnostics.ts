@@ -27,12 +27,13 @@ function fieldsOf(refusal: DryRunRefusal): string[] {
 }
 
 export function dryRunDiagnostics(refusals: readonly DryRunRefusal[], head: LoadedRepository): Diagnostic[] {
-  const documents = new Map(head.documents.map((d) => [`${d.file}#${d.index}`, d]));
+  // A change's source is `<file>:<line>` of its document (see `renderDesiredState`).
+  const documents = new Map(head.documents.map((d) => [`${d.file}:${d.locate('').line}`, d]));
   return refusals.map((refusal): Diagnostic => {
     const source = refusal.change.source ?? '';
     const doc = documents.get(source);
     const pointer = fieldsOf(refusal).map(fieldToPointer)[0] ?? '';
-    const file = doc?.file ?? source.replace(/#\d+$/, '');
+    const file = doc?.file ?? source.replace(/:\d+$/, '');
     const range = doc ? doc.locate(pointer, { key: true }) : { line: 1, column: 1, endLine: 1, endColumn: 1 };
     return { file, pointer, rule: DRY_RUN_RULE, severity: 'error', message: refusal.message, ...range };
   });
