@@ -4,7 +4,7 @@
  */
 import { readAppliedRecord, type AppliedRecord } from '../coordination/applied-record.js';
 import type { LeaseState } from '../coordination/lease-store.js';
-import type { PlanSummary, ReconcileEntry, RepositoryObservation, StatusRecorder } from './status-recorder.js';
+import type { PlanSummary, PullRequestObservation, ReconcileEntry, RepositoryObservation, StatusRecorder } from './status-recorder.js';
 
 export interface LinkedCommit {
   readonly sha: string;
@@ -39,14 +39,8 @@ export interface TargetStatus {
   readonly checkedAt?: string;
 }
 
-export interface PullRequestStatus {
-  readonly number: number;
-  readonly url?: string;
-  readonly headSha: string;
-  readonly headRef?: string;
-  readonly commentUrl?: string;
-  readonly plan?: PlanSummary;
-}
+/** An open pull request as the page shows it: what the notes hold of it. */
+export type PullRequestStatus = PullRequestObservation;
 
 export interface RepositoryStatus {
   readonly fullName: string;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ApiError } from '../../src/emulator/api-status.js';
+import { refusal } from '../support/refusal.js';
 import type { KubeObject } from '../../src/emulator/kube-object.js';
 import { CRDS, NAMESPACES, type ResourceType } from '../../src/emulator/resource-type.js';
 import { ssaFieldManagement } from '../../src/emulator/ssa-field-management.js';
@@ -62,15 +63,6 @@ const widget = (name: string, spec: Record<string, unknown>, metadata: Record<st
   spec,
 });
 
-function refusal(write: () => unknown): ApiError {
-  try {
-    write();
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
-  throw new Error('expected the write to be refused');
-}
 
 describe('custom resources against a structural schema', () => {
   let api: VirtualCluster;

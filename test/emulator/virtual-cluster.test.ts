@@ -1,6 +1,7 @@
 /** The API semantics of one virtual cluster, called directly: what clients of the apiserver rely on. */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/emulator/api-status.js';
+import { refusal } from '../support/refusal.js';
 import type { KubeObject } from '../../src/emulator/kube-object.js';
 import { parseLabelSelector } from '../../src/emulator/label-selector.js';
 import { CONFIG_MAPS, CRDS, NAMESPACES, type ResourceType } from '../../src/emulator/resource-type.js';
@@ -51,15 +52,6 @@ const gadget = (name: string, spec: Record<string, unknown>, extra: Partial<Kube
   ...(extra['status'] ? { status: extra['status'] } : {}),
 });
 
-function refusal(write: () => unknown): ApiError {
-  try {
-    write();
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
-  throw new Error('expected the write to be refused');
-}
 
 describe('VirtualCluster', () => {
   let api: VirtualCluster;

@@ -1,6 +1,7 @@
 /** KKP admission in the sandbox: what KKP's webhooks refuse is refused here too, and defaults are filled. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/emulator/api-status.js';
+import { refusal } from '../support/refusal.js';
 import type { KubeObject } from '../../src/emulator/kube-object.js';
 import type { ResourceType } from '../../src/emulator/resource-type.js';
 import type { VirtualCluster } from '../../src/emulator/virtual-cluster.js';
@@ -21,15 +22,6 @@ const cluster = (name: string, dc: string, extra: Record<string, unknown> = {}, 
   spec: { humanReadableName: name, version: '1.35.7', cloud: { dc, aws: { credentialsReference: { name: 'c', namespace: 'kubermatic' } } }, ...extra },
 });
 
-function refusal(write: () => unknown): ApiError {
-  try {
-    write();
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
-  throw new Error('expected the write to be refused');
-}
 
 describe('KKP admission in the sandbox', () => {
   let sandbox: Sandbox;
