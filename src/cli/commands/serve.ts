@@ -82,7 +82,9 @@ export async function run(args: string[]): Promise<number> {
     if (status.routes) options.addHandler(status.routes);
     app.webhooks.onAny(({ name, payload }) => {
       metrics.webhookDeliveries.inc(name, HANDLED_EVENTS.has(name) ? 'handled' : 'ignored');
-      status.onDelivery(name, payload);
+      // The page shows only repositories the bot serves: a delivery from any other repository leaves no note.
+      const repository = (payload as { repository?: { full_name?: unknown } }).repository?.full_name;
+      if (typeof repository !== 'string' || config.repositoryAllowlist.allows(repository)) status.onDelivery(name, payload);
     });
     return kkp.appFn(app, options);
   };
