@@ -2,7 +2,7 @@
  * The status page as server-rendered HTML: a little inline CSS, no script, no external resource. Every value is
  * escaped (`escapeHtml`); links are only ever http(s) URLs the recorder accepted or paths of this page.
  */
-import { escapeHtml as e } from './escape-html.js';
+import { escapeHtml as e } from '../core/report/escape-markdown.js';
 import type { PullRequestStatus, RepositoryStatus, StatusSnapshot, TargetStatus } from './status-snapshot.js';
 import type { ReconcileEntry } from './status-recorder.js';
 

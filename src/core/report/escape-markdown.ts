@@ -123,7 +123,8 @@ function oneLine(text: string): string {
   return text.replace(/\r\n|[\r\n\u2028\u2029]/g, ' ').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '\ufffd');
 }
 
-function escapeHtml(text: string): string {
+/** Text for HTML element content and quoted attribute values (the status page uses it for every string it shows). */
+export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
