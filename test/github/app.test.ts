@@ -1,6 +1,7 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeExampleCluster } from '../support/example-work-tree.js';
 import { ALLOWANCE_CONTEXT } from '../../src/github/deletion-allowance.js';
 import { APPLY_STATUS_CONTEXT } from '../../src/github/deploy-push.js';
 import { checkRunRerequestedDelivery, issueCommentDelivery, pullRequestDelivery, pushDelivery, reviewCommentDelivery, reviewDelivery } from '../support/github-server/webhook-payloads.js';
@@ -100,17 +101,7 @@ describe('the GitHub App over HTTP', () => {
     );
   }
 
-  /** Removes a cluster's file and its name from the SSH keys that list it (the validator insists). */
-  function removeCluster(file: string): void {
-    const name = /([^/]+)\.yaml$/.exec(file)![1]!;
-    rmSync(join(h.work, file));
-    for (const key of h.git('ls-files', 'projects/*/ssh-keys/*.yaml').split('\n')) {
-      const path = join(h.work, key);
-      const text = readFileSync(path, 'utf8');
-      const edited = text.replace(/clusters: \[(.*)\]/, (_m, list: string) => `clusters: [${list.split(',').map((c) => c.trim()).filter((c) => c !== name).join(', ')}]`);
-      if (edited !== text) writeFileSync(path, edited);
-    }
-  }
+  const removeCluster = (file: string): void => removeExampleCluster(h, file);
 
   let bump: PullRequestRecord;
 

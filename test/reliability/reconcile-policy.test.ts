@@ -3,9 +3,10 @@
  * the policy that governs is the last applied commit's, deletions run only when a person allowed exactly them for
  * the head they saw, rollback is a normal reconcile, and statuses never say more than what happened.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { removeExampleCluster } from '../support/example-work-tree.js';
 import { ALLOWANCE_CONTEXT } from '../../src/github/deletion-allowance.js';
 import { DRIFT_CHECK } from '../../src/github/drift.js';
 import type { BotProcess } from '../support/bot-process.js';
@@ -21,7 +22,6 @@ const CI_RUNNERS_FILE = 'projects/platform5x/clusters/ci-runners-eu.yaml';
 describe('one reconcile with one policy (issue 11)', () => {
   const h = useReliabilityHarness();
 
-  const clusterName = (file: string) => /([^/]+)\.yaml$/.exec(file)![1]!;
   const liveCluster = (seed: string, name: string) => {
     const api = h.sandbox.clusters.get(seed)!.api;
     return api.find(api.typeOf('kubermatic.k8c.io/v1', 'Cluster')!, undefined, name);
@@ -32,17 +32,7 @@ describe('one reconcile with one policy (issue 11)', () => {
   };
   const output = (bot: BotProcess) => bot.output(4_000);
 
-  /** Removes a cluster's file and its name from the SSH keys that list it. */
-  function removeCluster(file: string): void {
-    const name = clusterName(file);
-    rmSync(join(h.work, file));
-    for (const key of h.git('ls-files', 'projects/*/ssh-keys/*.yaml').split('\n')) {
-      const path = join(h.work, key);
-      const text = readFileSync(path, 'utf8');
-      const edited = text.replace(/clusters: \[(.*)\]/, (_m, list: string) => `clusters: [${list.split(',').map((c) => c.trim()).filter((c) => c !== name).join(', ')}]`);
-      if (edited !== text) writeFileSync(path, edited);
-    }
-  }
+  const removeCluster = (file: string): void => removeExampleCluster(h, file);
 
   function setPolicy(allowDeletions: boolean, selfHeal: boolean): void {
     h.edit('kkp-gitops.yaml', /allowDeletions: (true|false)/, `allowDeletions: ${allowDeletions}`);

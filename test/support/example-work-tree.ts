@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -18,4 +18,19 @@ export function exampleWorkTree(remote: string, prefix: string): { work: string;
   git('config', 'user.email', 'test@example.com');
   git('remote', 'add', 'origin', remote);
   return { work, git };
+}
+
+/**
+ * Removes a cluster's file (`projects/<p>/clusters/<name>.yaml`) from the work tree, and its name from the SSH keys
+ * that list it (the validator refuses a key naming a cluster that no longer exists).
+ */
+export function removeExampleCluster(tree: { work: string; git: (...args: string[]) => string }, file: string): void {
+  const name = /([^/]+)\.yaml$/.exec(file)![1]!;
+  rmSync(join(tree.work, file));
+  for (const key of tree.git('ls-files', 'projects/*/ssh-keys/*.yaml').split('\n')) {
+    const path = join(tree.work, key);
+    const text = readFileSync(path, 'utf8');
+    const edited = text.replace(/clusters: \[(.*)\]/, (_m, list: string) => `clusters: [${list.split(',').map((c) => c.trim()).filter((c) => c !== name).join(', ')}]`);
+    if (edited !== text) writeFileSync(path, edited);
+  }
 }
