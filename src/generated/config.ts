@@ -4,6 +4,13 @@
  * A repository-relative folder, file or glob (*, **, ?); no absolute paths, no '..'.
  */
 export type RelativePattern = string;
+/**
+ * Seed-name globs (* and ?).
+ *
+ * @minItems 1
+ * @maxItems 100
+ */
+export type SeedGlobs = string[];
 
 /**
  * The repository configuration, kkp-gitops.yaml at the root of a desired-state repository. Every field is optional.
@@ -44,6 +51,7 @@ export interface ConfigSpec {
    */
   repository?: string;
   policy?: ConfigPolicy;
+  rollout?: ConfigRollout;
   limits?: ConfigLimits;
 }
 export interface ConfigPolicy {
@@ -55,6 +63,66 @@ export interface ConfigPolicy {
    * Drift found on the default branch is corrected automatically. Default: false.
    */
   selfHeal?: boolean;
+}
+/**
+ * How a commit of the default branch reaches the targets: the master first, then the seeds wave by wave, each target waiting until KKP reports what it changed healthy.
+ */
+export interface ConfigRollout {
+  /**
+   * Wait after applying each target until KKP reports every changed object healthy; its deployment is success only then. Default: true.
+   */
+  wait?: boolean;
+  /**
+   * How long each target may take to become healthy before its deployment fails. Default: 600 (10 minutes).
+   */
+  timeoutSeconds?: number;
+  /**
+   * An unhealthy wave stops the rollout: the later waves keep the previous commit until the next commit or /kkp resume. Default: true.
+   */
+  haltOnFailure?: boolean;
+  /**
+   * Ordered waves of seeds; a seed belongs to the first wave that matches it, seeds no wave matches form a last wave. Default: one wave of every seed.
+   *
+   * @minItems 1
+   * @maxItems 50
+   *
+   * Items: A wave: a list of seed-name globs (* and ?), or the same list as seeds with change windows.
+   */
+  waves?: (SeedGlobs | ConfigRolloutWave)[];
+}
+export interface ConfigRolloutWave {
+  seeds: SeedGlobs;
+  /**
+   * When this wave may start; outside every window it waits. Default: always.
+   *
+   * @minItems 1
+   * @maxItems 20
+   */
+  windows?: ConfigChangeWindow[];
+}
+/**
+ * A weekly change window: on these days, from..to local time in the time zone.
+ */
+export interface ConfigChangeWindow {
+  /**
+   * Days of the week (Mon ... Sun) or ranges (Mon-Fri).
+   *
+   * @minItems 1
+   * @maxItems 7
+   */
+  days: string[];
+  /**
+   * Start, HH:MM (24-hour) local time.
+   */
+  from: string;
+  /**
+   * End, HH:MM (24-hour) local time, exclusive; at or before from: the window ends the next day.
+   */
+  to: string;
+  /**
+   * IANA time zone (Europe/Berlin). Default: UTC.
+   */
+  timezone?: string;
 }
 export interface ConfigLimits {
   /**

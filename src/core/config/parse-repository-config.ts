@@ -2,7 +2,7 @@ import type { ErrorObject } from 'ajv';
 import type { Diagnostic, SourceRange } from '../diagnostic.js';
 import { schemaValidators, type DocumentValidator } from '../validate/schema/schema-validators.js';
 import type { ConfigSpec } from '../../generated/config.js';
-import { DEFAULT_REPOSITORY_CONFIG, type RepositoryConfig } from './repository-config.js';
+import { DEFAULT_REPOSITORY_CONFIG, rolloutConfig, type RepositoryConfig } from './repository-config.js';
 import { closestName } from '../suggest.js';
 import { isJsonObject } from '../json-value.js';
 
@@ -59,6 +59,7 @@ function withDefaults(spec: ConfigSpec): RepositoryConfig {
     ...(spec.repository === undefined ? {} : { repository: spec.repository }),
     policy: { ...defaults.policy, ...spec.policy },
     limits: { ...defaults.limits, ...spec.limits },
+    rollout: rolloutConfig(spec.rollout),
   };
 }
 

@@ -20,6 +20,7 @@ export const DEFAULT_CONFIG: RepositoryConfig = {
   kkpVersion: DEFAULT_KKP_RELEASE,
   policy: { allowDeletions: false, selfHeal: false },
   limits: DEFAULT_REPOSITORY_CONFIG.limits,
+  rollout: DEFAULT_REPOSITORY_CONFIG.rollout,
 };
 
 /** Files (repository-relative path → YAML text) → a repository. `kkp-gitops.yaml` sets the edition and kkpVersion. */
