@@ -12,6 +12,8 @@
 import type { ApplyPlanOptions } from '../core/apply/apply-plan.js';
 import { applyPlan } from '../core/apply/apply-plan.js';
 import type { ApplyResult } from '../core/apply/apply-result.js';
+import { rolloutPlan, type RolloutPlanOptions } from '../core/apply/rollout-plan.js';
+import { systemClock } from '../coordination/clock.js';
 import type { TargetClients, TargetConnector } from '../core/apply/cluster-client.js';
 import { gitCommitSource } from '../core/load/git-commit-source.js';
 import { loadRepository } from '../core/load/load-repository.js';
@@ -34,9 +36,15 @@ export interface KkpEngine {
   load(gitDir: string, commit: string, options?: EngineLoadOptions): Promise<LoadedRepository>;
   /** Validates (against `base` when given), plans against the live targets and decides what may run. */
   reconcile(input: Omit<ReconcileRepositoryInput, 'connector'>): Promise<EnginePlan>;
-  /** Executes a plan with the clients its planning opened. */
-  apply(plan: Plan, clients: TargetClients, options?: ApplyPlanOptions): Promise<ApplyResult>;
+  /**
+   * Executes a plan with the clients its planning opened: with `rollout`, as a rollout (`rolloutPlan`: the master
+   * first, then the seed waves, each target waited for until healthy); without, in one pass (`applyPlan`).
+   */
+  apply(plan: Plan, clients: TargetClients, options?: EngineApplyOptions): Promise<ApplyResult>;
 }
+
+/** `applyPlan`'s options, and `rolloutPlan`'s when `rollout` is set (the clock then defaults to the system's). */
+export type EngineApplyOptions = ApplyPlanOptions & Partial<RolloutPlanOptions>;
 
 export interface EngineLoadOptions {
   /** Read with these limits instead of the commit's own (a pull request's head gets its base's). Default: its own. */
@@ -84,7 +92,8 @@ export function createKkpEngine(options: KkpEngineOptions): KkpEngine {
       }
     },
     apply(plan, clients, applyOptions = {}) {
-      return applyPlan(plan, clients, applyOptions);
+      const { rollout, clock, ...rest } = applyOptions;
+      return rollout ? rolloutPlan(plan, clients, { ...rest, rollout, clock: clock ?? systemClock }) : applyPlan(plan, clients, rest);
     },
   };
 }

@@ -1,6 +1,7 @@
-import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { PatchStrategy, Watch, type KubernetesObject } from '@kubernetes/client-node';
 import { ApiRequestError } from '../core/apply/api-request-error.js';
-import type { ApplyOptions, ClusterClient, DeleteOptions, ListOptions, ResourceKind } from '../core/apply/cluster-client.js';
+import type { ApplyOptions, ClusterClient, DeleteOptions, ListOptions, ResourceKind, WatchEvent, WatchOptions } from '../core/apply/cluster-client.js';
+import { ClusterUnreachableError } from '../core/errors.js';
 import type { ObjectId } from '../core/object-id.js';
 import type { KubeObject } from '../core/render/kube-object.js';
 import { FIELD_MANAGER } from '../core/render/managed-labels.js';
@@ -9,7 +10,7 @@ import type { ClusterApi } from './object-api.js';
 
 /**
  * The `ClusterClient` port over @kubernetes/client-node's `KubernetesObjectApi`: lists (paged), server-side apply
- * as `kkp-gitops`, deletes with a uid precondition.
+ * as `kkp-gitops`, deletes with a uid precondition, and watches through client-node's `Watch` (the health wait).
  */
 export function clientNodeClusterClient(cluster: ClusterApi, options: CallOptions = {}): ClusterClient {
   const { target, server, api } = cluster;
@@ -51,7 +52,50 @@ export function clientNodeClusterClient(cluster: ClusterApi, options: CallOption
         throw error;
       }
     },
+
+    watch(kind: ResourceKind, watchOptions: WatchOptions, onEvent: (event: WatchEvent) => void): Promise<void> {
+      return watchKind(cluster, kind, watchOptions, onEvent);
+    },
   };
+}
+
+/** `/apis/kubermatic.k8c.io/v1/clusters`, `/api/v1/namespaces/kubermatic/secrets`. */
+function collectionPath(kind: ResourceKind, namespace: string | undefined): string {
+  const base = kind.apiVersion.includes('/') ? `/apis/${kind.apiVersion}` : `/api/${kind.apiVersion}`;
+  const scope = kind.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+  return `${base}${scope}/${kind.plural}`;
+}
+
+const WATCH_TYPES = new Set(['ADDED', 'MODIFIED', 'DELETED']);
+
+function watchKind(cluster: ClusterApi, kind: ResourceKind, options: WatchOptions, onEvent: (event: WatchEvent) => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (options.signal.aborted) return resolve();
+    let controller: AbortController | undefined;
+    const abort = () => controller?.abort();
+    options.signal.addEventListener('abort', abort, { once: true });
+    const finish = (error: unknown) => {
+      options.signal.removeEventListener('abort', abort);
+      // Our own abort ends the watch as asked; anything else the caller hears about (it opens a new watch).
+      if (!error || options.signal.aborted) resolve();
+      else reject(new ClusterUnreachableError(cluster.target, `${cluster.target}: the watch of ${kind.plural} at ${cluster.server} ended with an error`));
+    };
+    new Watch(cluster.kubeConfig)
+      .watch(
+        collectionPath(kind, options.namespace),
+        { timeoutSeconds: options.timeoutSeconds, allowWatchBookmarks: false },
+        (type: string, object: unknown) => {
+          // ERROR (410 Expired) and BOOKMARK events carry no object of the kind: the caller reopens on the end.
+          if (!WATCH_TYPES.has(type) || typeof object !== 'object' || object === null) return;
+          onEvent({ type: type as WatchEvent['type'], object: { ...(object as KubeObject), apiVersion: kind.apiVersion, kind: kind.kind } });
+        },
+        finish,
+      )
+      .then((c) => {
+        controller = c;
+        if (options.signal.aborted) c.abort();
+      }, finish);
+  });
 }
 
 /**

@@ -34,6 +34,8 @@ export interface ClusterApi {
   readonly api: KubernetesObjectApi;
   /** Seconds each request may take. */
   readonly timeoutSeconds: number;
+  /** The context's KubeConfig, for client-node's `Watch` (which makes its own requests). */
+  readonly kubeConfig: KubeConfig;
   close(): void;
 }
 
@@ -93,7 +95,7 @@ export async function objectApiFor(target: string, kc: KubeConfig, options: Obje
       promiseMiddleware: [reuseConnections],
     }),
   );
-  return { target, server: server.origin, api, timeoutSeconds, close: () => agent.destroy() };
+  return { target, server: server.origin, api, timeoutSeconds, kubeConfig: config, close: () => agent.destroy() };
 }
 
 /**

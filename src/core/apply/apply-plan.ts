@@ -119,7 +119,8 @@ function baseResult(change: Change): Omit<ChangeResult, 'action'> {
   };
 }
 
-function notRun(stage: PlanStage, reason: string): ResultStage {
+/** A stage that did not run: every write skipped with `reason`. */
+export function notRun(stage: PlanStage, reason: string): ResultStage {
   return {
     ...stageHeader(stage),
     changes: stage.changes.map((c) => ({ ...baseResult(c), action: isWrite(c) ? 'skip' : c.action, ...(isWrite(c) ? { reason } : {}) })),

@@ -3,6 +3,7 @@ import type { ObjectId } from '../object-id.js';
 import type { UnrenderedDocument } from '../render/desired-state.js';
 import type { ApiErrorCause } from './api-request-error.js';
 import type { FieldChange, StagePhase } from '../plan/plan.js';
+import type { TargetHealth } from './wait-for-health.js';
 
 /** Why one object's change failed. */
 export interface ObjectError {
@@ -58,6 +59,39 @@ export interface ApplyResult {
   readonly dryRun: boolean;
   readonly targets: readonly TargetResult[];
   readonly unrendered: readonly UnrenderedDocument[];
+  /** Set when the plan was rolled out (`rolloutPlan`: waves, the health wait): how each wave and target ended. */
+  readonly rollout?: RolloutReport;
+}
+
+export type WaveStatus = 'healthy' | 'unhealthy' | 'not-run';
+
+export interface WaveOutcome {
+  /** 1-based; wave 1 is the master. */
+  readonly number: number;
+  readonly targets: readonly string[];
+  readonly status: WaveStatus;
+}
+
+/** Why a rollout stopped before its last wave. */
+export interface RolloutStop {
+  /** The wave that did not finish (unhealthy) or did not start (its change window is closed). */
+  readonly wave: number;
+  readonly why: 'unhealthy' | 'window';
+  /** Fixed text: `seed-eu is not healthy`, `outside its change window`. */
+  readonly reason: string;
+  /** For `window`: when the window opens (RFC 3339). */
+  readonly opensAt?: string;
+  /** The targets of the waves not run, untouched. */
+  readonly untouched: readonly string[];
+}
+
+export interface RolloutReport {
+  /** Whether the apply waited for health. */
+  readonly waited: boolean;
+  readonly waves: readonly WaveOutcome[];
+  /** Per target that was waited for. */
+  readonly health: readonly TargetHealth[];
+  readonly stopped?: RolloutStop;
 }
 
 /** Reported after every write (or failed write) during an apply. */

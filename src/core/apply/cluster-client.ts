@@ -49,6 +49,24 @@ export interface ClusterClient {
   dryRunApply?(object: KubeObject): Promise<KubeObject>;
   /** Delete; an object already gone counts as deleted. */
   delete(id: ObjectId, options: DeleteOptions): Promise<void>;
+  /**
+   * Watches a kind (the current objects first, as `ADDED`, then every change) until the server ends the watch or
+   * `options.signal` aborts; resolves then, rejects when the watch cannot be opened. Absent on clients that cannot
+   * watch: the health wait then lists instead.
+   */
+  watch?(kind: ResourceKind, options: WatchOptions, onEvent: (event: WatchEvent) => void): Promise<void>;
+}
+
+export interface WatchOptions {
+  readonly namespace?: string;
+  /** Seconds after which the server ends the watch. */
+  readonly timeoutSeconds: number;
+  readonly signal: AbortSignal;
+}
+
+export interface WatchEvent {
+  readonly type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  readonly object: KubeObject;
 }
 
 /** The clients the apply uses, by target name (`master`, seed names). */

@@ -6,8 +6,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyRepository, type RepositoryApply } from '../../../src/core/apply/apply-repository.js';
-import type { ApplyPlanOptions } from '../../../src/core/apply/apply-plan.js';
+import { applyRepository, type ApplyRepositoryInput, type RepositoryApply } from '../../../src/core/apply/apply-repository.js';
 import { folderSource } from '../../../src/core/load/folder-source.js';
 import { loadRepository } from '../../../src/core/load/load-repository.js';
 import type { KubeObject } from '../../../src/core/render/kube-object.js';
@@ -23,7 +22,7 @@ export interface Harness {
   readonly sandbox: Sandbox;
   readonly dir: string;
   plan(options?: { allowDeletions?: boolean }): Promise<RepositoryPlan>;
-  apply(options?: ApplyPlanOptions & { allowDeletions?: boolean }): Promise<RepositoryApply>;
+  apply(options?: Omit<ApplyRepositoryInput, 'head' | 'connector'> & { allowDeletions?: boolean }): Promise<RepositoryApply>;
   edit(file: string, change: (text: string) => string): void;
   remove(file: string): void;
   /** `<cluster> <verb> <resource>/<name>` of every write that persists (dry-runs left out) since the last `resetRequests`. */
