@@ -43,6 +43,7 @@ export const APPLY_OPTIONS = {
   'dry-run': { type: 'boolean', description: 'send every write with dryRun=All: admission runs, nothing is stored' },
   'force-conflicts': { type: 'boolean', description: 'take over fields another field manager owns' },
   concurrency: { type: 'string', value: 'N', default: '8', description: 'writes in flight per target' },
+  wait: { type: 'boolean', description: "after each target, wait until KKP reports every changed object healthy (spec.rollout's timeout and waves); exit 2 when one is not" },
 } as const satisfies CliOptions;
 
 export const SANDBOX_OPTIONS = {
@@ -69,7 +70,7 @@ export interface CommandReference {
 export const COMMAND_REFERENCE: readonly CommandReference[] = [
   { name: 'validate', operands: '[DIR]', options: VALIDATE_OPTIONS, what: 'load and validate; `--base` enables the change rules (immutable fields, datacenters still in use)', exitCodes: '0 valid, 1 errors, 2 could not run' },
   { name: 'plan', operands: '[DIR]', options: PLAN_OPTIONS, what: 'the changes per target', exitCodes: '0 no changes, 1 changes, 2 error' },
-  { name: 'apply', operands: '[DIR]', options: APPLY_OPTIONS, what: 'apply the plan', exitCodes: '0 no changes, 1 changes applied, 2 error' },
+  { name: 'apply', operands: '[DIR]', options: APPLY_OPTIONS, what: 'apply the plan (`--wait`: and wait until KKP reports it healthy)', exitCodes: '0 no changes, 1 changes applied, 2 error or unhealthy' },
   { name: 'sandbox', operands: '', options: SANDBOX_OPTIONS, what: 'a KKP master and seeds on the built-in Kubernetes API emulator, until Ctrl-C', exitCodes: '0 stopped, 2 could not start' },
   { name: 'demo', operands: '[DIR]', options: DEMO_OPTIONS, what: "the README's first command: the whole loop on `examples/` (or DIR) against an in-process sandbox", exitCodes: '0 nothing left to change, 2 otherwise' },
   { name: 'serve', operands: '', options: SERVE_OPTIONS, what: 'the GitHub App (Probot server); settings from the environment', exitCodes: '' },

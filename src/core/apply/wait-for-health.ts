@@ -25,7 +25,7 @@ export interface HealthWaitOptions {
   readonly expectations?: HealthExpectations;
   /** Delay before a watch is reopened after an error, and between lists of a client that cannot watch. Default: 1000. */
   readonly pollMs?: number;
-  /** Called whenever the number of healthy objects changes. */
+  /** Called whenever the number of healthy objects, or the reasons of the first objects waited for, change. */
   readonly onProgress?: (progress: TargetHealthProgress) => void;
   readonly signal?: AbortSignal;
 }
@@ -57,7 +57,10 @@ export interface TargetHealth {
   readonly waitedMs: number;
 }
 
+const NOT_SEEN: ObjectHealth = { state: 'progressing', reasons: ['not seen yet'], components: [], terminal: false };
 const NOT_FOUND: ObjectHealth = { state: 'progressing', reasons: ['not found'], components: [], terminal: false };
+/** Objects whose reasons are part of a progress report: a change of theirs is reported, others only by count. */
+const REPORTED_WAITING = 3;
 const STORED: ObjectHealth = { state: 'healthy', reasons: [], components: [], terminal: false };
 
 /** Waits for `ids` (objects of `client`'s target) to be healthy; never throws for the cluster's answers. */
@@ -72,7 +75,7 @@ export async function waitForHealth(client: ClusterClient, ids: readonly ObjectI
       states.set(key, { id, health: STORED });
       continue;
     }
-    states.set(key, { id, health: NOT_FOUND });
+    states.set(key, { id, health: NOT_SEEN });
     const group = byKind.get(info.kind) ?? { kind: info, keys: new Set<string>() };
     group.keys.add(key);
     byKind.set(info.kind, group);
@@ -80,13 +83,15 @@ export async function waitForHealth(client: ClusterClient, ids: readonly ObjectI
   const stop = new AbortController();
   const abort = () => stop.abort();
   options.signal?.addEventListener('abort', abort, { once: true });
-  let lastHealthy = -1;
+  let lastReport = '';
   const verdict = (): 'healthy' | 'terminal' | undefined => {
     const all = [...states.values()];
-    const healthy = all.filter((o) => o.health.state === 'healthy').length;
-    if (healthy !== lastHealthy) {
-      lastHealthy = healthy;
-      options.onProgress?.({ target: client.target, healthy, total: all.length, waiting: all.filter((o) => o.health.state !== 'healthy') });
+    const waiting = all.filter((o) => o.health.state !== 'healthy');
+    const healthy = all.length - waiting.length;
+    const report = JSON.stringify([healthy, waiting.slice(0, REPORTED_WAITING).map((o) => o.health.reasons)]);
+    if (report !== lastReport) {
+      lastReport = report;
+      options.onProgress?.({ target: client.target, healthy, total: all.length, waiting });
     }
     if (healthy === all.length) return 'healthy';
     return all.some((o) => o.health.terminal) ? 'terminal' : undefined;

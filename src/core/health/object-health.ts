@@ -144,7 +144,7 @@ function errorOf(object: KubeObject): { errorReason?: string; detail?: string } 
   const message = stringAt(object, 'status', 'errorMessage');
   return {
     ...(reason ? { errorReason: ERROR_REASONS.has(reason) ? reason : 'unrecognized' } : {}),
-    ...(message ? { detail: message.length > DETAIL_LIMIT ? `${message.slice(0, DETAIL_LIMIT - 1)}…` : message } : {}),
+    ...(message ? { detail: bounded(message.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')) } : {}),
   };
 }
 
@@ -160,4 +160,8 @@ function normalizeVersion(version: string): string {
 
 function verdict(state: HealthState, reasons: readonly string[]): ObjectHealth {
   return { state, reasons, components: [], terminal: false };
+}
+
+function bounded(text: string): string {
+  return text.length > DETAIL_LIMIT ? `${text.slice(0, DETAIL_LIMIT - 1)}…` : text;
 }

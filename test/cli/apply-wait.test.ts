@@ -1,0 +1,68 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from './support/run-cli.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/start-sandbox.js';
+import { startStatusWriter, type StatusWriter } from '../support/kkp-status-writer.js';
+
+const BASE_REPO = join(import.meta.dirname, '..', 'fixtures', 'plan', 'create-everything', 'repo');
+let sandbox: Sandbox;
+let kkp: StatusWriter;
+let dir: string;
+let kubeconfig: string;
+
+beforeEach(async () => {
+  sandbox = await startSandbox({ seeds: ['seed-eu', 'seed-us'] });
+  kkp = startStatusWriter(sandbox);
+  dir = mkdtempSync(join(tmpdir(), 'kkp-gitops-cli-wait-'));
+  cpSync(BASE_REPO, join(dir, 'repo'), { recursive: true });
+  kubeconfig = join(dir, 'kubeconfig');
+  writeFileSync(kubeconfig, sandbox.kubeconfigYaml);
+});
+afterEach(async () => {
+  kkp.stop();
+  await sandbox.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const target = () => ['--kubeconfig', kubeconfig, '--context', 'master'];
+const repo = () => join(dir, 'repo');
+
+function rollout(yaml: string): void {
+  const file = join(repo(), 'kkp-gitops.yaml');
+  writeFileSync(file, `${readFileSync(file, 'utf8').trimEnd()}\n  rollout:\n${yaml.replace(/^/gm, '    ')}\n`);
+}
+
+describe('kkp-gitops apply --wait', () => {
+  it('exits 1 once every target is healthy and shows the waves and health counts on stderr', async () => {
+    const { code, stderr, stdout } = await runCli('apply', repo(), ...target(), '--wait');
+    expect(code).toBe(1);
+    expect(stdout).toContain('Apply for acme/kkp-config: 10 created');
+    expect(stderr).toContain('wave 1: master');
+    expect(stderr).toContain('wave 2: seed-eu, seed-us');
+    expect(stderr).toMatch(/seed-eu: 2\/2 healthy/);
+    expect(stderr).toMatch(/master: \d+\/\d+ healthy/);
+    expect(stderr).not.toContain('not healthy');
+  });
+
+  it('exits 2 when a cluster stays down, naming the component, and leaves the later wave unapplied', async () => {
+    rollout('timeoutSeconds: 2\nwaves:\n  - [seed-eu]\n  - [seed-us]');
+    kkp.holdDown('shop-eu', 'apiserver');
+    const { code, stderr } = await runCli('apply', repo(), ...target(), '--wait');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/seed-eu: 1\/2 healthy, waiting for Cluster\/shop-eu \(apiserver HealthStatusDown\)/);
+    expect(stderr).toContain('seed-eu: not healthy after 2 s');
+    expect(stderr).toContain('seed-eu: Cluster/shop-eu: apiserver HealthStatusDown');
+    expect(stderr).toContain('rollout stopped at wave 2 (seed-eu is not healthy): seed-us not applied');
+    const us = sandbox.clusters.get('seed-us')!.api;
+    expect(us.list(us.typeOf('kubermatic.k8c.io/v1', 'Cluster')!, undefined).entries).toHaveLength(0);
+  });
+
+  it('without --wait does not wait: exit 1 even while KKP reports nothing yet', async () => {
+    kkp.stop();
+    const { code, stderr } = await runCli('apply', repo(), ...target());
+    expect(code).toBe(1);
+    expect(stderr).not.toContain('healthy');
+  });
+});
