@@ -90,6 +90,7 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
       engine,
       mirrors: retryingMirrors(options.mirrors ?? createRepositoryMirrors({ cacheDir: config.cacheDir })),
       heads: createPullRequestHeads(),
+      healthWait: config.healthWait ?? false,
       log: app.log,
       appLogin: () => {
         appLogin ??= app

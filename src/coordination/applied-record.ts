@@ -18,6 +18,10 @@
  * | `gitops.kkp.dev/deployments` | the GitHub deployment ids of that apply, comma-separated |
  * | `gitops.kkp.dev/attempted-commit` | the last commit whose apply finished without applying everything |
  * | `gitops.kkp.dev/attempt-outcome` | `failed` (some target failed: retried) or `invalid` (validation errors: not retried) |
+ * | `gitops.kkp.dev/rollout-commit` | the commit whose rollout stopped before its last wave |
+ * | `gitops.kkp.dev/rollout-wave` | the wave it stopped at (1 is the master) |
+ * | `gitops.kkp.dev/rollout-state` | `halted` (the wave was unhealthy: not retried until `/kkp resume` or a new commit) or `waiting` (outside the wave's change window) |
+ * | `gitops.kkp.dev/rollout-until` | for `waiting`: when the window opens (RFC 3339); recovery resumes the rollout then |
  */
 import type { LeaseState } from './lease-store.js';
 
@@ -33,6 +37,10 @@ export const RECORD_ANNOTATIONS = {
   deployments: 'gitops.kkp.dev/deployments',
   attemptedCommit: 'gitops.kkp.dev/attempted-commit',
   attemptOutcome: 'gitops.kkp.dev/attempt-outcome',
+  rolloutCommit: 'gitops.kkp.dev/rollout-commit',
+  rolloutWave: 'gitops.kkp.dev/rollout-wave',
+  rolloutState: 'gitops.kkp.dev/rollout-state',
+  rolloutUntil: 'gitops.kkp.dev/rollout-until',
 } as const;
 
 /** Labels of every repository Lease: recovery lists them by these. */
@@ -42,6 +50,17 @@ export const REPOSITORY_LEASE_LABELS: Readonly<Record<string, string>> = {
 };
 
 export type AttemptOutcome = 'failed' | 'invalid';
+
+/** Where a rollout that did not reach its last wave stands. */
+export interface RolloutState {
+  readonly commit: string;
+  /** The wave it stopped at (1 is the master). */
+  readonly wave: number;
+  /** `halted`: the wave was unhealthy (`haltOnFailure`); `waiting`: outside the wave's change window. */
+  readonly state: 'halted' | 'waiting';
+  /** For `waiting`: when the window opens (RFC 3339). */
+  readonly until?: string;
+}
 
 export interface AppliedRecord {
   readonly repository: string;
@@ -58,6 +77,7 @@ export interface AppliedRecord {
   readonly deployments: readonly number[];
   readonly attemptedCommit?: string;
   readonly attemptOutcome?: AttemptOutcome;
+  readonly rollout?: RolloutState;
 }
 
 /** The record on a Lease; `undefined` when the Lease has none yet (no reconcile ever started). */
@@ -83,7 +103,14 @@ export function readAppliedRecord(lease: Pick<LeaseState, 'annotations'>): Appli
       .filter((id) => Number.isSafeInteger(id) && id > 0),
     ...optional('attemptedCommit', text('attemptedCommit')),
     ...(outcome === 'failed' || outcome === 'invalid' ? { attemptOutcome: outcome } : {}),
+    ...parseRollout(text('rolloutCommit'), text('rolloutWave'), text('rolloutState'), text('rolloutUntil')),
   };
+}
+
+function parseRollout(commit: string | undefined, wave: string | undefined, state: string | undefined, until: string | undefined): { rollout?: RolloutState } {
+  const number = Number(wave);
+  if (!commit || !Number.isSafeInteger(number) || number < 1 || (state !== 'halted' && state !== 'waiting')) return {};
+  return { rollout: { commit, wave: number, state, ...(until && !Number.isNaN(Date.parse(until)) ? { until } : {}) } };
 }
 
 /** The record as annotations; fields left out are absent (so a write removes them). */
@@ -102,6 +129,10 @@ export function recordAnnotations(record: AppliedRecord): Record<string, string>
   put('deployments', record.deployments.join(','));
   put('attemptedCommit', record.attemptedCommit);
   put('attemptOutcome', record.attemptOutcome);
+  put('rolloutCommit', record.rollout?.commit);
+  put('rolloutWave', record.rollout?.wave);
+  put('rolloutState', record.rollout?.state);
+  put('rolloutUntil', record.rollout?.until);
   return out;
 }
 

@@ -29,6 +29,12 @@ export interface AppConfig {
   readonly recoveryIntervalSeconds?: number;
   /** `KKP_GITOPS_DRIFT_INTERVAL_SECONDS`: the default branches are checked for drift this often; 0: never. Default: 600. */
   readonly driftIntervalSeconds?: number;
+  /**
+   * `KKP_GITOPS_HEALTH_WAIT` (`on` or `off`): wait after applying each target until KKP reports it healthy, where the
+   * repository's `spec.rollout.wait` asks for it. Off for a KKP whose controllers write no status. Default: on (here:
+   * off when left out, as in-process tests build the configuration by hand).
+   */
+  readonly healthWait?: boolean;
 }
 
 export function appConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -44,7 +50,17 @@ export function appConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfi
     ...seconds(env, 'KKP_GITOPS_LOCK_WAIT_SECONDS', 'lockWaitSeconds', 0),
     ...seconds(env, 'KKP_GITOPS_RECOVERY_INTERVAL_SECONDS', 'recoveryIntervalSeconds', 0),
     ...seconds(env, 'KKP_GITOPS_DRIFT_INTERVAL_SECONDS', 'driftIntervalSeconds', 0),
+    healthWait: onOff(env, 'KKP_GITOPS_HEALTH_WAIT', true),
   };
+}
+
+/** `on`/`off` (also `true`/`false`); absent or empty: `fallback`. */
+function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  if (text === 'on' || text === 'true') return true;
+  if (text === 'off' || text === 'false') return false;
+  throw new ConfigurationError(`${name} must be on or off (got '${text}')`);
 }
 
 /** A whole number of seconds from `name`, at least `min`; absent or empty: left to the default. */

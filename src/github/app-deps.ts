@@ -23,6 +23,12 @@ export interface AppDeps {
   readonly coordination?: Coordination;
   /** The newest head known per pull request: a plan for an older head is abandoned. Default: none (never abandoned). */
   readonly heads?: PullRequestHeads;
+  /**
+   * Wait after applying each target until KKP reports it healthy, where the repository's `spec.rollout.wait` (default
+   * true) asks for it. The app sets it from `KKP_GITOPS_HEALTH_WAIT` (default on); off for KKP installations whose
+   * controllers do not write status (the sandbox without `--kkp-controllers`). Default here: false.
+   */
+  readonly healthWait?: boolean;
 }
 
 /** The check run's name, shown on every pull request. */

@@ -31,6 +31,9 @@ import { APPLY_STATUS_CONTEXT, applyReportMarkdown, commentOnMerged, describeSta
 import { allowancesFor } from './deletion-allowance.js';
 import type { DeploymentLinks, GitHubRepository, PullRequestInfo } from './github-repository.js';
 import { formatDiagnosticLine } from './plan-comment.js';
+import { rolloutCommitStatus, rolloutDeploymentStatus, rolloutMarkdown } from './rollout-reporting.js';
+import { planWaves, type RolloutWavePlan } from '../core/rollout/plan-waves.js';
+import { systemClock } from '../coordination/clock.js';
 
 export { APPLY_STATUS_CONTEXT, environmentOf } from './apply-reporting.js';
 
@@ -44,6 +47,8 @@ export interface PushEvent {
   readonly after: string;
   /** The GitHub App installation that delivered it; kept in the record for restart recovery. */
   readonly installationId?: number;
+  /** `/kkp resume`: retry the halted rollout of this commit (otherwise a halted rollout waits for a new commit). */
+  readonly resume?: boolean;
 }
 
 export interface DeployOutcome {
@@ -51,8 +56,11 @@ export interface DeployOutcome {
   readonly result?: ApplyResult;
   readonly mergedPullRequest?: number;
   readonly allowDeletions: boolean;
-  /** Not applied: `already-applied` (the record names this commit) or `superseded` (a newer commit is recorded). */
-  readonly skipped?: 'already-applied' | 'superseded';
+  /**
+   * Not applied: `already-applied` (the record names this commit), `superseded` (a newer commit is recorded) or
+   * `halted` (its rollout stopped at an unhealthy wave: it waits for `/kkp resume` or a new commit).
+   */
+  readonly skipped?: 'already-applied' | 'superseded' | 'halted';
   /** The newer commit that superseded this one. */
   readonly supersededBy?: string;
   /** Deployments left in progress by an interrupted reconcile that got their final status here. */
@@ -97,7 +105,7 @@ async function reconcileUnderLock(deps: AppDeps, github: GitHubRepository, push:
   const gitDir = await fetchBranch(deps, github, push);
   const record = lock.record;
   const finalized = await finalizeInterrupted(github, lock, record, push.after);
-  const decision = await decide(gitDir, record, push.after, await github.branchHead(push.branch));
+  const decision = await decide(gitDir, record, push, await github.branchHead(push.branch));
   if (decision.skip) {
     if (finalized.length > 0 || record?.applyingCommit) {
       // The interrupted commit was not fully applied: recovery retries it (or the branch's head).
@@ -107,22 +115,24 @@ async function reconcileUnderLock(deps: AppDeps, github: GitHubRepository, push:
     if (decision.skip === 'superseded' && !(await hasFinalApplyStatus(github, push.after))) {
       await github.setCommitStatus(push.after, APPLY_STATUS_CONTEXT, 'success', describeStatus(`Superseded by ${decision.by.slice(0, 7)}: not applied (a newer commit is applied)`));
     }
-    deps.log.info({ repository: github.fullName, commit: push.after, skipped: decision.skip, by: decision.by }, decision.skip === 'superseded' ? `superseded by ${decision.by}` : 'already applied');
+    deps.log.info({ repository: github.fullName, commit: push.after, skipped: decision.skip, by: decision.by }, decision.skip === 'superseded' ? `superseded by ${decision.by}` : decision.skip === 'halted' ? 'rollout halted: waits for /kkp resume or a new commit' : 'already applied');
     return { ok: true, allowDeletions: false, skipped: decision.skip, supersededBy: decision.by, ...(finalized.length ? { finalizedDeployments: finalized } : {}) };
   }
   const outcome = await applyPush(deps, github, push, { lock, gitDir });
   return finalized.length ? { ...outcome, finalizedDeployments: finalized } : outcome;
 }
 
-type Decision = { skip: false } | { skip: 'already-applied' | 'superseded'; by: string };
+type Decision = { skip: false } | { skip: 'already-applied' | 'superseded' | 'halted'; by: string };
 
 /**
  * Whether `commit` must be applied, given the branch's head and what the record says is applied or was last (partly)
  * applied. The head is desired whatever its ancestry (a rollback); the ancestry only tells stale deliveries apart.
  */
-async function decide(gitDir: string, record: AppliedRecord | undefined, commit: string, head: string): Promise<Decision> {
+async function decide(gitDir: string, record: AppliedRecord | undefined, push: PushEvent, head: string): Promise<Decision> {
+  const commit = push.after;
   const applied = record?.appliedCommit;
   if (applied === commit) return { skip: 'already-applied', by: applied };
+  if (commit === head && record?.rollout?.commit === commit && record.rollout.state === 'halted' && !record.applyingCommit && !push.resume) return { skip: 'halted', by: commit };
   if (commit === head) return record?.attemptedCommit === commit && record.attemptOutcome === 'invalid' && !record.applyingCommit ? { skip: 'already-applied', by: commit } : { skip: false };
   if (applied && (await isAncestor(gitDir, commit, applied))) return { skip: 'superseded', by: applied };
   // A newer commit whose apply failed or was interrupted has partly reached the clusters: never go back behind it.
@@ -167,6 +177,7 @@ function baseRecord(current: AppliedRecord | undefined, github: GitHubRepository
     ...(current?.appliedPolicy ? { appliedPolicy: current.appliedPolicy } : {}),
     ...(current?.attemptedCommit ? { attemptedCommit: current.attemptedCommit } : {}),
     ...(current?.attemptOutcome ? { attemptOutcome: current.attemptOutcome } : {}),
+    ...(current?.rollout ? { rollout: current.rollout } : {}),
     deployments: [],
   };
 }
@@ -183,6 +194,9 @@ interface Held {
 async function applyPush(deps: AppDeps, github: GitHubRepository, push: PushEvent, held: Held | undefined): Promise<DeployOutcome> {
   const gitDir = held?.gitDir ?? (await fetchBranch(deps, github, push));
   const lock = held?.lock;
+  // What the record said before this run: a re-run of the same commit (a restart, recovery, `/kkp resume`) checks the
+  // health of every object of the targets not yet settled, not only of those it changes now.
+  const previous = lock?.record;
   /** Writes the record (when holding a lock): its identity fields, nothing in progress, then `change`. */
   const record = (change: (base: AppliedRecord) => AppliedRecord) => lock?.updateRecord((current) => change(baseRecord(current, github, push)));
   const head = await deps.engine.load(gitDir, push.after);
@@ -213,11 +227,19 @@ async function applyPush(deps: AppDeps, github: GitHubRepository, push: PushEven
     const deployments = new Map<string, number>();
     const dashboard = dashboardUrl(head);
     const linksOf = (target: string): DeploymentLinks => ({ ...deploymentLinks(github, merged, push.after), ...(target === 'master' && dashboard ? { environmentUrl: dashboard } : {}) });
+    // The rollout (`spec.rollout` of the head): waves, and the health wait unless the server switched it off.
+    const rollout = head.config.rollout;
+    const wait = (deps.healthWait ?? false) && rollout.wait;
+    const staged = wait || rollout.waves.length > 0;
+    const waves = staged ? planWaves(planned.plan.targets.map((t) => t.target), rollout) : [];
+    const waveOf = new Map(waves.flatMap((w) => w.targets.map((t) => [t, w.number] as const)));
     for (const target of toDeploy) {
       const environment = environmentOf(target.target);
       const id = await github.createDeployment(push.after, environment, `kkp-gitops apply of ${push.after.slice(0, 7)}`);
       deployments.set(target.target, id);
-      await github.setDeploymentStatus(id, environment, 'in_progress', 'Applying', linksOf(target.target));
+      const wave = waveOf.get(target.target) ?? 1;
+      if (wave > 1) await github.setDeploymentStatus(id, environment, 'queued', describeStatus(`Queued: wave ${wave} of ${waves.length}`), linksOf(target.target));
+      else await github.setDeploymentStatus(id, environment, 'in_progress', 'Applying', linksOf(target.target));
     }
     await record((base) => ({ ...base, applyingCommit: push.after, ...(applyingHolder ? { applyingHolder } : {}), deployments: [...deployments.values()] }));
     let result: ApplyResult;
@@ -225,7 +247,16 @@ async function applyPush(deps: AppDeps, github: GitHubRepository, push: PushEven
       lock?.assertHeld();
       // The merged commit is the truth: fields a hand edit took over are taken back (server-side apply with force),
       // as Argo CD and Flux reconcile. The pull request's plan showed them as drift before the merge.
-      result = await deps.engine.apply(planned.plan, planned.clients ?? new Map(), MERGED_COMMIT_WINS);
+      const rerun = previous?.applyingCommit === push.after || previous?.attemptedCommit === push.after || previous?.rollout?.commit === push.after;
+      const onWaveStart = async (wave: RolloutWavePlan) => {
+        if (wave.number === 1) return;
+        for (const t of wave.targets) {
+          const id = deployments.get(t);
+          if (id !== undefined) await github.setDeploymentStatus(id, environmentOf(t), 'in_progress', describeStatus(`Applying: wave ${wave.number} of ${waves.length}`), linksOf(t));
+        }
+      };
+      const rolloutOptions = { rollout, wait, clock: deps.coordination?.clock ?? systemClock, onWaveStart, ...(rerun ? { recheck: new Set(toDeploy.map((t) => t.target)) } : {}) };
+      result = await deps.engine.apply(planned.plan, planned.clients ?? new Map(), staged ? { ...MERGED_COMMIT_WINS, ...rolloutOptions } : MERGED_COMMIT_WINS);
     } catch (error) {
       for (const [target, id] of deployments) await github.setDeploymentStatus(id, environmentOf(target), 'error', describeStatus(`apply failed: ${describeError(error)}`), linksOf(target));
       await github.setCommitStatus(push.after, APPLY_STATUS_CONTEXT, 'error', describeStatus(`Apply failed: ${describeError(error)}`));
@@ -233,26 +264,33 @@ async function applyPush(deps: AppDeps, github: GitHubRepository, push: PushEven
       throw error;
     }
     const view = toReportView(result);
+    const report = result.rollout;
     for (const target of view.targets) {
       const id = deployments.get(target.target);
       if (id === undefined) continue;
-      await github.setDeploymentStatus(id, environmentOf(target.target), targetSucceeded(target) ? 'success' : 'failure', describeStatus(targetDescription(target)), linksOf(target.target));
+      const applyStatus = { ok: targetSucceeded(target), description: describeStatus(targetDescription(target)) };
+      const told = report ? rolloutDeploymentStatus(target.target, report, applyStatus) : undefined;
+      await github.setDeploymentStatus(id, environmentOf(target.target), told?.state ?? (applyStatus.ok ? 'success' : 'failure'), told?.description ?? applyStatus.description, linksOf(target.target));
     }
-    // Applied: every target took every change that may run. Skipped changes are reported, not retried: they wait for
-    // an allowance or a policy (drift self-heal obeys the same decision).
-    const applied = result.targets.every((t) => t.status === 'applied');
-    const overall = overallStatus(view, result);
+    // Applied: every target took every change that may run, and KKP reports it healthy where the rollout waited.
+    // Skipped changes are reported, not retried: they wait for an allowance or a policy (drift self-heal obeys the
+    // same decision). A rollout that stopped is recorded where it stood (`rollout` on the record).
+    const rolledOut = !report || (!report.stopped && report.health.every((h) => h.state === 'healthy'));
+    const applied = result.targets.every((t) => t.status === 'applied') && rolledOut;
+    const overall = { ...overallStatus(view, result), ...(report ? rolloutCommitStatus(report) : undefined) };
     if (!quiet) await github.setCommitStatus(push.after, APPLY_STATUS_CONTEXT, overall.state, overall.description);
     const skipped = (planned.decision?.gated ?? []).filter((g) => g.verdict === 'skipped');
-    if (merged) await commentOnMerged(github, merged, await deps.appLogin(), push.after, `${applyReportMarkdown(result)}${skippedNote(skipped, merged)}`);
+    if (merged) await commentOnMerged(github, merged, await deps.appLogin(), push.after, `${applyReportMarkdown(result)}${report ? rolloutMarkdown(report) : ''}${skippedNote(skipped, merged)}`);
     // Last, so that a crash before it (comment or status not written yet) re-runs the whole reconcile; the re-run
     // edits the same comment and finds the deployments final.
     const appliedAt = deps.coordination ? new Date(deps.coordination.clock.now()).toISOString() : undefined;
     const appliedPolicy = { allowDeletions: planned.policy.allowDeletions, selfHeal: planned.policy.selfHeal };
-    await record(({ attemptedCommit: _commit, attemptOutcome: _outcome, appliedAt: previousAt, appliedPolicy: previousPolicy, ...base }) =>
+    const stopped = report?.stopped;
+    const rolloutState = stopped ? { rollout: { commit: push.after, wave: stopped.wave, state: stopped.why === 'window' ? ('waiting' as const) : ('halted' as const), ...(stopped.opensAt ? { until: stopped.opensAt } : {}) } } : {};
+    await record(({ attemptedCommit: _commit, attemptOutcome: _outcome, appliedAt: previousAt, appliedPolicy: previousPolicy, rollout: _rollout, ...base }) =>
       applied
         ? { ...base, appliedCommit: push.after, appliedPolicy, ...(appliedAt ? { appliedAt } : {}) }
-        : { ...base, ...(previousAt ? { appliedAt: previousAt } : {}), ...(previousPolicy ? { appliedPolicy: previousPolicy } : {}), attemptedCommit: push.after, attemptOutcome: 'failed' },
+        : { ...base, ...(previousAt ? { appliedAt: previousAt } : {}), ...(previousPolicy ? { appliedPolicy: previousPolicy } : {}), attemptedCommit: push.after, attemptOutcome: 'failed', ...rolloutState },
     );
     return { ok: overall.state === 'success', result, allowDeletions, ...(merged ? { mergedPullRequest: merged.number } : {}), ...(skipped.length ? { skippedChanges: skipped.map((g) => g.key) } : {}) };
   } finally {

@@ -91,7 +91,7 @@ export interface GitHubRepository {
   openPullRequests(): Promise<PullRequestInfo[]>;
   pullRequestsOfCommit(sha: string): Promise<PullRequestInfo[]>;
   createDeployment(sha: string, environment: string, description: string): Promise<number>;
-  setDeploymentStatus(id: number, environment: string, state: 'in_progress' | 'success' | 'failure' | 'error', description: string, links?: DeploymentLinks): Promise<void>;
+  setDeploymentStatus(id: number, environment: string, state: 'queued' | 'in_progress' | 'success' | 'failure' | 'error' | 'inactive', description: string, links?: DeploymentLinks): Promise<void>;
   setCommitStatus(sha: string, context: string, state: 'pending' | 'success' | 'failure' | 'error', description: string): Promise<void>;
   commitStatuses(sha: string): Promise<CommitStatus[]>;
   /** The commit a branch points at. */

@@ -4,7 +4,9 @@
  * reconcile was interrupted (`applying-commit` is set), reconcile the head through the same path as a push
  * (`deployPush`: lock, the one reconcile under the policy of the last applied commit, apply); the head is desired
  * even when it is older than the applied commit (a rollback). That path gives deployments a dead process left open their final status
- * before it creates its own; server-side apply makes the re-run idempotent.
+ * before it creates its own; server-side apply makes the re-run idempotent. A rollout of the head that halted at an
+ * unhealthy wave is left alone (`/kkp resume` or a new commit moves it); one waiting for a change window is resumed
+ * on the first pass after the window opens.
  */
 import type { AppliedRecord } from '../coordination/applied-record.js';
 import { systemClock, type Clock } from '../coordination/clock.js';
@@ -76,10 +78,18 @@ async function recoverOne(deps: RecoveryDeps, record: AppliedRecord, run: NonNul
   const head = await github.branchHead(branch);
   const known = { head, ...(record.appliedCommit ? { appliedCommit: record.appliedCommit } : {}), ...(record.applyingCommit ? { interruptedCommit: record.applyingCommit } : {}) };
   const rejected = record.attemptOutcome === 'invalid' && record.attemptedCommit === head;
-  if (!record.applyingCommit && (head === record.appliedCommit || rejected)) return { repository, action: 'up-to-date', ...known };
+  // A rollout of the head that stopped stays where it stood: halted until `/kkp resume` or a new commit, waiting
+  // until its wave's change window opens.
+  const rollout = record.rollout?.commit === head ? record.rollout : undefined;
+  const held = rollout?.state === 'halted' || (rollout?.state === 'waiting' && rollout.until !== undefined && Date.parse(rollout.until) > clockOf(deps).now());
+  if (!record.applyingCommit && (head === record.appliedCommit || rejected || held)) return { repository, action: 'up-to-date', ...known };
   deps.app.log.info({ repository, head, applied: record.appliedCommit, interrupted: record.applyingCommit }, 'kkp-gitops recovery reconciles the default branch');
   const outcome = await run(repository, () => deployPush(deps.app, github, { branch, before: record.appliedCommit ?? '0'.repeat(40), after: head, installationId }));
   return { repository, action: 'reconciled', ...known, outcome };
+}
+
+function clockOf(deps: RecoveryDeps): Clock {
+  return deps.app.coordination?.clock ?? systemClock;
 }
 
 export interface RecoveryLoop {

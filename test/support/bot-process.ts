@@ -226,6 +226,8 @@ export function createBotProcess(options: BotProcessOptions): BotProcess {
         KKP_CONTEXT: 'master',
         KKP_GITOPS_CACHE_DIR: cacheDir,
         KKP_GITOPS_REPOSITORY_ALLOWLIST: 'acme/*',
+        // The sandbox writes no KKP status unless its controllers run: tests that want the health wait turn it on.
+        KKP_GITOPS_HEALTH_WAIT: 'off',
         ...options.extraEnv,
       };
       out += `--- ${name} started on port ${port} ---\n`;
