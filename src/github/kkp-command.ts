@@ -1,6 +1,6 @@
 /** The `/kkp` commands people write in pull request comments, reviews and review comments. */
 
-export type CommandName = 'plan' | 'help' | 'allow-deletions';
+export type CommandName = 'plan' | 'help' | 'allow-deletions' | 'resume';
 
 export interface CommandInfo {
   readonly name: CommandName;
@@ -13,6 +13,7 @@ export interface CommandInfo {
 export const COMMANDS: readonly CommandInfo[] = [
   { name: 'plan', summary: 're-validate and re-plan the pull request now', changesState: false },
   { name: 'allow-deletions', summary: 'accept the destructive changes of the plan for the current head commit (a new push revokes it)', changesState: true },
+  { name: 'resume', summary: 'on the merged pull request: retry the wave its rollout halted at, once the cause is fixed outside Git', changesState: true },
   { name: 'help', summary: 'list these commands', changesState: false },
 ];
 

@@ -11,6 +11,7 @@ import { CHECK_NAME } from './app-deps.js';
 import type { GitHubRepository, ReactionTarget } from './github-repository.js';
 import { commandHelp, mayChange, parseCommand, type ParsedCommand } from './kkp-command.js';
 import { planPullRequest } from './plan-pull-request.js';
+import { deployPush } from './deploy-push.js';
 
 export interface CommandEvent {
   readonly pullNumber: number;
@@ -69,6 +70,21 @@ async function runParsed(deps: AppDeps, github: GitHubRepository, event: Command
       const pr = await github.pullRequest(event.pullNumber);
       deps.heads?.note(github.fullName, pr.number, pr.headSha);
       await planPullRequest(deps, github, pr);
+      return true;
+    }
+    case 'resume': {
+      const pr = await github.pullRequest(event.pullNumber);
+      const head = pr.merged ? await github.branchHead(pr.baseRef) : undefined;
+      if (!pr.merged || !pr.mergeCommitSha || head !== pr.mergeCommitSha) {
+        await github.react(event.source, 'confused');
+        const why = !pr.merged ? 'is not merged: only the rollout of a merged pull request can be resumed' : `is no longer the head of ${escapeMarkdown(pr.baseRef, { as: 'code' })}: the newer commit has a rollout of its own`;
+        await github.createComment(event.pullNumber, `@${event.author} nothing to resume: this pull request ${why}.\n`);
+        return true;
+      }
+      await github.react(event.source, 'eyes');
+      const outcome = await deployPush(deps, github, { branch: pr.baseRef, before: pr.mergeCommitSha, after: pr.mergeCommitSha, resume: true });
+      if (outcome.skipped) await github.createComment(event.pullNumber, `@${event.author} nothing to resume: \`${pr.mergeCommitSha.slice(0, 7)}\` is ${outcome.skipped === 'already-applied' ? 'applied' : 'superseded'}.\n`);
+      await github.react(event.source, '+1');
       return true;
     }
     case 'allow-deletions': {
