@@ -12,7 +12,8 @@ import type { VirtualCluster } from '../emulator/virtual-cluster.js';
 import { defaultSeedNames } from './example-seeds.js';
 import { clusterAdmission, type KkpAdmissionOptions, seedAdmission, userAdmission } from './kkp-admission.js';
 import { kkpCrds } from './kkp-crds.js';
-import type { KkpRelease } from '../core/kkp-release.js';
+import { DEFAULT_KKP_RELEASE, KKP_RELEASE_VERSIONS, type KkpRelease } from '../core/kkp-release.js';
+import { type KkpControllers, type KkpControllersOptions, startKkpControllers } from './kkp-controllers/start-kkp-controllers.js';
 import { type Kubeconfig, kubeconfigYaml, sandboxKubeconfig } from './sandbox-kubeconfig.js';
 import { readSandboxState, writeSandboxState } from './sandbox-state.js';
 
@@ -31,6 +32,11 @@ export interface SandboxOptions {
   readonly masterAuthorization?: boolean;
   /** The KKP release whose CRDs the clusters serve. Default: the newest. */
   readonly kkpVersion?: KkpRelease;
+  /**
+   * Runs the stand-ins for KKP's controllers (`kkp-controllers/`): Seeds become `Healthy`, Projects `Active`,
+   * Clusters `Creating` → `Running` after `delayMs` (default 2000). Default: off (objects keep no status).
+   */
+  readonly kkpControllers?: KkpControllersOptions;
 }
 
 export interface Sandbox {
@@ -117,6 +123,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
   }
 
+  const controllers: KkpControllers | undefined = options.kkpControllers
+    ? startKkpControllers(
+        {
+          master: master.api,
+          seeds: new Map(seeds.map((seed) => [seed, { api: (clusters.get(seed) as EmulatedCluster).api, url: (clusters.get(seed) as EmulatedCluster).url }])),
+          kubermaticVersion: KKP_RELEASE_VERSIONS[options.kkpVersion ?? DEFAULT_KKP_RELEASE].tag,
+        },
+        options.kkpControllers,
+      )
+    : undefined;
+
   let stopped = false;
   return {
     kubeconfig,
@@ -126,6 +143,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     async stop() {
       if (stopped) return;
       stopped = true;
+      controllers?.stop();
       if (options.stateFile) {
         const snapshots = Object.fromEntries([...clusters].map(([name, c]) => [name, c.api.store.snapshot()]));
         writeSandboxState(options.stateFile, { version: 1, clusters: snapshots });
