@@ -16,6 +16,7 @@ import { DEFAULT_KKP_RELEASE, KKP_RELEASE_VERSIONS, type KkpRelease } from '../c
 import { type KkpControllers, type KkpControllersOptions, startKkpControllers } from './kkp-controllers/start-kkp-controllers.js';
 import { type Kubeconfig, kubeconfigYaml, sandboxKubeconfig } from './sandbox-kubeconfig.js';
 import { readSandboxState, writeSandboxState } from './sandbox-state.js';
+import { SANDBOX_ADMIN_EXTENSION, type SandboxAdmin, startSandboxAdmin } from './sandbox-admin.js';
 
 export interface SandboxOptions {
   /** Seed names. Default: the seeds of `examples/seeds/`, else `['seed-eu', 'seed-us']`. */
@@ -37,6 +38,11 @@ export interface SandboxOptions {
    * Clusters `Creating` → `Running` after `delayMs` (default 2000). Default: off (objects keep no status).
    */
   readonly kkpControllers?: KkpControllersOptions;
+  /**
+   * Serves the admin endpoint (`sandbox-admin.ts`) that `kkp-gitops sandbox fault` drives, and names it in the
+   * kubeconfig (extension `sandbox.kkp-gitops.dev/admin` of the master's cluster entry). Default: false.
+   */
+  readonly admin?: boolean;
 }
 
 export interface Sandbox {
@@ -46,6 +52,8 @@ export interface Sandbox {
   /** `master` first, then the seeds in the order given. */
   readonly clusters: Map<string, EmulatedCluster>;
   readonly seeds: readonly string[];
+  /** The admin endpoint, when started with `admin: true`. */
+  readonly admin?: { readonly url: string; readonly token: string };
   /** Writes the state file (when configured), then stops every virtual cluster. */
   stop(): Promise<void>;
 }
@@ -107,7 +115,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throw new ConfigurationError(`cannot start the sandbox on ${host}${options.port ? ` ports ${options.port}-${options.port + names.length - 1}` : ''}`, { cause: error });
   }
 
-  const kubeconfig = sandboxKubeconfig(names.map((name) => ({ name, url: (clusters.get(name) as EmulatedCluster).url })));
+  let admin: SandboxAdmin | undefined;
+  if (options.admin) {
+    try {
+      admin = await startSandboxAdmin(clusters, host);
+    } catch (error) {
+      await Promise.all([...clusters.values()].map((c) => c.stop()));
+      throw new ConfigurationError(`cannot start the sandbox's admin endpoint on ${host}`, { cause: error });
+    }
+  }
+  const adminExtension = admin ? [{ name: SANDBOX_ADMIN_EXTENSION, extension: { server: admin.url, token: admin.token } }] : undefined;
+  const kubeconfig = sandboxKubeconfig(
+    names.map((name) => ({ name, url: (clusters.get(name) as EmulatedCluster).url, ...(name === MASTER && adminExtension ? { extensions: adminExtension } : {}) })),
+  );
   const crds = kkpCrds(options.kkpVersion);
   for (const cluster of clusters.values()) for (const crd of crds) install(cluster.api, crd);
   const master = clusters.get(MASTER) as EmulatedCluster;
@@ -140,6 +160,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     kubeconfigYaml: kubeconfigYaml(kubeconfig),
     clusters,
     seeds,
+    ...(admin ? { admin: { url: admin.url, token: admin.token } } : {}),
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -149,6 +170,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         writeSandboxState(options.stateFile, { version: 1, clusters: snapshots });
       }
       await Promise.all([...clusters.values()].map((c) => c.stop()));
+      await admin?.stop();
     },
   };
 }
