@@ -5,3 +5,4 @@ export { ESSENTIAL_COMPONENTS, HEALTH_COMPONENTS, enabledComponents, type Health
 export { desiredClusterStatus, isInitialized, pendingTransition } from './cluster-status.js';
 export { desiredSeedStatus } from './seed-status.js';
 export { waitForObject, WaitTimeoutError, type WaitForObjectOptions } from './wait-for-object.js';
+export { sandboxHealth, type HealthLine } from './sandbox-health.js';
