@@ -90,4 +90,10 @@ describe('kkp-gitops sandbox fault', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('HTTP 404: no such target; targets: master, seed-eu');
   });
+
+  it('refuses a controller delay that is not a number of milliseconds, before starting anything', async () => {
+    const result = await runCli('sandbox', '--kkp-controllers', '--controller-delay-ms', 'soon', '--kubeconfig-out', join(dir, 'unused'));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--controller-delay-ms must be a number of milliseconds from 0 to 3600000, not "soon"');
+  });
 });

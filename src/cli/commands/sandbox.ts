@@ -40,7 +40,6 @@ export async function run(args: string[]): Promise<number> {
   const delayText = values['controller-delay-ms'] ?? '2000';
   const delayMs = Number(delayText);
   if (!/^\d+$/.test(delayText) || delayMs > 3_600_000) throw new ConfigurationError(`--controller-delay-ms must be a number of milliseconds from 0 to 3600000, not "${delayText}"`);
-  if (values['controller-delay-ms'] !== undefined && !values['kkp-controllers']) throw new ConfigurationError('--controller-delay-ms goes with --kkp-controllers');
   const kubeconfigPath = values['kubeconfig-out'] ?? '.sandbox/kubeconfig';
   const running = await runningSandboxAt(kubeconfigPath);
   if (running !== undefined) {
