@@ -1,7 +1,8 @@
 /**
  * `startSandbox`: a KKP landscape on the emulator: a master and N seeds, each its own virtual cluster on a
  * loopback port, with the KKP CRDs installed, the `kubermatic` namespace on the master, one kubeconfig Secret
- * per seed in it (what the Seeds' `spec.kubeconfig` references), and KKP's admission checks.
+ * per seed in it (what the Seeds' `spec.kubeconfig` references), and KKP's admission checks. Optionally the
+ * stand-ins for KKP's controllers (`kkp-controllers/`) and the admin endpoint of `kkp-gitops sandbox fault`.
  */
 import { KKP_NAMESPACE } from '../core/kinds.js';
 import { ConfigurationError } from '../core/errors.js';
