@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { HEALTH_FAULT_ANNOTATION } from '../../src/sandbox/kkp-controllers/health-fault.js';
 import type { BotProcess } from '../support/bot-process.js';
 import { issueCommentDelivery } from '../support/github-server/webhook-payloads.js';
 import type { PullRequestRecord } from '../support/github-server/store.js';
-import { startStatusWriter, type StatusWriter } from '../support/kkp-status-writer.js';
 import { CLUSTER_FILE, RECOVERY_ENV, useReliabilityHarness, waitFor } from './reliability-harness.js';
 
 const ZERO = '0'.repeat(40);
@@ -10,10 +10,20 @@ const LONG = 120_000;
 /** The Cluster of CLUSTER_FILE, on seed-eu. */
 const EU_CLUSTER = 'shop-staging-eu';
 
-describe('health-gated rollout by real bot processes against the sandbox', () => {
-  const h = useReliabilityHarness();
-  let kkp: StatusWriter | undefined;
-  afterEach(() => kkp?.stop());
+/** How long the sandbox's controllers keep a new or updated Cluster `Creating`/`Updating`. */
+const DELAY_MS = 1_500;
+
+describe('health-gated rollout by real bot processes against the sandbox with its KKP controllers', () => {
+  const h = useReliabilityHarness({ kkpControllers: { delayMs: DELAY_MS } });
+  /** The fault annotation on a Cluster of seed-eu, as an operator sets it with kubectl annotate; undefined removes it. */
+  const fault = (name: string, value: string | undefined) => {
+    const api = h.sandbox.clusters.get('seed-eu')!.api;
+    api.patch(api.typeOf('kubermatic.k8c.io/v1', 'Cluster')!, undefined, name, 'merge', { metadata: { annotations: { [HEALTH_FAULT_ANNOTATION]: value ?? null } } }, { fieldManager: 'kubectl-annotate' });
+  };
+  const phaseOf = (name: string) => {
+    const api = h.sandbox.clusters.get('seed-eu')!.api;
+    return (api.find(api.typeOf('kubermatic.k8c.io/v1', 'Cluster')!, undefined, name)?.['status'] as { phase?: string } | undefined)?.phase;
+  };
 
   const output = (bot: BotProcess) => bot.output(4_000);
   const states = (sha: string, target: string) => h.deploymentsOf(sha).filter((d) => d.environment === `kkp/${target}`).flatMap((d) => d.statuses);
@@ -46,28 +56,23 @@ describe('health-gated rollout by real bot processes against the sandbox', () =>
     const bot = await startBot();
     const c0 = h.git('rev-parse', 'HEAD');
     await h.deliver(bot, h.push(ZERO, c0));
-    // The bot applied the master and watches its Seeds and Projects; nothing writes their status yet, so it waits
-    // there (it stops talking to GitHub), and the seeds' wave has not started.
-    await h.waitForRequest('master', { verb: 'patch', resource: 'seeds.kubermatic.k8c.io' }, { timeoutMs: LONG });
-    await h.waitForGitHubQuiet(1_500, LONG);
-    expect(last(c0, 'master')?.state).toBe('in_progress');
-    expect(last(c0, 'seed-eu')?.state).toBe('queued');
+    // seed-eu's Clusters are stored and still Creating (the controllers' delay): its deployment is not green yet.
+    await waitFor(() => phaseOf(EU_CLUSTER) === 'Creating' && last(c0, 'seed-eu')?.state === 'in_progress', LONG, () => `seed-eu not applied\n${output(bot)}`);
     expect(h.applyStatuses(c0).at(-1)).toBe('pending');
-    kkp = startStatusWriter(h.sandbox);
     await h.waitForDeploy(c0, LONG);
+    expect(phaseOf(EU_CLUSTER)).toBe('Running');
     for (const target of ['master', 'seed-eu', 'seed-us']) expect(last(c0, target)).toMatchObject({ state: 'success', description: expect.stringContaining('healthy') });
     expect(h.applyStatuses(c0).at(-1)).toBe('success');
     expect(h.record('appliedCommit')).toBe(c0);
   }, 240_000);
 
   it('halts at an unhealthy seed wave, leaves the next wave untouched, retries it on /kkp resume, and rolls a fix out from the first wave', async () => {
-    kkp = startStatusWriter(h.sandbox);
     const bot = await startBot();
     const c0 = h.git('rev-parse', 'HEAD');
     await h.deliver(bot, h.push(ZERO, c0));
     await h.waitForDeploy(c0, LONG);
 
-    kkp.holdDown(EU_CLUSTER, 'apiserver');
+    fault(EU_CLUSTER, 'down=apiserver');
     const usBefore = h.sandbox.clusters.get('seed-us')!.requests.entries.length;
     const { pr, after: c1 } = await merge(bot, 'waves', () => {
       rollout('timeoutSeconds: 3\nwaves:\n  - [seed-eu]\n  - [seed-us]');
@@ -85,7 +90,7 @@ describe('health-gated rollout by real bot processes against the sandbox', () =>
     await waitFor(() => comments(pr).some((c) => c.body.includes('**The rollout stopped at wave 2**')), LONG, () => `no apply comment\n${output(bot)}`);
 
     // The cause is fixed outside Git: /kkp resume retries wave 2 (seed-eu) and goes on to seed-us.
-    kkp.release(EU_CLUSTER);
+    fault(EU_CLUSTER, undefined);
     h.gh.setPermission(h.repo, 'maria', 'write');
     await h.deliver(bot, issueCommentDelivery(h.gh, pr, 'maria', '/kkp resume'));
     await waitFor(() => last(c1, 'seed-us')?.state === 'success', LONG, () => `no resumed rollout: ${JSON.stringify(h.deploymentsOf(c1).map((d) => [d.environment, d.statuses.map((s) => s.state)]))} ${JSON.stringify(comments(pr).map((c) => c.body.slice(0, 200)))}\n${output(bot)}`);
@@ -95,12 +100,12 @@ describe('health-gated rollout by real bot processes against the sandbox', () =>
     expect(h.record('rolloutState')).toBeUndefined();
 
     // Halted again on the next commit; the fix after it rolls out from wave 1 (master first) to every seed.
-    kkp.holdDown(EU_CLUSTER, 'etcd');
+    fault(EU_CLUSTER, 'down=etcd');
     const c2 = h.commitAndPush('v2', () => h.changeEverywhere('v2'));
     await h.deliver(bot, h.push(c1, c2.after));
     await h.waitForDeploy(c2.after, LONG);
     expect(last(c2.after, 'seed-us')?.state).toBe('inactive');
-    kkp.release(EU_CLUSTER);
+    fault(EU_CLUSTER, undefined);
     const c3 = h.commitAndPush('fix', () => h.edit(CLUSTER_FILE, /humanReadableName: .*/, 'humanReadableName: Shop staging fixed'));
     await h.deliver(bot, h.push(c2.after, c3.after));
     await h.waitForDeploy(c3.after, LONG);
@@ -109,13 +114,12 @@ describe('health-gated rollout by real bot processes against the sandbox', () =>
   }, 300_000);
 
   it('resumes the wave a killed bot was waiting on after a restart', async () => {
-    kkp = startStatusWriter(h.sandbox);
     const first = await startBot();
     const c0 = h.git('rev-parse', 'HEAD');
     await h.deliver(first, h.push(ZERO, c0));
     await h.waitForDeploy(c0, LONG);
 
-    kkp.holdDown(EU_CLUSTER, 'scheduler');
+    fault(EU_CLUSTER, 'down=scheduler');
     const c1 = h.commitAndPush('waves', () => {
       rollout('timeoutSeconds: 600\nwaves:\n  - [seed-eu]\n  - [seed-us]');
       h.changeEverywhere('v1');
@@ -124,7 +128,7 @@ describe('health-gated rollout by real bot processes against the sandbox', () =>
     await waitFor(() => last(c1.after, 'seed-eu')?.state === 'in_progress' && last(c1.after, 'seed-us')?.state === 'queued', LONG, () => `wave 2 not started\n${output(first)}`);
     await first.kill();
 
-    kkp.release(EU_CLUSTER);
+    fault(EU_CLUSTER, undefined);
     const second = await startBot();
     // Recovery on start finds the interrupted rollout and finishes it: seed-eu healthy now, then seed-us.
     await waitFor(() => h.record('appliedCommit') === c1.after, LONG, () => `not resumed: ${JSON.stringify(h.deploymentsOf(c1.after).map((d) => [d.environment, d.statuses.map((s) => s.state)]))}\n${output(second)}`);
@@ -134,7 +138,6 @@ describe('health-gated rollout by real bot processes against the sandbox', () =>
   }, 240_000);
 
   it('holds a wave outside its change window, and its deployment says until when', async () => {
-    kkp = startStatusWriter(h.sandbox);
     const bot = await startBot();
     // A one-hour window three days from today (UTC): closed now, whatever the day.
     const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][(new Date().getUTCDay() + 3) % 7];

@@ -15,7 +15,7 @@ import { RECORD_ANNOTATIONS, REPOSITORY_LEASE_LABELS } from '../../src/coordinat
 import { KKP_NAMESPACE } from '../../src/core/kinds.js';
 import type { KubeObject } from '../../src/emulator/kube-object.js';
 import type { RequestRecord } from '../../src/emulator/request-log.js';
-import { MASTER, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { MASTER, startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 import { afterEach, beforeAll, beforeEach } from 'vitest';
 import { createBotProcess, ensureBuilt, stopAllBots, type BotProcess, type BotProcessOptions } from '../support/bot-process.js';
 import { deliverWebhook, type DeliveryResult } from '../support/github-server/deliver-webhook.js';
@@ -91,8 +91,14 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
   }
 }
 
-export async function startReliabilityHarness(options: { seeds?: readonly string[] } = {}): Promise<ReliabilityHarness> {
-  const sandbox = await startSandbox({ port: 0, ...(options.seeds ? { seeds: options.seeds } : {}) });
+export interface ReliabilityHarnessOptions {
+  readonly seeds?: readonly string[];
+  /** Run the sandbox's KKP controllers (status of Seeds, Clusters, Projects; the health fault annotation). */
+  readonly kkpControllers?: SandboxOptions['kkpControllers'];
+}
+
+export async function startReliabilityHarness(options: ReliabilityHarnessOptions = {}): Promise<ReliabilityHarness> {
+  const sandbox = await startSandbox({ port: 0, ...(options.seeds ? { seeds: options.seeds } : {}), ...(options.kkpControllers ? { kkpControllers: options.kkpControllers } : {}) });
   const gh = await startGitHubServer({ permissions: appPermissions() });
   const repo = gh.addRepository({ owner: 'acme', name: 'kkp-config' });
   const { work, git } = exampleWorkTree(repo.gitDir, 'kkp-reliability-work-');
@@ -220,11 +226,11 @@ export async function startReliabilityHarness(options: { seeds?: readonly string
  * Registers a reliability suite's hooks (build `dist/` once, before any test's clock starts; a fresh harness for each
  * test; every bot stopped after it) and returns the harness of the running test.
  */
-export function useReliabilityHarness(): ReliabilityHarness {
+export function useReliabilityHarness(options: ReliabilityHarnessOptions = {}): ReliabilityHarness {
   let current: ReliabilityHarness | undefined;
   beforeAll(ensureBuilt, 180_000);
   beforeEach(async () => {
-    current = await startReliabilityHarness();
+    current = await startReliabilityHarness(options);
   }, 180_000);
   afterEach(async () => {
     await current?.stop();
