@@ -59,6 +59,21 @@ describe('kkp-gitops apply --wait', () => {
     expect(us.list(us.typeOf('kubermatic.k8c.io/v1', 'Cluster')!, undefined).entries).toHaveLength(0);
   });
 
+  it('plan flags an update to a cluster KKP reports unhealthy now', async () => {
+    expect((await runCli('apply', repo(), ...target(), '--wait')).code).toBe(1);
+    kkp.holdDown('shop-eu', 'etcd');
+    const file = join(repo(), 'projects', 'shop', 'clusters', 'shop-eu.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('Shop (EU)', 'Shop (Europe)'));
+    const seed = sandbox.clusters.get('seed-eu')!.api;
+    const phaseDown = () => (seed.find(seed.typeOf('kubermatic.k8c.io/v1', 'Cluster')!, undefined, 'shop-eu')?.['status'] as { extendedHealth?: { etcd?: string } } | undefined)?.extendedHealth?.etcd === 'HealthStatusDown';
+    await expect.poll(phaseDown, { timeout: 30_000 }).toBe(true);
+    const text = await runCli('plan', repo(), ...target());
+    expect(text.stdout).toContain('UPDATES TO OBJECTS KKP REPORTS UNHEALTHY NOW:\n  seed-eu: Cluster/shop-eu: etcd HealthStatusDown');
+    const markdown = await runCli('plan', repo(), ...target(), '--format', 'markdown');
+    expect(markdown.stdout).toContain('**Updates to objects KKP reports unhealthy now (1)**');
+    expect(markdown.stdout).toContain('`seed-eu`: `Cluster/shop-eu`: etcd HealthStatusDown');
+  });
+
   it('without --wait does not wait: exit 1 even while KKP reports nothing yet', async () => {
     kkp.stop();
     const { code, stderr } = await runCli('apply', repo(), ...target());

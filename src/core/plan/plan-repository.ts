@@ -13,6 +13,8 @@ import { dryRunDiagnostics } from './dry-run-diagnostics.js';
 import { dryRunPlan } from './dry-run-plan.js';
 import type { Plan, PlanOptions } from './plan.js';
 import { readLiveState } from './read-live-state.js';
+import { unhealthyUpdates } from '../health/unhealthy-updates.js';
+import type { LiveState } from './live-state.js';
 
 export interface PlanRepositoryInput extends PlanOptions {
   /** The revision to plan (what the branch or the PR head holds). */
@@ -59,10 +61,19 @@ export async function planRepository(input: PlanRepositoryInput): Promise<Reposi
     ...(input.allowDeletions !== undefined ? { allowDeletions: input.allowDeletions } : {}),
     ...(input.correctDrift !== undefined ? { correctDrift: input.correctDrift } : {}),
   });
-  if (input.serverDryRun === false) return { diagnostics, plan: planned, desired, clients };
+  if (input.serverDryRun === false) return { diagnostics, plan: withHealth(planned, live), desired, clients };
   // The API servers judge every create and update (one dry-run request each; none for a no-op plan).
   const { plan, refusals } = await dryRunPlan(planned, live, clients);
-  return { diagnostics: [...diagnostics, ...dryRunDiagnostics(refusals, input.head)], plan, desired, clients };
+  return { diagnostics: [...diagnostics, ...dryRunDiagnostics(refusals, input.head)], plan: withHealth(plan, live), desired, clients };
+}
+
+/** The plan with each target's updates to objects KKP reports unhealthy now (see `unhealthyUpdates`). */
+function withHealth(plan: Plan, live: LiveState): Plan {
+  const targets = plan.targets.map((t) => {
+    const unhealthy = unhealthyUpdates(t, live.targets.find((l) => l.target === t.target));
+    return unhealthy.length > 0 ? { ...t, unhealthy } : t;
+  });
+  return targets.some((t, i) => t !== plan.targets[i]) ? { ...plan, targets } : plan;
 }
 
 function lastSegment(source: string): string {

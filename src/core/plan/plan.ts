@@ -67,6 +67,14 @@ export interface TargetPlan {
    * one of them was (or there was none). Such changes are checked by kkp-gitops' own rules only.
    */
   readonly notDryRun?: string;
+  /** Objects this target's plan updates that KKP reports unhealthy now (an update to an already broken cluster). */
+  readonly unhealthy?: readonly UnhealthyObject[];
+}
+
+/** A live object KKP reports unhealthy, with its reasons in fixed form (`objectHealth`). */
+export interface UnhealthyObject {
+  readonly id: ObjectId;
+  readonly reasons: readonly string[];
 }
 
 /** The changes that bring every target to the desired state. Pure data: JSON-serializable. */

@@ -43,6 +43,12 @@ export function renderMarkdown(view: ReportView, options: MarkdownOptions = {}):
     for (const t of notices) out.push(`> - ${code(t.target)}: ${prose(t.notice ?? '')}`);
     out.push('');
   }
+  const unhealthy = view.targets.flatMap((t) => (t.unhealthy ?? []).map((u) => ({ target: t.target, ...u })));
+  if (unhealthy.length > 0) {
+    out.push('> [!WARNING]', `> **Updates to objects KKP reports unhealthy now (${unhealthy.length})**`, '>');
+    for (const u of unhealthy.slice(0, 50)) out.push(`> - ${code(u.target)}: ${code(`${u.id.kind}/${u.id.name}`)}: ${prose(u.reasons.join(', '))}`);
+    out.push('');
+  }
 
   out.push('| Target | Create | Update | Delete | Unchanged | Skip | Status |', '|---|--:|--:|--:|--:|--:|---|');
   for (const t of view.targets) {

@@ -41,6 +41,11 @@ export function renderText(view: ReportView, options: TextOptions = {}): string 
     out.push('', 'NOT CONTACTED BEFORE MERGE:');
     for (const t of notices) out.push(`  ${t.target}: ${t.notice}`);
   }
+  const unhealthy = view.targets.flatMap((t) => (t.unhealthy ?? []).map((u) => ({ target: t.target, ...u })));
+  if (unhealthy.length > 0) {
+    out.push('', 'UPDATES TO OBJECTS KKP REPORTS UNHEALTHY NOW:');
+    for (const u of unhealthy.slice(0, 50)) out.push(`  ${u.target}: ${u.id.kind}/${u.id.name}: ${u.reasons.join(', ')}`);
+  }
 
   let shown = 0;
   let hidden = 0;

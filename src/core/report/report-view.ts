@@ -5,7 +5,7 @@
 import { ACTIONS, type Action } from '../action.js';
 import type { ApplyResult, ChangeResult } from '../apply/apply-result.js';
 import type { ObjectId } from '../object-id.js';
-import type { Change, FieldChange, Plan } from '../plan/plan.js';
+import type { Change, FieldChange, Plan, UnhealthyObject } from '../plan/plan.js';
 
 export type ReportSubject = Plan | ApplyResult;
 
@@ -33,6 +33,8 @@ export interface ReportTarget {
   readonly notice?: string;
   /** Plan only, reachable targets: why some creates and updates were not judged by the API server's dry-run. */
   readonly notDryRun?: string;
+  /** Plan only: objects it updates that KKP reports unhealthy now. */
+  readonly unhealthy?: readonly UnhealthyObject[];
   readonly rows: readonly ReportRow[];
   readonly counts: Readonly<Record<Action, number>>;
 }
@@ -53,7 +55,8 @@ export function toReportView(subject: ReportSubject): ReportView {
     const rows = t.stages.flatMap((s) => s.changes.map((c: Change | ChangeResult) => toRow(c)));
     const notice = 'notice' in t ? t.notice : undefined;
     const notDryRun = 'notDryRun' in t && t.status === 'ready' ? t.notDryRun : undefined;
-    return { target: t.target, status: t.status, ...(t.error ? { error: t.error } : {}), ...(notice ? { notice } : {}), ...(notDryRun ? { notDryRun } : {}), rows, counts: countActions(rows) };
+    const unhealthy = 'unhealthy' in t ? t.unhealthy : undefined;
+    return { target: t.target, status: t.status, ...(t.error ? { error: t.error } : {}), ...(notice ? { notice } : {}), ...(notDryRun ? { notDryRun } : {}), ...(unhealthy?.length ? { unhealthy } : {}), rows, counts: countActions(rows) };
   });
   const allRows = targets.flatMap((t) => t.rows);
   return {
