@@ -1,20 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/coordination/clock.js';
 import type { ApplyResult } from '../../src/core/apply/apply-result.js';
+import { join } from 'node:path';
 import { startHarness, type Harness } from './support/sandbox-harness.js';
-import { startStatusWriter, type StatusWriter } from '../support/kkp-status-writer.js';
+import { faultInGit } from '../support/health-fault-in-git.js';
 
 let h: Harness;
-let kkp: StatusWriter;
 
 beforeEach(async () => {
-  h = await startHarness();
-  kkp = startStatusWriter(h.sandbox);
+  // The sandbox's KKP controllers write the status KKP would, after a short delay.
+  h = await startHarness({ kkpControllers: { delayMs: 200 } });
 });
 afterEach(async () => {
-  kkp.stop();
   await h.close();
 });
+
+const holdDown = (component: string) => faultInGit(join(h.dir, 'projects', 'shop', 'clusters', 'shop-eu.yaml'), `down=${component}`);
 
 function setRollout(yaml: string): void {
   h.edit('kkp-gitops.yaml', (text) => `${text.trimEnd()}\n  rollout:\n${yaml.replace(/^/gm, '    ')}\n`);
@@ -42,7 +43,7 @@ describe('rolloutPlan applies the master first, then the seeds wave by wave, wai
 
   it('stops at an unhealthy wave within its timeout, naming the component, and leaves the next wave untouched', async () => {
     setRollout('timeoutSeconds: 2\nwaves:\n  - [seed-eu]\n  - [seed-us]');
-    kkp.holdDown('shop-eu', 'apiserver');
+    holdDown('apiserver');
     const started = Date.now();
     const outcome = await h.apply({ wait: true, clock: systemClock, pollMs: 20 });
     expect(Date.now() - started).toBeLessThan(30_000);
@@ -63,7 +64,7 @@ describe('rolloutPlan applies the master first, then the seeds wave by wave, wai
 
   it('goes on to the next wave after an unhealthy one when haltOnFailure is false', async () => {
     setRollout('timeoutSeconds: 1\nhaltOnFailure: false\nwaves:\n  - [seed-eu]\n  - [seed-us]');
-    kkp.holdDown('shop-eu', 'etcd');
+    holdDown('etcd');
     const outcome = await h.apply({ wait: true, clock: systemClock, pollMs: 20 });
     expect(outcome.result?.rollout?.waves.map((w) => w.status)).toEqual(['healthy', 'unhealthy', 'healthy']);
     expect(outcome.result?.rollout?.stopped).toBeUndefined();
@@ -84,7 +85,6 @@ describe('rolloutPlan applies the master first, then the seeds wave by wave, wai
   });
 
   it('without the wait and without waves applies every target in one pass, as before', async () => {
-    kkp.stop();
     const outcome = await h.apply();
     expect(outcome.result?.rollout).toBeUndefined();
     expect(outcome.result?.targets.map((t) => t.status)).toEqual(['applied', 'applied', 'applied']);
