@@ -22,9 +22,27 @@ describe('repository config', () => {
       edition: 'enterprise',
       kkpVersion: 'v2.31',
       policy: { allowDeletions: false, selfHeal: false },
+      rollout: { wait: true, timeoutSeconds: 600, haltOnFailure: true, waves: [] },
       limits: { maxDocumentBytes: 1_048_576, maxAliases: 100, maxFileBytes: 4_194_304, maxFiles: 20_000, maxTotalBytes: 268_435_456, maxDocumentsPerFile: 1_000, maxDepth: 64 },
     });
     expect(parseRepositoryConfig(undefined).diagnostics).toEqual([]);
+  });
+
+  it('reads spec.rollout with waves as glob lists or with change windows, and reports a timeout out of range on its line', async () => {
+    const good = await configOf(`${HEAD}spec:\n  rollout:\n    timeoutSeconds: 120\n    waves:\n      - [seed-canary]\n      - seeds: ["seed-eu*"]\n        windows: [{days: [Mon-Fri], from: "08:00", to: "17:00", timezone: Europe/Berlin}]\n`);
+    expect(good.diagnostics).toEqual([]);
+    expect(good.config.rollout).toEqual({
+      wait: true,
+      timeoutSeconds: 120,
+      haltOnFailure: true,
+      waves: [
+        { seeds: ['seed-canary'], windows: [] },
+        { seeds: ['seed-eu*'], windows: [{ days: ['Mon-Fri'], from: '08:00', to: '17:00', timezone: 'Europe/Berlin' }] },
+      ],
+    });
+    const bad = await configOf(`${HEAD}spec:\n  rollout:\n    haltOnFailure: false\n    timeoutSeconds: 0\n`);
+    expect(bad.diagnostics.map(([rule, line]) => [rule, line])).toEqual([['config/invalid-value', 6]]);
+    expect(bad.config.rollout).toMatchObject({ haltOnFailure: false, timeoutSeconds: 600 });
   });
 
   it('reads every field and fills the ones left out', async () => {
@@ -37,6 +55,7 @@ describe('repository config', () => {
       kkpVersion: 'v2.29',
       repository: 'acme/kkp-config',
       policy: { allowDeletions: false, selfHeal: true },
+      rollout: DEFAULT_REPOSITORY_CONFIG.rollout,
       limits: { ...DEFAULT_REPOSITORY_CONFIG.limits, maxAliases: 5 },
     });
   });
