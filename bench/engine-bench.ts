@@ -9,12 +9,18 @@
  * on a fresh sandbox of its own; initial apply and the no-op re-apply (target: ours ≥ 5× faster for both).
  * When kubectl on every seed would take too long, it is measured on the master and a proportional subset of the
  * seeds and scaled to the whole; the output says so.
+ * Health wait (issue 14): everything above runs with the wait off (`applyPlan`). Last, on `examples/` against a
+ * sandbox with its KKP controllers (Clusters `Running` after `KKP_BENCH_CONTROLLER_DELAY_MS`, default 2000): the
+ * time a healthy rollout with the wait adds over the same apply without it, against the controllers' delay (target:
+ * the watching costs < 5% of the delay).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyPlan } from '../src/core/apply/apply-plan.js';
+import { applyRepository } from '../src/core/apply/apply-repository.js';
+import { systemClock } from '../src/coordination/clock.js';
 import { KINDS } from '../src/core/kinds.js';
 import { folderSource } from '../src/core/load/folder-source.js';
 import { loadRepository } from '../src/core/load/load-repository.js';
@@ -150,6 +156,33 @@ async function main(): Promise<void> {
   const oneChange = one.plan.targets.flatMap((t) => t.stages.flatMap((s) => s.changes)).filter((c) => c.action !== 'unchanged');
   printFigure('  changes planned', oneChange.map((c) => `${c.action} ${c.id.target}: ${c.id.kind}/${c.id.name}`).join(', '));
   if (noopWrites !== 0 || oneWrites !== 1 || noopRequests > requestBudget) process.exitCode = 1;
+  await healthWaitOverhead();
+}
+
+/** Apply of `examples/` without and with the health wait, each on a fresh sandbox with the KKP controllers. */
+async function healthWaitOverhead(): Promise<void> {
+  const delayMs = Number(process.env['KKP_BENCH_CONTROLLER_DELAY_MS'] ?? 2000);
+  const head = await loadRepository(folderSource(join(import.meta.dirname, '..', 'examples')));
+  const once = async (wait: boolean) => {
+    const sandbox = await startSandbox({ kkpControllers: { delayMs } });
+    sandboxes.push(sandbox);
+    const connector = createKubeConnector({ kubeconfig: sandbox.kubeconfig });
+    try {
+      const { value: outcome, ms } = await timed(() => applyRepository({ head, connector, wait, clock: systemClock }));
+      const unhealthy = outcome.result?.rollout?.health.filter((h) => h.state !== 'healthy') ?? [];
+      if (wait && (outcome.result?.rollout?.health.length ?? 0) === 0) throw new Error('the rollout waited for no target');
+      if (unhealthy.length > 0) throw new Error(`not healthy: ${unhealthy.map((h) => h.target).join(', ')}`);
+      return ms;
+    } finally {
+      await connector.close?.();
+    }
+  };
+  const without = await once(false);
+  const withWait = await once(true);
+  const overhead = withWait - without - delayMs;
+  printFigure('health wait: apply of examples/ without / with (ms)', `${Math.round(without)} / ${Math.round(withWait)} (controllers' delay ${delayMs} ms)`);
+  printFigure('  added by the wait beyond the delay (ms)', `${Math.round(overhead)} = ${((100 * overhead) / delayMs).toFixed(1)}% of the delay (target: < 5%)`);
+  if (overhead > 0.05 * delayMs) process.exitCode = 1;
 }
 
 async function sandboxFor(seeds: readonly string[]): Promise<Sandbox> {
