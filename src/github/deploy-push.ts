@@ -233,6 +233,8 @@ async function applyPush(deps: AppDeps, github: GitHubRepository, push: PushEven
     const staged = wait || rollout.waves.length > 0;
     const waves = staged ? planWaves(planned.plan.targets.map((t) => t.target), rollout) : [];
     const waveOf = new Map(waves.flatMap((w) => w.targets.map((t) => [t, w.number] as const)));
+    // A rollout of this commit that waited for a change window left its later deployments queued: this run replaces them.
+    if (previous?.rollout?.commit === push.after && previous.rollout.state === 'waiting') await closeQueued(github, push.after, (t) => linksOf(t));
     for (const target of toDeploy) {
       const environment = environmentOf(target.target);
       const id = await github.createDeployment(push.after, environment, `kkp-gitops apply of ${push.after.slice(0, 7)}`);
@@ -295,6 +297,14 @@ async function applyPush(deps: AppDeps, github: GitHubRepository, push: PushEven
     return { ok: overall.state === 'success', result, allowDeletions, ...(merged ? { mergedPullRequest: merged.number } : {}), ...(skipped.length ? { skippedChanges: skipped.map((g) => g.key) } : {}) };
   } finally {
     await planned.release();
+  }
+}
+
+/** Gives the `kkp/*` deployments of `sha` still `queued` the final state `inactive`. */
+async function closeQueued(github: GitHubRepository, sha: string, linksOf: (target: string) => DeploymentLinks): Promise<void> {
+  for (const d of (await github.deploymentsOf(sha)).filter((x) => x.environment.startsWith('kkp/'))) {
+    if ((await github.deploymentState(d.id)) !== 'queued') continue;
+    await github.setDeploymentStatus(d.id, d.environment, 'inactive', 'Replaced by the resumed rollout', linksOf(d.environment.slice('kkp/'.length)));
   }
 }
 
