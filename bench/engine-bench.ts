@@ -169,18 +169,21 @@ async function healthWaitOverhead(): Promise<void> {
     const connector = createKubeConnector({ kubeconfig: sandbox.kubeconfig });
     try {
       const { value: outcome, ms } = await timed(() => applyRepository({ head, connector, wait, clock: systemClock }));
-      const unhealthy = outcome.result?.rollout?.health.filter((h) => h.state !== 'healthy') ?? [];
-      if (wait && (outcome.result?.rollout?.health.length ?? 0) === 0) throw new Error('the rollout waited for no target');
+      const health = outcome.result?.rollout?.health ?? [];
+      if (wait && health.length === 0) throw new Error('the rollout waited for no target');
+      const unhealthy = health.filter((h) => h.state !== 'healthy');
       if (unhealthy.length > 0) throw new Error(`not healthy: ${unhealthy.map((h) => h.target).join(', ')}`);
-      return ms;
+      return { ms, longestWaitMs: Math.max(0, ...health.map((h) => h.waitedMs)) };
     } finally {
       await connector.close?.();
     }
   };
+  await once(false); // warm-up: module loading and first connections are not the wait's cost
   const without = await once(false);
   const withWait = await once(true);
-  const overhead = withWait - without - delayMs;
-  printFigure('health wait: apply of examples/ without / with (ms)', `${Math.round(without)} / ${Math.round(withWait)} (controllers' delay ${delayMs} ms)`);
+  // The Clusters turn Running `delayMs` after they are created: a wait that ends then costs nothing beyond it.
+  const overhead = Math.max(withWait.ms - without.ms - delayMs, withWait.longestWaitMs - delayMs);
+  printFigure('health wait: apply of examples/ without / with (ms)', `${Math.round(without.ms)} / ${Math.round(withWait.ms)} (controllers' delay ${delayMs} ms, longest target wait ${Math.round(withWait.longestWaitMs)} ms)`);
   printFigure('  added by the wait beyond the delay (ms)', `${Math.round(overhead)} = ${((100 * overhead) / delayMs).toFixed(1)}% of the delay (target: < 5%)`);
   if (overhead > 0.05 * delayMs) process.exitCode = 1;
 }

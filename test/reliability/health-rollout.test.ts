@@ -63,7 +63,8 @@ describe('health-gated rollout by real bot processes against the sandbox with it
     expect(phaseOf(EU_CLUSTER)).toBe('Running');
     for (const target of ['master', 'seed-eu', 'seed-us']) expect(last(c0, target)).toMatchObject({ state: 'success', description: expect.stringContaining('healthy') });
     expect(h.applyStatuses(c0).at(-1)).toBe('success');
-    expect(h.record('appliedCommit')).toBe(c0);
+    // The record is written last, after the comment and statuses.
+    await waitFor(() => h.record('appliedCommit') === c0, LONG, () => `c0 not recorded as applied\n${output(bot)}`);
   }, 240_000);
 
   it('halts at an unhealthy seed wave, leaves the next wave untouched, retries it on /kkp resume, and rolls a fix out from the first wave', async () => {
@@ -110,7 +111,7 @@ describe('health-gated rollout by real bot processes against the sandbox with it
     await h.deliver(bot, h.push(c2.after, c3.after));
     await h.waitForDeploy(c3.after, LONG);
     for (const target of ['master', 'seed-eu', 'seed-us']) expect(last(c3.after, target)?.state).toBe('success');
-    expect(h.record('appliedCommit')).toBe(c3.after);
+    await waitFor(() => h.record('appliedCommit') === c3.after, LONG, () => `c3 not recorded as applied\n${output(bot)}`);
   }, 300_000);
 
   it('resumes the wave a killed bot was waiting on after a restart', async () => {
