@@ -287,7 +287,7 @@ spec:
       credentialsReference:
         name: credential-${provider}-${id}
         namespace: kubermatic
-  clusterNetwork:
+${provider === 'azure' ? '      loadBalancerSKU: standard\n' : ''}  clusterNetwork:
     ipFamily: IPv4
     dnsDomain: cluster.local
     proxyMode: ${c % 3 === 0 ? 'ipvs' : 'ebpf'}

@@ -56,7 +56,8 @@ export function renderDesiredState(repo: LoadedRepository, options: RenderOption
     // The annotation keeps `<file>#<document index>` (stable while lines above move); reports cite `<file>:<line>`,
     // the convention of `validate`.
     const source = `${doc.file}#${doc.index}`;
-    const location = () => `${doc.file}:${doc.locate('').line}`;
+    // Locating a node parses its file once more: the loader's line of the document is enough here.
+    const location = () => `${doc.file}:${doc.line ?? doc.locate('').line}`;
     if (doc.name === '') {
       unrendered.push({ source: location(), reason: 'it has no metadata.name' });
       continue;
