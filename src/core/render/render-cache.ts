@@ -17,11 +17,16 @@ export function createRenderCache(): RenderCache {
   const entries = new WeakMap<object, { readonly inputs: string; readonly object: DesiredObject }>();
   return {
     get(document, inputs) {
-      const entry = entries.get(document);
+      const entry = isKey(document) ? entries.get(document) : undefined;
       return entry?.inputs === inputs ? entry.object : undefined;
     },
     set(document, inputs, object) {
-      entries.set(document, { inputs, object });
+      if (isKey(document)) entries.set(document, { inputs, object });
     },
   };
+}
+
+/** Input is hostile: whatever a document's value turned out to be, only objects key a `WeakMap`. */
+function isKey(value: unknown): value is object {
+  return typeof value === 'object' && value !== null;
 }

@@ -16,6 +16,8 @@ import type { Plan } from '../../../src/core/plan/plan.js';
 import type { DesiredState } from '../../../src/core/render/desired-state.js';
 import type { KubeObject } from '../../../src/core/render/kube-object.js';
 import { renderDesiredState } from '../../../src/core/render/render-desired-state.js';
+import { validateRepository } from '../../../src/core/validate/validate-repository.js';
+import type { LoadedRepository } from '../../../src/core/load/loaded-repository.js';
 
 const REPOSITORY = 'acme/fleet';
 const scratch = mkdtempSync(join(tmpdir(), 'kkp-gitops-incremental-plan-'));
@@ -225,6 +227,7 @@ describe('incremental planning', () => {
     const live = new LiveClusters();
     const history = new Map<string, string[]>();
     const steps: string[] = [];
+    let before: { incremental: LoadedRepository; full: LoadedRepository } | undefined;
     for (let step = 0; step < 20; step++) {
       const what = step === 0 ? 'generated' : edit(work, random, history);
       steps.push(what);
@@ -235,6 +238,9 @@ describe('incremental planning', () => {
       const desiredIncremental = renderDesiredState(incremental, { repository: REPOSITORY, cache: cache.render });
       const desiredFull = renderDesiredState(full, { repository: REPOSITORY });
       const context = `seed ${seed}, after: ${steps.join('; ')}`;
+      // Validation too: schema findings are kept per parsed document, indexes per revision.
+      expect(JSON.stringify(validateRepository(incremental, before ? { base: before.incremental } : {})), context).toBe(JSON.stringify(validateRepository(full, before ? { base: before.full } : {})));
+      before = { incremental, full };
       expect(json(desiredIncremental), context).toBe(json(desiredFull));
       const allowDeletions = random() < 0.5;
       expect(json(plans(desiredIncremental, live.state(), allowDeletions, cache)), context).toBe(json(plans(desiredFull, live.state(), allowDeletions)));
