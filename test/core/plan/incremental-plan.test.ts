@@ -173,7 +173,7 @@ function json(value: DesiredState | Plan): string {
   return JSON.stringify({ ...value, commit: undefined });
 }
 
-function plans(desired: DesiredState, live: LiveState, allowDeletions: boolean, cache?: ReturnType<typeof createPlanCache>): Plan {
+function planOf(desired: DesiredState, live: LiveState, allowDeletions: boolean, cache?: ReturnType<typeof createPlanCache>): Plan {
   return computePlan(desired, live, { allowDeletions, ...(cache ? { cache: cache.changes } : {}) });
 }
 
@@ -243,7 +243,7 @@ describe('incremental planning', () => {
       before = { incremental, full };
       expect(json(desiredIncremental), context).toBe(json(desiredFull));
       const allowDeletions = random() < 0.5;
-      expect(json(plans(desiredIncremental, live.state(), allowDeletions, cache)), context).toBe(json(plans(desiredFull, live.state(), allowDeletions)));
+      expect(json(planOf(desiredIncremental, live.state(), allowDeletions, cache)), context).toBe(json(planOf(desiredFull, live.state(), allowDeletions)));
       // The clusters move too: applied, or edited by hand.
       const roll = random();
       if (roll < 0.4) {
