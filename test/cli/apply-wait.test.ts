@@ -1,28 +1,22 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from './support/run-cli.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/start-sandbox.js';
+import { startCliLandscape, type CliLandscape } from './support/cli-landscape.js';
+import type { Sandbox } from '../../src/sandbox/start-sandbox.js';
 import { faultInGit } from '../support/health-fault-in-git.js';
 
-const BASE_REPO = join(import.meta.dirname, '..', 'fixtures', 'plan', 'create-everything', 'repo');
+let landscape: CliLandscape;
 let sandbox: Sandbox;
 let dir: string;
 let kubeconfig: string;
 
 beforeEach(async () => {
   // The sandbox's KKP controllers write the status KKP would, after a short delay.
-  sandbox = await startSandbox({ seeds: ['seed-eu', 'seed-us'], kkpControllers: { delayMs: 200 } });
-  dir = mkdtempSync(join(tmpdir(), 'kkp-gitops-cli-wait-'));
-  cpSync(BASE_REPO, join(dir, 'repo'), { recursive: true });
-  kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(kubeconfig, sandbox.kubeconfigYaml);
+  landscape = await startCliLandscape({ kkpControllers: { delayMs: 200 } });
+  ({ sandbox, dir, kubeconfig } = landscape);
 });
-afterEach(async () => {
-  await sandbox.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => landscape.stop());
 
 const target = () => ['--kubeconfig', kubeconfig, '--context', 'master'];
 const repo = () => join(dir, 'repo');

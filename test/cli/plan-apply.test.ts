@@ -1,27 +1,21 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from './support/run-cli.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/start-sandbox.js';
+import type { Sandbox } from '../../src/sandbox/start-sandbox.js';
+import { startCliLandscape, type CliLandscape } from './support/cli-landscape.js';
 
-const BASE_REPO = join(import.meta.dirname, '..', 'fixtures', 'plan', 'create-everything', 'repo');
+let landscape: CliLandscape;
 let sandbox: Sandbox;
 let dir: string;
 let kubeconfig: string;
 
 beforeEach(async () => {
-  sandbox = await startSandbox({ seeds: ['seed-eu', 'seed-us'] });
-  dir = mkdtempSync(join(tmpdir(), 'kkp-gitops-cli-'));
-  cpSync(BASE_REPO, join(dir, 'repo'), { recursive: true });
-  kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(kubeconfig, sandbox.kubeconfigYaml);
+  landscape = await startCliLandscape();
+  ({ sandbox, dir, kubeconfig } = landscape);
 });
-afterEach(async () => {
-  await sandbox.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => landscape.stop());
 
 const cli = runCli;
 
