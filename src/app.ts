@@ -101,9 +101,13 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
       },
     };
     const metrics = options.metrics;
-    const workQueue = createWorkQueue((error, key) => {
-      metrics?.errors.inc(error);
-      app.log.error({ err: error, repository: key }, 'kkp-gitops job failed');
+    const workQueue = createWorkQueue({
+      onError: (error, key) => {
+        metrics?.errors.inc(error);
+        app.log.error({ err: error, repository: key }, 'kkp-gitops job failed');
+      },
+      // Every entry and exit, whoever queued it (deliveries, restart recovery, drift, installations).
+      onSizeChange: (size) => metrics?.queueDepth.set(size),
     });
     queue = workQueue;
     // Git gets its own token, narrowed to reading this one repository, minted with the app's JWT.
@@ -152,14 +156,7 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
     };
     const afterReconcile = () => void refreshRecordMetrics().catch((error: unknown) => app.log.warn({ err: error }, 'could not read the repository records for metrics'));
     const enqueue = (repository: GitHubRepository, job: () => Promise<unknown>, jobOptions?: JobOptions) => {
-      workQueue.enqueue(repository.fullName, async () => {
-        try {
-          await job();
-        } finally {
-          metrics?.queueDepth.set(workQueue.size - 1);
-        }
-      }, jobOptions);
-      metrics?.queueDepth.set(workQueue.size);
+      workQueue.enqueue(repository.fullName, async () => void (await job()), jobOptions);
     };
 
     app.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.ready_for_review'], once(async (context) => {
