@@ -166,6 +166,16 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
       // The newest head wins: a waiting plan of an older head is dropped, a running one abandons before writing, and
       // a delivery that arrives after a newer one (older updated_at) is not planned at all.
       if (deps.heads && !deps.heads.note(github.fullName, pr.number, pr.headSha, pr.updatedAt)) return;
+      // Across replicas: the head goes on the pull request's Lease before its plan is queued, so that a replica still
+      // holding an older head's plan (queued or running) drops it. A Lease that cannot be written only costs that.
+      const newest = await deps.coordination?.notePullRequestHead(github.fullName, pr.number, pr.headSha, pr.updatedAt).catch((error: unknown) => {
+        context.log.warn({ err: error, repository: github.fullName, pullRequest: pr.number }, 'could not note the head on the pull request’s Lease');
+        return true;
+      });
+      if (newest === false) {
+        context.log.info({ repository: github.fullName, pullRequest: pr.number, head: pr.headSha }, 'a newer head of the pull request is known to another replica; not planned');
+        return;
+      }
       enqueue(github, () => planPullRequest(jobDeps(context, github, pr.number), github, pr, { delivery: context.id }), { coalesce: `pr:${pr.number}` });
     }));
 

@@ -35,6 +35,12 @@ export interface LeaseStore {
   replace(lease: LeaseWrite, resourceVersion: string): Promise<LeaseState>;
   /** Leases carrying every label of `labels`. */
   list(labels: Readonly<Record<string, string>>): Promise<LeaseState[]>;
+  /**
+   * Resolves once the Lease, as read at `resourceVersion`, is seen released (no holder) or deleted after it: a watch
+   * from that version. Resolves at once when `signal` aborts; never rejects (a watch that fails stays unresolved, the
+   * caller's own timer bounds the wait). Absent: lock waiters only poll.
+   */
+  released?(name: string, resourceVersion: string, signal: AbortSignal): Promise<void>;
 }
 
 /** The lease was created or changed by someone else since it was read (HTTP 409). */
