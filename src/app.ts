@@ -7,6 +7,7 @@
 import type { ApplicationFunction, Context, Probot, ProbotOctokit } from 'probot';
 import { createCoordination, type Coordination } from './coordination/coordination.js';
 import { createKubeConnector } from './kube/kube-connector.js';
+import { createLiveStateCache, type LiveStateCache } from './kube/live-cache/live-state-cache.js';
 import { createLeaseStore } from './kube/lease-client.js';
 import { appConfigFromEnv, type AppConfig } from './github/app-config.js';
 import { CHECK_NAME, type AppDeps } from './github/app-deps.js';
@@ -26,8 +27,17 @@ import type { Metrics } from './observability/metrics.js';
 export interface KkpAppOptions {
   /** Default: `appConfigFromEnv()`. */
   readonly config?: AppConfig;
-  /** Default: the real engine, reaching the master from `config`. */
+  /**
+   * Default: the real engine, reaching the master from `config`, reading live state through a watch-based cache
+   * (`liveCache`).
+   */
   readonly engine?: KkpEngine;
+  /**
+   * The live-state cache the engine reads through (given with an `engine` built on it, so that `/metrics` shows its
+   * ages and shutdown stops its watches). Default: a new `createLiveStateCache()` for the default engine, none with a
+   * given `engine`.
+   */
+  readonly liveCache?: LiveStateCache;
   /** Default: bare mirrors under `config.cacheDir`. */
   readonly mirrors?: RepositoryMirrors;
   /** Where job failures, queue depth and GitHub's rate limit are recorded. Default: nowhere. */
@@ -50,7 +60,7 @@ export interface KkpApp {
   readonly appFn: ApplicationFunction;
   /** Resolves when every job started by a delivery has finished (tests, benchmarks, shutdown). */
   idle(): Promise<void>;
-  /** Stops restart recovery and releases every lock this process holds (graceful shutdown). */
+  /** Stops restart recovery, releases every lock this process holds and stops the live-state cache's watches (graceful shutdown). */
   releaseLocks(): Promise<void>;
   /** Runs a restart-recovery pass now (after the one in progress); `[]` before the app is loaded. */
   recover(): Promise<RecoveryResult[]>;
@@ -69,13 +79,18 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
   let runRecovery: (() => Promise<RecoveryResult[]>) | undefined;
   let drift: DriftDetection | undefined;
   let runDrift: (() => Promise<DriftReport[]>) | undefined;
+  let liveCache: LiveStateCache | undefined;
 
   const appFn: ApplicationFunction = (app: Probot) => {
     const config = options.config ?? appConfigFromEnv();
+    liveCache = options.liveCache ?? (options.engine ? undefined : createLiveStateCache());
+    const cache = liveCache;
+    if (cache) options.metrics?.liveCache.observe(() => cache.ages());
     const engine =
       options.engine ??
       createKkpEngine({
         connect: () => createKubeConnector({ ...(config.kubeconfigFile ? { kubeconfigFile: config.kubeconfigFile } : {}), ...(config.context ? { context: config.context } : {}), inCluster: config.inCluster }),
+        ...(cache ? { liveCache: cache } : {}),
       });
     let appLogin: Promise<string> | undefined;
     const cluster = { ...(config.kubeconfigFile ? { kubeconfigFile: config.kubeconfigFile } : {}), ...(config.context ? { context: config.context } : {}), inCluster: config.inCluster };
@@ -317,6 +332,7 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
       await recovery?.stop();
       await drift?.stop();
       await coordination?.releaseAll();
+      liveCache?.stop();
     },
     recover() {
       return runRecovery?.() ?? Promise.resolve([]);
