@@ -4,6 +4,8 @@ import type { KubeObject } from '../../../src/core/render/kube-object.js';
 import { startEmulator, type EmulatedCluster } from '../../../src/emulator/start-emulator.js';
 import { createKubeConnector } from '../../../src/kube/kube-connector.js';
 import { createLiveStateCache, type LiveStateCache } from '../../../src/kube/live-cache/live-state-cache.js';
+import { createMetrics } from '../../../src/observability/metrics.js';
+import { parsePrometheusText } from '../../observability/http-helpers.js';
 import { tokenKubeconfig } from '../../support/deploy-rbac.js';
 
 const CONFIG_MAP: ResourceKind = { apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true };
@@ -120,5 +122,26 @@ describe('the live-state cache', () => {
     const listedAt = Date.now();
     // The emulator sends a bookmark every 200 ms: the cache's "last known current" moves past the list's time.
     await vi.waitFor(() => expect(Date.now() - (ageOf(cache)!.ageSeconds! * 1000)).toBeGreaterThan(listedAt), { timeout: 10_000, interval: 50 });
+  });
+
+  it('shows on /metrics, per target and kind, the cache’s age, whether its watch serves reads, and its objects', async () => {
+    const cache = newCache();
+    const metrics = createMetrics({ processMetrics: false });
+    metrics.liveCache.observe(() => cache.ages());
+    const scrape = async () => parsePrometheusText(await metrics.registry.metrics());
+    expect((await scrape()).get('kkp_gitops_live_cache_synced{kind="ConfigMap",target="master"}')).toBeUndefined();
+    const master = await cache.connector(connector).master();
+    const objects = await master.list(CONFIG_MAP, IN_DEFAULT);
+    const synced = await scrape();
+    expect(synced.get('kkp_gitops_live_cache_synced{kind="ConfigMap",target="master"}')).toBe(1);
+    expect(synced.get('kkp_gitops_live_cache_objects{kind="ConfigMap",target="master"}')).toBe(objects.length);
+    expect(synced.get('kkp_gitops_live_cache_age_seconds{kind="ConfigMap",target="master"}')).toBeGreaterThanOrEqual(0);
+    // A broken watch shows: the next read will list.
+    await cluster.faults.refuseConnections();
+    try {
+      await vi.waitFor(async () => expect((await scrape()).get('kkp_gitops_live_cache_synced{kind="ConfigMap",target="master"}')).toBe(0), { timeout: 10_000, interval: 20 });
+    } finally {
+      await cluster.faults.acceptConnections();
+    }
   });
 });
