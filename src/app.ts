@@ -194,6 +194,15 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
       enqueue(github, () => planPullRequest(jobDeps(context, github, pr.number), github, pr, { delivery: context.id }), { coalesce: `pr:${pr.number}` });
     }));
 
+    // A closed pull request needs no plan (one still waiting is dropped: same slot) and no Lease any more.
+    app.on('pull_request.closed', once(async (context) => {
+      const github = repoOf(context, context.payload.repository);
+      const number = context.payload.pull_request.number;
+      const coordination = deps.coordination;
+      if (!coordination) return;
+      enqueue(github, () => coordination.forgetPullRequest(github.fullName, number), { coalesce: `pr:${number}` });
+    }));
+
     // "Re-run" on a check run, or "Re-run all checks" on the suite: plans the head again (the pull requests GitHub
     // lists, else the open ones with that head: GitHub lists none for a head in a fork). Re-running the drift check
     // runs a drift pass of the repository now, reported even when the finding is the same as last time.

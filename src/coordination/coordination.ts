@@ -7,7 +7,7 @@ import { readAppliedRecord, REPOSITORY_LEASE_LABELS, type AppliedRecord } from '
 import { systemClock, type Clock } from './clock.js';
 import { defaultHolderIdentity } from './holder-identity.js';
 import type { LeaseStore } from './lease-store.js';
-import { newestPullRequestHead, notePullRequestHead, PULL_REQUEST_LEASE_LABELS, pullRequestLeaseName } from './pull-request-claim.js';
+import { forgetPullRequest, newestPullRequestHead, notePullRequestHead, PULL_REQUEST_LEASE_LABELS, pullRequestLeaseName } from './pull-request-claim.js';
 import { acquireLeaseLock, acquireRepositoryLock, type RepositoryLock, type RepositoryLockOptions } from './repository-lock.js';
 
 export interface CoordinationOptions {
@@ -35,6 +35,8 @@ export interface Coordination {
   notePullRequestHead(repository: string, pullNumber: number, headSha: string, updatedAt?: string): Promise<boolean>;
   /** The newest head any replica noted for the pull request. */
   newestPullRequestHead(repository: string, pullNumber: number): Promise<string | undefined>;
+  /** A closed pull request's Lease is deleted (unless a claim on it is held now). */
+  forgetPullRequest(repository: string, pullNumber: number): Promise<boolean>;
   /** Every repository record in the cluster, with the holder of its lock (if any, expired or not). */
   records(): Promise<{ record: AppliedRecord; holder: string | undefined }[]>;
   /** Releases the locks this process holds now. */
@@ -70,6 +72,7 @@ export function createCoordination(options: CoordinationOptions): Coordination {
     },
     notePullRequestHead: (repository, pullNumber, headSha, updatedAt) => notePullRequestHead(options.leases, repository, pullNumber, headSha, updatedAt),
     newestPullRequestHead: (repository, pullNumber) => newestPullRequestHead(options.leases, repository, pullNumber),
+    forgetPullRequest: (repository, pullNumber) => forgetPullRequest(options.leases, repository, pullNumber, clock.now()),
     async records() {
       const leases = await options.leases.list(REPOSITORY_LEASE_LABELS);
       return leases.flatMap((lease) => {

@@ -33,6 +33,11 @@ export interface LeaseStore {
   create(lease: LeaseWrite): Promise<LeaseState>;
   /** Replaces the lease read at `resourceVersion`; throws `LeaseConflictError` when it changed since. */
   replace(lease: LeaseWrite, resourceVersion: string): Promise<LeaseState>;
+  /**
+   * Deletes the lease if it is still at `resourceVersion`; false when it changed since (someone holds or wrote it)
+   * or is gone already.
+   */
+  delete(name: string, resourceVersion: string): Promise<boolean>;
   /** Leases carrying every label of `labels`. */
   list(labels: Readonly<Record<string, string>>): Promise<LeaseState[]>;
   /**

@@ -19,6 +19,7 @@
  */
 import { createHash } from 'node:crypto';
 import { LeaseConflictError, type LeaseState, type LeaseStore } from './lease-store.js';
+import { isLeaseFree } from './repository-lock.js';
 
 export const PULL_REQUEST_LEASE_LABELS: Readonly<Record<string, string>> = {
   'app.kubernetes.io/managed-by': 'kkp-gitops',
@@ -83,6 +84,16 @@ export async function notePullRequestHead(store: LeaseStore, repository: string,
       if (!(error instanceof LeaseConflictError) || attempt >= NOTE_ATTEMPTS) throw error;
     }
   }
+}
+
+/**
+ * Deletes a closed pull request's Lease, unless a replica holds its claim now (that plan's Lease then stays until it
+ * is reopened or a later close finds it free). Returns whether it was deleted.
+ */
+export async function forgetPullRequest(store: LeaseStore, repository: string, pullNumber: number, now: number): Promise<boolean> {
+  const lease = await store.get(pullRequestLeaseName(repository, pullNumber));
+  if (!lease || !isLeaseFree(lease, now)) return false;
+  return store.delete(lease.name, lease.resourceVersion);
 }
 
 /** The newest head any replica noted for the pull request; undefined when none did. */

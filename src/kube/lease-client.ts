@@ -62,6 +62,15 @@ export function createLeaseStore(options: LeaseClientOptions = {}): LeaseStore {
       const what = `replace Lease ${namespace}/${lease.name}`;
       return conflicts(what, async () => fromLease(await call(what, (api) => api.replaceNamespacedLease({ name: lease.name, namespace, body: toLease(lease, namespace, resourceVersion) }))));
     },
+    async delete(name, resourceVersion) {
+      try {
+        await call(`delete Lease ${namespace}/${name}`, (api) => api.deleteNamespacedLease({ name, namespace, body: { preconditions: { resourceVersion } } }));
+        return true;
+      } catch (error) {
+        if (error instanceof ApiRequestError && (error.status.code === 404 || error.status.code === 409)) return false;
+        throw error;
+      }
+    },
     async list(labels) {
       const labelSelector = Object.entries(labels)
         .map(([k, v]) => `${k}=${v}`)

@@ -77,6 +77,19 @@ describe('pull request claims on Kubernetes Leases', () => {
     expect((await store.get(pullRequestLeaseName(repo, 3)))?.holderIdentity).toBeUndefined();
   });
 
+  it('deletes a closed pull request’s Lease, but not while a replica holds its claim', async () => {
+    const repo = repository();
+    const coordination = createCoordination({ leases: store, holderIdentity: 'replica-a', clock: manualClock() });
+    await coordination.notePullRequestHead(repo, 5, sha('d'));
+    await coordination.withPullRequestClaim(repo, 5, async () => {
+      expect(await coordination.forgetPullRequest(repo, 5)).toBe(false);
+    });
+    expect(await store.get(pullRequestLeaseName(repo, 5))).toBeDefined();
+    expect(await coordination.forgetPullRequest(repo, 5)).toBe(true);
+    expect(await store.get(pullRequestLeaseName(repo, 5))).toBeUndefined();
+    expect(await coordination.forgetPullRequest(repo, 5)).toBe(false);
+  });
+
   it('keeps the annotations others write on the Lease while a replica holds the claim', async () => {
     const repo = repository();
     const clock = manualClock();
