@@ -44,6 +44,9 @@ export interface KindCache {
   stop(): void;
 }
 
+/** Watches resumed in a row that end before any event; then the cache waits for the next read. */
+const MAX_FRUITLESS_RESUMES = 6;
+
 export const KIND_CACHE_DEFAULTS = { staleAfterMs: 180_000, maxObjects: 100_000, resumeDelayMs: 100 } as const;
 
 export function createKindCache(kind: ResourceKind, listOptions: ListOptions, options: KindCacheOptions = {}): KindCache {
@@ -98,6 +101,9 @@ export function createKindCache(kind: ResourceKind, listOptions: ListOptions, op
     watching = undefined;
     if (expired) return unsync();
     // Closed by the server (its timeout) or the connection: resume from the last version seen.
+    // A target gone for good (a removed seed) is not retried for ever: after a few fruitless tries, the next read
+    // lists (and fails, or starts afresh).
+    if (fruitless >= MAX_FRUITLESS_RESUMES) return unsync();
     const pause = Math.min(resumeDelayMs * 2 ** fruitless++, 5_000);
     setTimeout(() => {
       if (!stopped && generation === from) void startWatch(watcher, from);
