@@ -1,28 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createCoordination } from '../../src/coordination/coordination.js';
 import { leaseNameFor } from '../../src/coordination/lease-name.js';
 import type { LeaseStore } from '../../src/coordination/lease-store.js';
 import { newestPullRequestHead, notePullRequestHead, pullRequestLeaseName } from '../../src/coordination/pull-request-claim.js';
 import { createLeaseStore } from '../../src/kube/lease-client.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
 import { manualClock } from './manual-clock.js';
+import { useSandboxLeases } from './sandbox-leases.js';
 
 const sha = (c: string) => c.repeat(40);
 
 /** Pull requests' Leases in the sandbox master's `kubermatic` namespace, over client-node. */
 describe('pull request claims on Kubernetes Leases', () => {
+  const env = useSandboxLeases();
   let sandbox: Sandbox;
   let store: LeaseStore;
   let counter = 0;
   const repository = () => `acme/claims-${++counter}`;
 
-  beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0 });
-    store = createLeaseStore({ kubeconfig: sandbox.kubeconfigYaml });
-  }, 30_000);
-
-  afterAll(async () => {
-    await sandbox?.stop();
+  beforeAll(() => {
+    ({ sandbox, store } = env);
   });
 
   it('names each pull request’s Lease as a DNS label of its own, apart from the repository’s', () => {
