@@ -34,7 +34,7 @@ export interface ClusterApi {
   readonly api: KubernetesObjectApi;
   /** Seconds each request may take. */
   readonly timeoutSeconds: number;
-  /** The context's KubeConfig, for client-node's `Watch` (which makes its own requests). */
+  /** The context's configuration (plain HTTP allowed), for requests the object API does not make (watches). */
   readonly kubeConfig: KubeConfig;
   close(): void;
 }

@@ -1,8 +1,8 @@
 /**
  * The wait after an apply: watches the objects a target's apply changed until KKP reports every one healthy
  * (`objectHealth`), one refused for good (`terminal`), or the target's timeout passes. One watch per kind of the
- * target (the current objects first, then every change), reopened when the server ends it; clients that cannot watch
- * are listed at an interval instead. Kinds without a health notion (User, bindings, SSH keys) are healthy once stored,
+ * target through the client's `watcher` (a versioned list, then every change from its version; listed and watched
+ * again when the server ends it); clients that cannot watch are listed at an interval instead. Kinds without a health notion (User, bindings, SSH keys) are healthy once stored,
  * which the apply already saw.
  */
 import type { Clock } from '../../coordination/clock.js';
@@ -10,12 +10,10 @@ import { objectHealth, type HealthExpectations, type HealthState, type ObjectHea
 import { kindInfo } from '../kinds.js';
 import { objectKey, type ObjectId } from '../object-id.js';
 import type { KubeObject } from '../render/kube-object.js';
-import type { ClusterClient, ResourceKind } from './cluster-client.js';
+import type { ClusterClient, ClusterWatcher, ResourceKind } from './cluster-client.js';
 
 /** Kinds whose status KKP's controllers write: the others are healthy once stored. */
 const KINDS_WITH_HEALTH = new Set(['kubermatic.k8c.io/v1|Cluster', 'kubermatic.k8c.io/v1|Seed', 'kubermatic.k8c.io/v1|Project']);
-/** Longest single watch asked of the server; it is reopened after. */
-const WATCH_SECONDS = 300;
 
 export interface HealthWaitOptions {
   /** How long the target may take. */
@@ -109,12 +107,15 @@ export async function waitForHealth(client: ClusterClient, ids: readonly ObjectI
     const follow = async (kind: ResourceKind) => {
       while (!stop.signal.aborted) {
         try {
-          if (client.watch) {
-            const remaining = Math.max(1, Math.ceil((started + options.timeoutMs - options.clock.now()) / 1000));
-            await client.watch(kind, { timeoutSeconds: Math.min(WATCH_SECONDS, remaining), signal: stop.signal }, (e) => observe(client.target, e.object, e.type === 'DELETED'));
-            continue;
+          const watcher = client.watcher;
+          if (watcher) {
+            // The current objects, then every change from their version, until the server ends the watch.
+            const listed = await watcher.listVersioned(kind);
+            for (const object of listed.items) observe(client.target, object, false);
+            if (!stop.signal.aborted) await watchUntilEnd(watcher, kind, listed.resourceVersion, stop.signal, (type, object) => observe(client.target, object, type === 'DELETED'));
+          } else {
+            for (const object of await client.list(kind)) observe(client.target, object, false);
           }
-          for (const object of await client.list(kind)) observe(client.target, object, false);
         } catch {
           // Unreachable for a moment, or the watch broke: try again after the delay, until the timeout.
         }
@@ -137,4 +138,26 @@ export async function waitForHealth(client: ClusterClient, ids: readonly ObjectI
     const ok = waiting.length === 0;
     return { target: client.target, state: ok ? 'healthy' : 'unhealthy', timedOut: !ok && timedOut, healthy: objects.length - waiting.length, total: objects.length, waiting, waitedMs: options.clock.now() - started };
   }
+}
+
+/** One watch from `resourceVersion`; resolves when it ends (the server closed it, it broke) or `signal` aborts. */
+function watchUntilEnd(watcher: ClusterWatcher, kind: ResourceKind, resourceVersion: string, signal: AbortSignal, onEvent: (type: 'ADDED' | 'MODIFIED' | 'DELETED', object: KubeObject) => void): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let handle: { stop(): void } | undefined;
+    const abort = () => {
+      handle?.stop();
+      resolve();
+    };
+    signal.addEventListener('abort', abort, { once: true });
+    const ended = () => {
+      signal.removeEventListener('abort', abort);
+      resolve();
+    };
+    watcher
+      .watch(kind, { resourceVersion }, { onEvent: (type, object) => void (type !== 'BOOKMARK' && onEvent(type, object)), onEnd: ended })
+      .then((h) => {
+        handle = h;
+        if (signal.aborted) h.stop();
+      }, ended);
+  });
 }
