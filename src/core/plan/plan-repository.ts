@@ -13,6 +13,9 @@ import { dryRunDiagnostics } from './dry-run-diagnostics.js';
 import { dryRunPlan } from './dry-run-plan.js';
 import type { Plan, PlanOptions } from './plan.js';
 import { readLiveState } from './read-live-state.js';
+import { crdDriftDiagnostics } from '../versions/crd-drift.js';
+import { MASTER_TARGET } from '../render/desired-state.js';
+import { CONFIG_FILE } from '../load/load-repository.js';
 
 export interface PlanRepositoryInput extends PlanOptions {
   /** The revision to plan (what the branch or the PR head holds). */
@@ -36,6 +39,11 @@ export interface PlanRepositoryInput extends PlanOptions {
    * Default: true. An apply that writes right after planning may turn it off: its writes are judged anyway.
    */
   readonly serverDryRun?: boolean;
+  /**
+   * Compare the master's KKP CRDs with the release of `spec.kkpVersion` (see `crd-drift.ts`): a warning on the
+   * configuration file when they differ. Default: as `serverDryRun` (plans check, an apply right after planning not).
+   */
+  readonly checkCrds?: boolean;
 }
 
 export interface RepositoryPlan {
@@ -59,10 +67,13 @@ export async function planRepository(input: PlanRepositoryInput): Promise<Reposi
     ...(input.allowDeletions !== undefined ? { allowDeletions: input.allowDeletions } : {}),
     ...(input.correctDrift !== undefined ? { correctDrift: input.correctDrift } : {}),
   });
-  if (input.serverDryRun === false) return { diagnostics, plan: planned, desired, clients };
+  // The master's KKP CRDs are those of the selected release, or the plan warns (a few GETs, at the same time as the dry-run).
+  const master = clients.get(MASTER_TARGET);
+  const crdCheck = (input.checkCrds ?? input.serverDryRun !== false) && master ? crdDriftDiagnostics(master, { release: input.head.config.kkpVersion, configFile: CONFIG_FILE }) : Promise.resolve([]);
+  if (input.serverDryRun === false) return { diagnostics: [...diagnostics, ...(await crdCheck)], plan: planned, desired, clients };
   // The API servers judge every create and update (one dry-run request each; none for a no-op plan).
-  const { plan, refusals } = await dryRunPlan(planned, live, clients);
-  return { diagnostics: [...diagnostics, ...dryRunDiagnostics(refusals, input.head)], plan, desired, clients };
+  const [{ plan, refusals }, crdDiagnostics] = await Promise.all([dryRunPlan(planned, live, clients), crdCheck]);
+  return { diagnostics: [...diagnostics, ...crdDiagnostics, ...dryRunDiagnostics(refusals, input.head)], plan, desired, clients };
 }
 
 function lastSegment(source: string): string {

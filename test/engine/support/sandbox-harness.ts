@@ -14,6 +14,7 @@ import type { KubeObject } from '../../../src/core/render/kube-object.js';
 import { planRepository, type RepositoryPlan } from '../../../src/core/plan/plan-repository.js';
 import { createKubeConnector } from '../../../src/kube/kube-connector.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/start-sandbox.js';
+import type { KkpRelease } from '../../../src/core/kkp-release.js';
 
 export const BASE_REPO = join(import.meta.dirname, '..', '..', 'fixtures', 'plan', 'create-everything', 'repo');
 const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
@@ -40,8 +41,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { seeds?: string[] } = {}): Promise<Harness> {
-  const sandbox = await startSandbox({ seeds: options.seeds ?? ['seed-eu', 'seed-us'] });
+export async function startHarness(options: { seeds?: string[]; kkpVersion?: KkpRelease } = {}): Promise<Harness> {
+  const sandbox = await startSandbox({ seeds: options.seeds ?? ['seed-eu', 'seed-us'], ...(options.kkpVersion ? { kkpVersion: options.kkpVersion } : {}) });
   const dir = mkdtempSync(join(tmpdir(), 'kkp-gitops-engine-'));
   cpSync(BASE_REPO, dir, { recursive: true });
   const api = (cluster: string) => {
