@@ -15,6 +15,8 @@ import type { VirtualCluster } from '../emulator/virtual-cluster.js';
 import { KKP_GROUP } from './kkp-crds.js';
 import { DEFAULT_KKP_RELEASE, type KkpRelease } from '../core/kkp-release.js';
 import { CNI_VERSIONS } from '../core/versions/cni-versions.js';
+import { defaultVersionsPolicy, providerIncompatibility, versionUpdateProblem } from '../core/versions/versions-policy.js';
+import { versionConditions } from '../core/versions/version-conditions.js';
 
 
 /** The field manager of the defaulting webhook's changes. */
@@ -304,6 +306,27 @@ export function clusterSpecErrors(cluster: KubeObject, release: KkpRelease): Fie
   return errors;
 }
 
+/**
+ * KKP's version manager on a new Cluster (operation CREATE) or a changed version (UPGRADE): the release's provider
+ * incompatibilities for the cluster's provider and conditions (pkg/validation/cluster.go `ValidateVersion`,
+ * pkg/version/manager.go). Refused as KKP does, `Unsupported value` with the versions it would accept.
+ */
+function providerIncompatibilityErrors(cluster: KubeObject, old: KubeObject | undefined, release: KkpRelease): FieldError[] {
+  const spec = obj(cluster['spec']);
+  const version = spec['version'];
+  if (typeof version !== 'string') return [];
+  const from = old ? at(old, ['spec', 'version']) : undefined;
+  if (old && (typeof from !== 'string' || from === version)) return [];
+  const policy = defaultVersionsPolicy(release);
+  const provider = cloudProvider(obj(spec['cloud']));
+  const operation = old ? 'UPGRADE' : 'CREATE';
+  const conditions = versionConditions(provider, spec);
+  const accepted = (v: string) => providerIncompatibility(policy, { version: v, provider: provider ?? '', operation, conditions }) === undefined;
+  if (accepted(version)) return [];
+  const supported = policy.versions.filter((v) => accepted(v) && (typeof from !== 'string' || (v !== from && versionUpdateProblem(policy, from, v) === undefined)));
+  return [{ field: 'spec.version', type: 'NotSupported', value: version, ...(supported.length > 0 ? { supported } : {}) }];
+}
+
 /** KKP's checks of a Cluster update beyond the immutable fields (pkg/validation/cluster.go `ValidateClusterUpdate`). */
 function clusterUpdateErrors(cluster: KubeObject, old: KubeObject): FieldError[] {
   const errors: FieldError[] = [];
@@ -346,6 +369,7 @@ export function clusterAdmission(seedName: string, options: KkpAdmissionOptions)
         errors.push({ field: 'metadata.labels[project-id]', type: 'Required', detail: 'clusters must belong to a project' });
       }
       errors.push(...clusterSpecErrors(cluster, options.kkpVersion ?? DEFAULT_KKP_RELEASE));
+      errors.push(...providerIncompatibilityErrors(cluster, request.operation === 'UPDATE' ? request.oldObject : undefined, options.kkpVersion ?? DEFAULT_KKP_RELEASE));
       if (request.operation === 'UPDATE' && request.oldObject) {
         errors.push(...clusterUpdateErrors(cluster, request.oldObject));
         for (const rule of IMMUTABLE) {

@@ -145,6 +145,16 @@ describe('KKP admission in the sandbox', () => {
     expect(refusal(() => apply(eu, clusters, cluster('ccm', 'aws-eu-central-1', { features: { externalCloudProvider: true }, enableUserSSHKeyAgent: false }))).status.message).toMatch(/enableUserSSHKeyAgent: Invalid value/);
   });
 
+  it("refuses upgrading an in-tree cluster to a version KKP's provider incompatibilities forbid, and allows it with the external cloud provider", () => {
+    apply(eu, clusters, { ...cluster('in-tree', 'aws-eu-central-1'), spec: { ...(cluster('in-tree', 'aws-eu-central-1')['spec'] as object), version: '1.34.8' } });
+    const error = refusal(() => apply(eu, clusters, cluster('in-tree', 'aws-eu-central-1')));
+    expect(error.status.code).toBe(422);
+    expect(error.status.message).toMatch(/spec\.version: Unsupported value: "1\.35\.7"$/);
+    apply(eu, clusters, { ...cluster('external', 'aws-eu-central-1', { features: { externalCloudProvider: true } }), spec: { ...(cluster('external', 'aws-eu-central-1', { features: { externalCloudProvider: true } })['spec'] as object), version: '1.34.8' } });
+    apply(eu, clusters, cluster('external', 'aws-eu-central-1', { features: { externalCloudProvider: true } }));
+    expect(eu.find(clusters, undefined, 'external')?.['spec']).toMatchObject({ version: '1.35.7' });
+  });
+
   it('refuses an admin global viewer, a case-only e-mail change and a second GroupProjectBinding of a group and project', () => {
     const users = master.typeOf('kubermatic.k8c.io/v1', 'User')!;
     const bindings = master.typeOf('kubermatic.k8c.io/v1', 'GroupProjectBinding')!;

@@ -34,6 +34,7 @@ import { clusterProviderMatches } from './cluster-provider-matches.js';
 import { clusterProviderName } from './cluster-provider-name.js';
 import { clusterTunnelingAgentIp } from './cluster-tunneling-agent-ip.js';
 import { clusterVersionAllowed } from './cluster-version-allowed.js';
+import { clusterProviderIncompatible } from './cluster-provider-incompatible.js';
 import { credentialsInline } from './credentials-inline.js';
 import { datacenterOneProvider } from './datacenter-one-provider.js';
 import { datacenterSeedExists } from './datacenter-seed-exists.js';
@@ -66,6 +67,7 @@ export const RULES: readonly Rule[] = [
   clusterProviderName,
   clusterProjectExists,
   clusterVersionAllowed,
+  clusterProviderIncompatible,
   clusterCidrCount,
   clusterCidrFamily,
   clusterIpFamily,
