@@ -17,6 +17,8 @@ import { DEFAULT_KKP_RELEASE, type KkpRelease } from '../core/kkp-release.js';
 import { CNI_VERSIONS } from '../core/versions/cni-versions.js';
 import { defaultVersionsPolicy, providerIncompatibility, versionUpdateProblem } from '../core/versions/versions-policy.js';
 import { versionConditions } from '../core/versions/version-conditions.js';
+import { parseCidr } from '../core/validate/cidr.js';
+import { RESOURCE_NAME } from '../core/validate/rules/seed-etcd-backup-destination.js';
 
 
 /** The field manager of the defaulting webhook's changes. */
@@ -112,6 +114,20 @@ export function seedAdmission(options: KkpAdmissionOptions): AdmissionPlugin {
           }
         }
       }
+      const spec = obj(seed['spec']);
+      const ranges = Array.isArray(spec['defaultAPIServerAllowedIPRanges']) ? (spec['defaultAPIServerAllowedIPRanges'] as unknown[]) : [];
+      const badRange = ranges.find((r) => typeof r !== 'string' || parseCidr(r) === undefined);
+      if (badRange !== undefined) throw admissionDenied(SEED_WEBHOOK, `${String(badRange)} is not a valid IP range`);
+      const backup = spec['etcdBackupRestore'];
+      if (isPlainObject(backup)) {
+        const destinations = Object.keys(obj(backup['destinations']));
+        if (destinations.length === 0) throw admissionDenied(SEED_WEBHOOK, 'invalid etcd backup configuration: must define at least one backup destination');
+        const chosen = backup['defaultDestination'];
+        if (typeof chosen === 'string' && chosen !== '' && !destinations.includes(chosen)) {
+          throw admissionDenied(SEED_WEBHOOK, `invalid etcd backup configuration: default destination "${chosen}" does not exist`);
+        }
+        if (destinations.some((d) => !RESOURCE_NAME.test(d))) throw admissionDenied(SEED_WEBHOOK, `destination name is invalid, must match ${RESOURCE_NAME.source}`);
+      }
       const removed = Object.keys(datacentersOf(request.oldObject)).filter((dc) => !(dc in datacenters));
       if (removed.length > 0) {
         const users = clustersOn(options.seed(name)).filter((c) => removed.includes(clusterDc(c) ?? ''));
@@ -132,7 +148,7 @@ export const GROUP_PROJECT_BINDING_WEBHOOK = 'groupprojectbindings.kubermatic.k8
  * viewer and keeps its e-mail (pkg/validation/user.go); one GroupProjectBinding per group and project
  * (pkg/ee/validation/groupprojectbinding).
  */
-export function userAdmission(): AdmissionPlugin {
+export function userAdmission(options: Pick<KkpAdmissionOptions, 'kkpVersion'> = {}): AdmissionPlugin {
   return {
     name: USER_WEBHOOK,
     validate(request) {
@@ -144,6 +160,14 @@ export function userAdmission(): AdmissionPlugin {
         const before = obj(request.oldObject?.['spec'])['email'];
         if (request.operation === 'UPDATE' && before !== undefined && before !== spec['email']) {
           errors.push({ field: 'spec.email', type: 'Invalid', value: spec['email'] ?? null, detail: 'this field is immutable' });
+        }
+        // pkg/validation/user.go `ValidateUserEmailUniqueness` (KKP v2.30 and later): e-mails unique regardless of case.
+        const email = spec['email'];
+        if ((options.kkpVersion ?? DEFAULT_KKP_RELEASE) !== 'v2.29' && typeof email === 'string' && email !== '') {
+          const twin = request.cluster.list(request.type, undefined).entries.find(
+            (e) => e.object.metadata.name !== request.object?.metadata.name && String(obj(e.object['spec'])['email'] ?? '').toLowerCase() === email.toLowerCase(),
+          );
+          if (twin) errors.push({ field: 'spec.email', type: 'Duplicate', value: email });
         }
         if (errors.length) throw invalid(request.type.kind, request.type.group, request.object.metadata.name ?? '', errors);
       }

@@ -155,6 +155,24 @@ describe('KKP admission in the sandbox', () => {
     expect(eu.find(clusters, undefined, 'external')?.['spec']).toMatchObject({ version: '1.35.7' });
   });
 
+  it('refuses a Seed with an allowed IP range that is no CIDR, or an etcd backup without destinations, with a bad name or an unknown default', () => {
+    const dcs = { 'aws-eu-central-1': { spec: { aws: { region: 'eu-central-1' } } } };
+    const withSpec = (extra: Record<string, unknown>) => ({ ...seed('seed-eu', dcs), spec: { ...(seed('seed-eu', dcs)['spec'] as object), ...extra } });
+    expect(refusal(() => apply(master, seeds, withSpec({ defaultAPIServerAllowedIPRanges: ['10.0.0.0/8', '10.0.0.300/8'] }))).status.message).toMatch(/10\.0\.0\.300\/8 is not a valid IP range$/);
+    expect(refusal(() => apply(master, seeds, withSpec({ etcdBackupRestore: { destinations: {} } }))).status.message).toMatch(/must define at least one backup destination$/);
+    const destination = { bucketName: 'b', endpoint: 's3.amazonaws.com' };
+    expect(refusal(() => apply(master, seeds, withSpec({ etcdBackupRestore: { destinations: { s3: destination }, defaultDestination: 'minio' } }))).status.message).toMatch(/default destination "minio" does not exist$/);
+    expect(refusal(() => apply(master, seeds, withSpec({ etcdBackupRestore: { destinations: { S3_Old: destination } } }))).status.message).toMatch(/destination name is invalid/);
+    apply(master, seeds, withSpec({ defaultAPIServerAllowedIPRanges: ['10.0.0.0/8'], etcdBackupRestore: { destinations: { s3: destination }, defaultDestination: 's3' } }));
+  });
+
+  it('refuses a second User with the same e-mail regardless of case', () => {
+    const users = master.typeOf('kubermatic.k8c.io/v1', 'User')!;
+    const user = (name: string, email: string): KubeObject => ({ apiVersion: 'kubermatic.k8c.io/v1', kind: 'User', metadata: { name }, spec: { name, email } });
+    apply(master, users, user('first', 'same@example.com'));
+    expect(refusal(() => apply(master, users, user('second', 'Same@Example.com'))).status.message).toMatch(/spec\.email: Duplicate value: "Same@Example\.com"/);
+  });
+
   it('refuses an admin global viewer, a case-only e-mail change and a second GroupProjectBinding of a group and project', () => {
     const users = master.typeOf('kubermatic.k8c.io/v1', 'User')!;
     const bindings = master.typeOf('kubermatic.k8c.io/v1', 'GroupProjectBinding')!;
