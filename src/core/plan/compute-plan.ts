@@ -11,6 +11,7 @@ import type { LiveState, LiveTarget, NotContactedReason } from './live-state.js'
 import { ownedFields } from './owned-fields.js';
 import type { Change, FieldChange, Plan, PlanOptions, PlanStage, StagePhase, TargetPlan } from './plan.js';
 import { kindsOfTarget } from './target-kinds.js';
+import { applyOrderOf } from '../apply/apply-order.js';
 
 interface PlannedChange {
   readonly phase: StagePhase;
@@ -125,7 +126,8 @@ function planObject(desired: DesiredObject, live: KubeObject | undefined, contex
     reason = 'drift (edited outside Git); correcting drift is turned off';
   }
   const change: Change = { ...base, action, diff: withoutStamp(diff), drift, destructive, ...(adoption ? { adoption } : {}), errors, ...(reason ? { reason } : {}) };
-  return { phase: 'apply', order, change };
+  // Within its kind, the apply order table may put the change first (a Seed giving up a datacenter).
+  return { phase: 'apply', order: applyOrderOf(order, change), change };
 }
 
 /** A Seed may be written only when the master holds the kubeconfig Secret it references (KKP's webhook checks it). */
