@@ -14,7 +14,7 @@ import { NAMESPACES } from '../emulator/resource-type.js';
 import type { VirtualCluster } from '../emulator/virtual-cluster.js';
 import { KKP_GROUP } from './kkp-crds.js';
 import { DEFAULT_KKP_RELEASE, type KkpRelease } from '../core/kkp-release.js';
-import { CNI_VERSIONS } from '../core/versions/cni-versions.js';
+import { CNI_DEFAULTS, CNI_VERSIONS, defaultCniType } from '../core/versions/cni-versions.js';
 import { defaultVersionsPolicy, providerIncompatibility, versionUpdateProblem } from '../core/versions/versions-policy.js';
 import { versionConditions } from '../core/versions/version-conditions.js';
 import { parseCidr } from '../core/validate/cidr.js';
@@ -26,10 +26,12 @@ export const KKP_DEFAULTING_MANAGER = 'kubermatic-webhook';
 export const SEED_WEBHOOK = 'seeds.kubermatic.k8c.io';
 export const CLUSTER_WEBHOOK = 'clusters.kubermatic.k8c.io';
 
-/** KKP's defaults for a Cluster (KKP 2.2x): what live objects carry although Git never set it. */
+/**
+ * KKP's defaults for a Cluster: what live objects carry although Git never set it. The CNI plugin depends on the
+ * release and the provider (`CNI_DEFAULTS`, `defaultCniType` in src/core/versions/cni-versions.ts).
+ */
 export const CLUSTER_DEFAULTS = {
   exposeStrategy: 'NodePort',
-  cniPlugin: { type: 'canal', version: 'v3.29' },
   pods: '172.25.0.0/16',
   services: '10.240.16.0/20',
   proxyMode: 'ipvs',
@@ -193,7 +195,7 @@ function cloudProvider(cloud: Obj): string | undefined {
 }
 
 /** KKP's Cluster defaulting: returns a new object with the defaults filled in. */
-export function defaultCluster(cluster: KubeObject, seed: KubeObject | undefined): KubeObject {
+export function defaultCluster(cluster: KubeObject, seed: KubeObject | undefined, release: KkpRelease = DEFAULT_KKP_RELEASE): KubeObject {
   const spec: Obj = { ...obj(cluster['spec']) };
   const cloud: Obj = { ...obj(spec['cloud']) };
   const provider = cloudProvider(cloud);
@@ -201,11 +203,12 @@ export function defaultCluster(cluster: KubeObject, seed: KubeObject | undefined
   spec['cloud'] = cloud;
   const seedExpose = obj(seed?.['spec'])['exposeStrategy'];
   setDefault(spec, 'exposeStrategy', typeof seedExpose === 'string' && seedExpose ? seedExpose : CLUSTER_DEFAULTS.exposeStrategy);
+  // pkg/defaulting/cluster.go: no CNI plugin → the release's default one (canal on edge, else cilium) at its default
+  // version; a plugin without a version → that plugin's default version.
   const cni: Obj = { ...obj(spec['cniPlugin']) };
-  if (cni['type'] === undefined) {
-    cni['type'] = CLUSTER_DEFAULTS.cniPlugin.type;
-    setDefault(cni, 'version', CLUSTER_DEFAULTS.cniPlugin.version);
-  }
+  if (cni['type'] === undefined || cni['type'] === '') cni['type'] = defaultCniType(provider);
+  const defaultVersion = (CNI_DEFAULTS[release] as Readonly<Record<string, string>>)[String(cni['type'])];
+  if (defaultVersion !== undefined) setDefault(cni, 'version', defaultVersion);
   spec['cniPlugin'] = cni;
   const network: Obj = { ...obj(spec['clusterNetwork']) };
   const pods: Obj = { ...obj(network['pods']) };
@@ -380,7 +383,7 @@ export function clusterAdmission(seedName: string, options: KkpAdmissionOptions)
     fieldManager: KKP_DEFAULTING_MANAGER,
     mutate(request) {
       if (!isKind(request, 'Cluster') || !request.object || request.object.metadata.deletionTimestamp) return undefined;
-      const defaulted = defaultCluster(request.object, seedObject());
+      const defaulted = defaultCluster(request.object, seedObject(), options.kkpVersion ?? DEFAULT_KKP_RELEASE);
       const spec = obj(obj(request.type.schema)['properties'])['spec'];
       return { ...defaulted, spec: withGoZeroValues(defaulted['spec'], spec) };
     },

@@ -5,7 +5,7 @@ import { refusal } from '../support/refusal.js';
 import type { KubeObject } from '../../src/emulator/kube-object.js';
 import type { ResourceType } from '../../src/emulator/resource-type.js';
 import type { VirtualCluster } from '../../src/emulator/virtual-cluster.js';
-import { CLUSTER_DEFAULTS, KKP_DEFAULTING_MANAGER } from '../../src/sandbox/kkp-admission.js';
+import { CLUSTER_DEFAULTS, defaultCluster, KKP_DEFAULTING_MANAGER } from '../../src/sandbox/kkp-admission.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/start-sandbox.js';
 
 const seed = (name: string, datacenters: Record<string, unknown>): KubeObject => ({
@@ -72,7 +72,8 @@ describe('KKP admission in the sandbox', () => {
     const spec = result.object['spec'] as Record<string, Record<string, unknown>>;
     expect(spec['cloud']?.['providerName']).toBe('aws');
     expect(spec['exposeStrategy']).toBe(CLUSTER_DEFAULTS.exposeStrategy);
-    expect(spec['cniPlugin']).toEqual(CLUSTER_DEFAULTS.cniPlugin);
+    // KKP v2.31 (the sandbox's default release) defaults cilium 1.19.4 on every provider but edge.
+    expect(spec['cniPlugin']).toEqual({ type: 'cilium', version: '1.19.4' });
     expect(spec['clusterNetwork']).toEqual({
       pods: { cidrBlocks: ['172.25.0.0/16'] },
       services: { cidrBlocks: ['10.240.16.0/20'] },
@@ -88,6 +89,19 @@ describe('KKP admission in the sandbox', () => {
 
     const again = apply(eu, clusters, cluster('defaulted', 'aws-eu-central-1'));
     expect(again.object.metadata.resourceVersion).toBe(result.object.metadata.resourceVersion);
+  });
+
+  it("defaults the CNI plugin as the selected release does: cilium but canal on edge, each plugin's default version", () => {
+    const spec = (release: 'v2.29' | 'v2.30' | 'v2.31', cloud: Record<string, unknown>, cniPlugin?: Record<string, unknown>) =>
+      defaultCluster({ ...cluster('c', 'dc'), spec: { cloud: { dc: 'dc', ...cloud }, ...(cniPlugin ? { cniPlugin } : {}) } }, undefined, release)['spec'] as Record<string, unknown>;
+    const aws = { aws: {} };
+    expect(spec('v2.29', aws)['cniPlugin']).toEqual({ type: 'cilium', version: '1.18.10' });
+    expect(spec('v2.30', aws)['cniPlugin']).toEqual({ type: 'cilium', version: '1.18.10' });
+    expect(spec('v2.31', aws)['cniPlugin']).toEqual({ type: 'cilium', version: '1.19.4' });
+    expect(spec('v2.29', { edge: {} })['cniPlugin']).toEqual({ type: 'canal', version: 'v3.30' });
+    expect(spec('v2.31', { edge: {} })['cniPlugin']).toEqual({ type: 'canal', version: 'v3.31' });
+    expect(spec('v2.31', aws, { type: 'canal' })['cniPlugin']).toEqual({ type: 'canal', version: 'v3.31' });
+    expect(spec('v2.31', aws, { type: 'canal', version: 'v3.29' })['cniPlugin']).toEqual({ type: 'canal', version: 'v3.29' });
   });
 
   it('refuses changing immutable cluster fields with Invalid', () => {
