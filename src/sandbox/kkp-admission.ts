@@ -19,6 +19,7 @@ import { defaultVersionsPolicy, providerIncompatibility, versionUpdateProblem } 
 import { versionConditions } from '../core/versions/version-conditions.js';
 import { parseCidr } from '../core/validate/cidr.js';
 import { RESOURCE_NAME } from '../core/validate/rules/seed-etcd-backup-destination.js';
+import { INITIAL_GROUP_LABEL, SERVICE_ACCOUNT_PREFIX } from '../core/validate/rules/user-service-account.js';
 
 
 /** The field manager of the defaulting webhook's changes. */
@@ -159,6 +160,7 @@ export function userAdmission(options: Pick<KkpAdmissionOptions, 'kkpVersion'> =
         const spec = obj(request.object['spec']);
         const errors: FieldError[] = [];
         if (spec['admin'] === true && spec['isGlobalViewer'] === true) errors.push({ field: 'spec.isGlobalViewer', type: 'Forbidden', detail: 'admin users cannot be global viewers' });
+        errors.push(...serviceAccountErrors(request.object, request.operation === 'CREATE'));
         const before = obj(request.oldObject?.['spec'])['email'];
         if (request.operation === 'UPDATE' && before !== undefined && before !== spec['email']) {
           errors.push({ field: 'spec.email', type: 'Invalid', value: spec['email'] ?? null, detail: 'this field is immutable' });
@@ -183,6 +185,25 @@ export function userAdmission(options: Pick<KkpAdmissionOptions, 'kkpVersion'> =
       }
     },
   };
+}
+
+/** pkg/validation/user.go `ValidateUser`, `ValidateUserCreate`: service account Users and regular ones. */
+function serviceAccountErrors(user: KubeObject, created: boolean): FieldError[] {
+  const spec = obj(user['spec']);
+  const email = typeof spec['email'] === 'string' ? spec['email'] : '';
+  const project = typeof spec['project'] === 'string' ? spec['project'] : '';
+  const errors: FieldError[] = [];
+  if ((user.metadata.name ?? '').startsWith(SERVICE_ACCOUNT_PREFIX)) {
+    if (project === '') errors.push({ field: 'spec.project', type: 'Required', detail: 'service accounts must reference a project' });
+    if (!email.startsWith(SERVICE_ACCOUNT_PREFIX)) errors.push({ field: 'spec.email', type: 'Forbidden', detail: `service account users must have an email address starting with "${SERVICE_ACCOUNT_PREFIX}"` });
+    if (created && user.metadata.labels?.[INITIAL_GROUP_LABEL] === undefined) {
+      errors.push({ field: 'metadata.labels', type: 'Required', detail: `service accounts must define their group using a "${INITIAL_GROUP_LABEL}" label` });
+    }
+  } else {
+    if (project !== '') errors.push({ field: 'spec.project', type: 'Forbidden', detail: 'regular users must not set a project reference' });
+    if (email.startsWith(SERVICE_ACCOUNT_PREFIX)) errors.push({ field: 'spec.email', type: 'Forbidden', detail: `regular users must not have an email address starting with "${SERVICE_ACCOUNT_PREFIX}"` });
+  }
+  return errors;
 }
 
 function setDefault(target: Obj, key: string, value: unknown): void {

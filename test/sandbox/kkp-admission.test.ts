@@ -180,6 +180,18 @@ describe('KKP admission in the sandbox', () => {
     apply(master, seeds, withSpec({ defaultAPIServerAllowedIPRanges: ['10.0.0.0/8'], etcdBackupRestore: { destinations: { s3: destination }, defaultDestination: 's3' } }));
   });
 
+  it('refuses a service account User without project, prefixed e-mail or initialGroup label, and a regular User with either', () => {
+    const users = master.typeOf('kubermatic.k8c.io/v1', 'User')!;
+    const user = (name: string, spec: Record<string, unknown>, labels?: Record<string, string>): KubeObject => ({ apiVersion: 'kubermatic.k8c.io/v1', kind: 'User', metadata: { name, ...(labels ? { labels } : {}) }, spec: { name, ...spec } });
+    expect(refusal(() => apply(master, users, user('serviceaccount-ci', { email: 'ci@example.com' }))).status.message).toBe(
+      'User.kubermatic.k8c.io "serviceaccount-ci" is invalid: [spec.project: Required value: service accounts must reference a project, spec.email: Forbidden: service account users must have an email address starting with "serviceaccount-", metadata.labels: Required value: service accounts must define their group using a "initialGroup" label]',
+    );
+    expect(refusal(() => apply(master, users, user('dave', { email: 'serviceaccount-dave@localhost', project: 'p1' }))).status.message).toMatch(/spec\.project: Forbidden: regular users must not set a project reference, spec\.email: Forbidden/);
+    apply(master, users, user('serviceaccount-ci', { email: 'serviceaccount-ci@localhost', project: 'p1' }, { initialGroup: 'editors-p1' }));
+    // The label is needed to create the service account only.
+    apply(master, users, user('serviceaccount-ci', { email: 'serviceaccount-ci@localhost', project: 'p1' }));
+  });
+
   it('refuses a second User with the same e-mail regardless of case', () => {
     const users = master.typeOf('kubermatic.k8c.io/v1', 'User')!;
     const user = (name: string, email: string): KubeObject => ({ apiVersion: 'kubermatic.k8c.io/v1', kind: 'User', metadata: { name }, spec: { name, email } });

@@ -8,6 +8,7 @@ import { clusterKonnectivity } from './cluster-konnectivity.js';
 import { clusterMachineNetworks } from './cluster-machine-networks.js';
 import { clusterProxyMode } from './cluster-proxy-mode.js';
 import { userAdminGlobalViewer } from './user-admin-global-viewer.js';
+import { userServiceAccount } from './user-service-account.js';
 import { bindingGroupFormat } from './binding-group-format.js';
 import { bindingProjectExists } from './binding-project-exists.js';
 import { bindingUserExists } from './binding-user-exists.js';
@@ -88,6 +89,7 @@ export const RULES: readonly Rule[] = [
   bindingGroupDuplicate,
   userUniqueEmail,
   userAdminGlobalViewer,
+  userServiceAccount,
   sshKeyProjectExists,
   sshKeyClusterExists,
   // The repository as a whole
