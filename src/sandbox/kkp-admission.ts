@@ -20,6 +20,7 @@ import { versionConditions } from '../core/versions/version-conditions.js';
 import { parseCidr } from '../core/validate/cidr.js';
 import { RESOURCE_NAME } from '../core/validate/rules/seed-etcd-backup-destination.js';
 import { INITIAL_GROUP_LABEL, SERVICE_ACCOUNT_PREFIX } from '../core/validate/rules/user-service-account.js';
+import { clusterNameProblem } from '../core/validate/rules/cluster-name.js';
 
 
 /** The field manager of the defaulting webhook's changes. */
@@ -413,6 +414,9 @@ export function clusterAdmission(seedName: string, options: KkpAdmissionOptions)
       const cluster = request.object;
       const name = cluster.metadata.name ?? '';
       const errors: FieldError[] = [];
+      // pkg/webhook/cluster/validation ValidateCreate: the name, before anything else.
+      const nameProblem = request.operation === 'CREATE' ? clusterNameProblem(name) : undefined;
+      if (nameProblem !== undefined) throw admissionDenied(CLUSTER_WEBHOOK, `cluster name "${name}" ${nameProblem}`);
       if (request.operation === 'CREATE' && !cluster.metadata.labels?.['project-id']) {
         errors.push({ field: 'metadata.labels[project-id]', type: 'Required', detail: 'clusters must belong to a project' });
       }

@@ -60,6 +60,12 @@ describe('KKP admission in the sandbox', () => {
     expect(error.status.message).toContain('datacenter "empty" has no provider defined');
   });
 
+  it('refuses creating a cluster whose name is longer than 36 characters or not an RFC 1035 label', () => {
+    expect(refusal(() => apply(eu, clusters, cluster('a'.repeat(37), 'aws-eu-central-1'))).status.message).toMatch(/denied the request: cluster name "a{37}" is 37 characters long, more than KKP's maximum of 36$/);
+    expect(refusal(() => apply(eu, clusters, cluster('1shop', 'aws-eu-central-1'))).status.message).toMatch(/cluster name "1shop" is not a valid RFC 1035 label/);
+    apply(eu, clusters, cluster('a'.repeat(36), 'aws-eu-central-1'));
+  });
+
   it('refuses a cluster whose datacenter belongs to another seed', () => {
     const error = refusal(() => apply(eu, clusters, cluster('wrong-seed', 'aws-us-east-2')));
     expect(error.status.code).toBe(403);

@@ -35,6 +35,7 @@ import { clusterProviderMatches } from './cluster-provider-matches.js';
 import { clusterProviderName } from './cluster-provider-name.js';
 import { clusterTunnelingAgentIp } from './cluster-tunneling-agent-ip.js';
 import { clusterVersionAllowed } from './cluster-version-allowed.js';
+import { clusterName } from './cluster-name.js';
 import { clusterProviderIncompatible } from './cluster-provider-incompatible.js';
 import { credentialsInline } from './credentials-inline.js';
 import { datacenterOneProvider } from './datacenter-one-provider.js';
@@ -63,6 +64,7 @@ export const RULES: readonly Rule[] = [
   seedEtcdBackupDestination,
   editionCommunitySeeds,
   // Clusters
+  clusterName,
   clusterDatacenterExists,
   clusterProviderMatches,
   clusterProviderName,
