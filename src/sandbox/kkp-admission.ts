@@ -21,6 +21,7 @@ import { parseCidr } from '../core/validate/cidr.js';
 import { RESOURCE_NAME } from '../core/validate/rules/seed-etcd-backup-destination.js';
 import { INITIAL_GROUP_LABEL, SERVICE_ACCOUNT_PREFIX } from '../core/validate/rules/user-service-account.js';
 import { clusterNameProblem } from '../core/validate/rules/cluster-name.js';
+import { KUBEVIRT_OPERATING_SYSTEMS } from '../core/validate/rules/datacenter-kubevirt-os.js';
 
 
 /** The field manager of the defaulting webhook's changes. */
@@ -104,6 +105,9 @@ export function seedAdmission(options: KkpAdmissionOptions): AdmissionPlugin {
         const providers = providersOf(dc);
         if (providers.length === 0) throw admissionDenied(SEED_WEBHOOK, `datacenter "${dcName}" has no provider defined`);
         if (providers.length > 1) throw admissionDenied(SEED_WEBHOOK, `datacenter "${dcName}" has more than one provider defined: ${providers.join(', ')}`);
+        const images = obj(obj(obj(obj(obj(obj(dc)['spec'])['kubevirt'])['images'])['http'])['operatingSystems']);
+        const unsupported = Object.keys(images).find((os) => !KUBEVIRT_OPERATING_SYSTEMS.includes(os));
+        if (unsupported !== undefined) throw admissionDenied(SEED_WEBHOOK, `invalid/not supported operating system specified: ${unsupported}`);
         const before = datacentersOf(request.oldObject)[dcName];
         const previous = before === undefined ? [] : providersOf(before);
         if (previous.length === 1 && previous[0] !== providers[0]) {

@@ -55,6 +55,14 @@ describe('KKP admission in the sandbox', () => {
     );
   });
 
+  it('refuses a KubeVirt datacenter with images of an operating system KKP does not support', () => {
+    const kubevirt = (os: string) => ({ spec: { kubevirt: { images: { http: { operatingSystems: { [os]: { '9': 'https://images.example.com/os.img' } } } } } } });
+    const dcs = { 'aws-eu-central-1': { spec: { aws: { region: 'eu-central-1' } } } };
+    expect(refusal(() => apply(master, seeds, seed('seed-eu', { ...dcs, 'kv-fra': kubevirt('centos') }))).status.message).toMatch(/denied the request: invalid\/not supported operating system specified: centos$/);
+    apply(master, seeds, seed('seed-eu', { ...dcs, 'kv-fra': kubevirt('rockylinux') }));
+    apply(master, seeds, seed('seed-eu', dcs));
+  });
+
   it('refuses a datacenter without a provider', () => {
     const error = refusal(() => apply(master, seeds, seed('seed-eu', { 'aws-eu-central-1': { spec: { aws: { region: 'eu-central-1' } } }, empty: { spec: {} } })));
     expect(error.status.message).toContain('datacenter "empty" has no provider defined');

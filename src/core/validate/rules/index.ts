@@ -39,6 +39,7 @@ import { clusterName } from './cluster-name.js';
 import { clusterProviderIncompatible } from './cluster-provider-incompatible.js';
 import { credentialsInline } from './credentials-inline.js';
 import { datacenterOneProvider } from './datacenter-one-provider.js';
+import { datacenterKubevirtOs } from './datacenter-kubevirt-os.js';
 import { datacenterSeedExists } from './datacenter-seed-exists.js';
 import { datacenterUniqueName } from './datacenter-unique-name.js';
 import { editionCommunitySeeds } from './edition-community-seeds.js';
@@ -57,6 +58,7 @@ export const RULES: readonly Rule[] = [
   // Datacenters and seeds
   datacenterUniqueName,
   datacenterOneProvider,
+  datacenterKubevirtOs,
   datacenterSeedExists,
   seedKubeconfigReference,
   seedNamespace,
