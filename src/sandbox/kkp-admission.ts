@@ -126,6 +126,10 @@ export function seedAdmission(options: KkpAdmissionOptions): AdmissionPlugin {
       const ranges = Array.isArray(spec['defaultAPIServerAllowedIPRanges']) ? (spec['defaultAPIServerAllowedIPRanges'] as unknown[]) : [];
       const badRange = ranges.find((r) => typeof r !== 'string' || parseCidr(r) === undefined);
       if (badRange !== undefined) throw admissionDenied(SEED_WEBHOOK, `${String(badRange)} is not a valid IP range`);
+      if ((options.kkpVersion ?? DEFAULT_KKP_RELEASE) === 'v2.31') {
+        const problem = authenticationProblem(spec, datacenters);
+        if (problem !== undefined) throw admissionDenied(SEED_WEBHOOK, problem);
+      }
       const backup = spec['etcdBackupRestore'];
       if (isPlainObject(backup)) {
         const destinations = Object.keys(obj(backup['destinations']));
@@ -146,6 +150,25 @@ export function seedAdmission(options: KkpAdmissionOptions): AdmissionPlugin {
       }
     },
   };
+}
+
+/** KKP v2.31's `validateAuthenticationConfiguration` (pkg/webhook/seed/validation.go), of the Seed and its datacenters. */
+function authenticationProblem(spec: Obj, datacenters: Obj): string | undefined {
+  const filled = (o: Obj, key: string) => typeof o[key] === 'string' && o[key] !== '';
+  for (const [name, dc] of Object.entries(datacenters)) {
+    const auth = obj(obj(obj(dc)['spec'])['authenticationConfiguration']);
+    if (isPlainObject(obj(obj(dc)['spec'])['authenticationConfiguration']) && (!filled(auth, 'secretName') || !filled(auth, 'secretKey'))) {
+      return `datacenter "${name}": spec.authenticationConfiguration must contain a valid secret reference with secretName and secretKey`;
+    }
+  }
+  const hasAuth = isPlainObject(spec['authenticationConfiguration']);
+  const hasOidc = isPlainObject(spec['oidcProviderConfiguration']);
+  if (hasAuth && hasOidc) return 'only one of spec.authenticationConfiguration and spec.oidcProviderConfiguration can be set';
+  const auth = obj(spec['authenticationConfiguration']);
+  if (hasAuth && (!filled(auth, 'secretName') || !filled(auth, 'secretKey'))) return 'spec.authenticationConfiguration must contain a valid secret reference with secretName and secretKey';
+  const oidc = obj(spec['oidcProviderConfiguration']);
+  if (hasOidc && (!filled(oidc, 'issuerURL') || !filled(oidc, 'issuerClientID'))) return 'spec.oidcProviderConfiguration must specify issuerURL and issuerClientID';
+  return undefined;
 }
 
 export const USER_WEBHOOK = 'users.kubermatic.k8c.io';

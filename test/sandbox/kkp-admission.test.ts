@@ -206,6 +206,17 @@ describe('KKP admission in the sandbox', () => {
     apply(master, users, user('serviceaccount-ci', { email: 'serviceaccount-ci@localhost', project: 'p1' }));
   });
 
+  it('refuses a Seed with both authentication and OIDC configuration, or either incomplete (KKP v2.31)', () => {
+    const dcs = { 'aws-eu-central-1': { spec: { aws: { region: 'eu-central-1' } } } };
+    const withSpec = (extra: Record<string, unknown>) => ({ ...seed('seed-eu', dcs), spec: { ...(seed('seed-eu', dcs)['spec'] as object), ...extra } });
+    const authentication = { secretName: 'auth', secretKey: 'config.yaml' };
+    const oidc = { issuerURL: 'https://dex.example.com', issuerClientID: 'kkp', issuerClientSecret: 's' };
+    expect(refusal(() => apply(master, seeds, withSpec({ authenticationConfiguration: authentication, oidcProviderConfiguration: oidc }))).status.message).toMatch(/only one of spec\.authenticationConfiguration and spec\.oidcProviderConfiguration can be set$/);
+    expect(refusal(() => apply(master, seeds, withSpec({ oidcProviderConfiguration: { ...oidc, issuerURL: '' } }))).status.message).toMatch(/must specify issuerURL and issuerClientID$/);
+    apply(master, seeds, withSpec({ authenticationConfiguration: authentication }));
+    apply(master, seeds, seed('seed-eu', dcs));
+  });
+
   it('refuses a second User with the same e-mail regardless of case', () => {
     const users = master.typeOf('kubermatic.k8c.io/v1', 'User')!;
     const user = (name: string, email: string): KubeObject => ({ apiVersion: 'kubermatic.k8c.io/v1', kind: 'User', metadata: { name }, spec: { name, email } });

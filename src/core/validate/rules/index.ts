@@ -48,6 +48,7 @@ import { repositoryNoSecret } from './repository-no-secret.js';
 import { seedAllowedIpRanges } from './seed-allowed-ip-ranges.js';
 import { seedEtcdBackupDestination } from './seed-etcd-backup-destination.js';
 import { seedKubeconfigReference } from './seed-kubeconfig-reference.js';
+import { seedAuthenticationConfiguration } from './seed-authentication-configuration.js';
 import { seedNamespace } from './seed-namespace.js';
 import { sshKeyClusterExists } from './ssh-key-cluster-exists.js';
 import { sshKeyProjectExists } from './ssh-key-project-exists.js';
@@ -64,6 +65,7 @@ export const RULES: readonly Rule[] = [
   seedNamespace,
   seedAllowedIpRanges,
   seedEtcdBackupDestination,
+  seedAuthenticationConfiguration,
   editionCommunitySeeds,
   // Clusters
   clusterName,
