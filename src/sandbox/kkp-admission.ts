@@ -22,6 +22,7 @@ import { RESOURCE_NAME } from '../core/validate/rules/seed-etcd-backup-destinati
 import { INITIAL_GROUP_LABEL, SERVICE_ACCOUNT_PREFIX } from '../core/validate/rules/user-service-account.js';
 import { clusterNameProblem } from '../core/validate/rules/cluster-name.js';
 import { KUBEVIRT_OPERATING_SYSTEMS } from '../core/validate/rules/datacenter-kubevirt-os.js';
+import { ENVOY_DURATION_FIELDS, envoyDurationProblem, parseGoDuration } from '../core/validate/rules/seed-envoy-connection-settings.js';
 
 
 /** The field manager of the defaulting webhook's changes. */
@@ -129,6 +130,16 @@ export function seedAdmission(options: KkpAdmissionOptions): AdmissionPlugin {
       if ((options.kkpVersion ?? DEFAULT_KKP_RELEASE) === 'v2.31') {
         const problem = authenticationProblem(spec, datacenters);
         if (problem !== undefined) throw admissionDenied(SEED_WEBHOOK, problem);
+      }
+      if ((options.kkpVersion ?? DEFAULT_KKP_RELEASE) !== 'v2.29') {
+        const settings = obj(obj(obj(spec['nodeportProxy'])['envoy'])['connectionSettings']);
+        for (const field of ENVOY_DURATION_FIELDS) {
+          const value = settings[field];
+          if (value === undefined || value === null) continue;
+          if (typeof value !== 'string' || parseGoDuration(value) === undefined) throw admissionDenied(SEED_WEBHOOK, `time: invalid duration ${JSON.stringify(String(value))}`);
+          const problem = envoyDurationProblem(value);
+          if (problem !== undefined) throw admissionDenied(SEED_WEBHOOK, `spec.nodeportProxy.envoy.connectionSettings.${field} ${problem}`);
+        }
       }
       const backup = spec['etcdBackupRestore'];
       if (isPlainObject(backup)) {

@@ -217,6 +217,16 @@ describe('KKP admission in the sandbox', () => {
     apply(master, seeds, seed('seed-eu', dcs));
   });
 
+  it('refuses envoy connection settings below 1s, negative or no duration', () => {
+    const dcs = { 'aws-eu-central-1': { spec: { aws: { region: 'eu-central-1' } } } };
+    const withSettings = (connectionSettings: Record<string, unknown>) => ({ ...seed('seed-eu', dcs), spec: { ...(seed('seed-eu', dcs)['spec'] as object), nodeportProxy: { envoy: { connectionSettings } } } });
+    expect(refusal(() => apply(master, seeds, withSettings({ sniListenerIdleTimeout: '500ms' }))).status.message).toMatch(/connectionSettings\.sniListenerIdleTimeout must be 0 or >= 1s$/);
+    expect(refusal(() => apply(master, seeds, withSettings({ upstreamTCPKeepaliveTime: '-1s' }))).status.message).toMatch(/upstreamTCPKeepaliveTime must be >= 0$/);
+    expect(refusal(() => apply(master, seeds, withSettings({ upstreamTCPKeepaliveTime: '10 seconds' }))).status.message).toMatch(/time: invalid duration "10 seconds"$/);
+    apply(master, seeds, withSettings({ sniListenerIdleTimeout: '0', tunnelingStreamIdleTimeout: '1h30m' }));
+    apply(master, seeds, seed('seed-eu', dcs));
+  });
+
   it('refuses a second User with the same e-mail regardless of case', () => {
     const users = master.typeOf('kubermatic.k8c.io/v1', 'User')!;
     const user = (name: string, email: string): KubeObject => ({ apiVersion: 'kubermatic.k8c.io/v1', kind: 'User', metadata: { name }, spec: { name, email } });

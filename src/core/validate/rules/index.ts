@@ -49,6 +49,7 @@ import { seedAllowedIpRanges } from './seed-allowed-ip-ranges.js';
 import { seedEtcdBackupDestination } from './seed-etcd-backup-destination.js';
 import { seedKubeconfigReference } from './seed-kubeconfig-reference.js';
 import { seedAuthenticationConfiguration } from './seed-authentication-configuration.js';
+import { seedEnvoyConnectionSettings } from './seed-envoy-connection-settings.js';
 import { seedNamespace } from './seed-namespace.js';
 import { sshKeyClusterExists } from './ssh-key-cluster-exists.js';
 import { sshKeyProjectExists } from './ssh-key-project-exists.js';
@@ -66,6 +67,7 @@ export const RULES: readonly Rule[] = [
   seedAllowedIpRanges,
   seedEtcdBackupDestination,
   seedAuthenticationConfiguration,
+  seedEnvoyConnectionSettings,
   editionCommunitySeeds,
   // Clusters
   clusterName,
