@@ -204,6 +204,10 @@ export function userAdmission(options: Pick<KkpAdmissionOptions, 'kkpVersion'> =
         if (request.operation === 'UPDATE' && before !== undefined && before !== spec['email']) {
           errors.push({ field: 'spec.email', type: 'Invalid', value: spec['email'] ?? null, detail: 'this field is immutable' });
         }
+        const projectBefore = obj(request.oldObject?.['spec'])['project'] ?? '';
+        if (request.operation === 'UPDATE' && projectBefore !== (spec['project'] ?? '')) {
+          errors.push({ field: 'spec.project', type: 'Invalid', value: spec['project'] ?? '', detail: 'this field is immutable' });
+        }
         // pkg/validation/user.go `ValidateUserEmailUniqueness` (KKP v2.30 and later): e-mails unique regardless of case.
         const email = spec['email'];
         if ((options.kkpVersion ?? DEFAULT_KKP_RELEASE) !== 'v2.29' && typeof email === 'string' && email !== '') {

@@ -204,6 +204,7 @@ describe('KKP admission in the sandbox', () => {
     apply(master, users, user('serviceaccount-ci', { email: 'serviceaccount-ci@localhost', project: 'p1' }, { initialGroup: 'editors-p1' }));
     // The label is needed to create the service account only.
     apply(master, users, user('serviceaccount-ci', { email: 'serviceaccount-ci@localhost', project: 'p1' }));
+    expect(refusal(() => apply(master, users, user('serviceaccount-ci', { email: 'serviceaccount-ci@localhost', project: 'p2' }))).status.message).toMatch(/spec\.project: Invalid value: "p2": this field is immutable/);
   });
 
   it('refuses a Seed with both authentication and OIDC configuration, or either incomplete (KKP v2.31)', () => {

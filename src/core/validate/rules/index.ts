@@ -24,6 +24,7 @@ import { changeDatacenterRemoved } from './change-datacenter-removed.js';
 import { changeSeedDeleted } from './change-seed-deleted.js';
 import { changeSshKeyProject } from './change-ssh-key-project.js';
 import { changeUserEmail } from './change-user-email.js';
+import { changeUserProject } from './change-user-project.js';
 import { clusterAllowedIpRanges } from './cluster-allowed-ip-ranges.js';
 import { clusterCidrCount } from './cluster-cidr-count.js';
 import { clusterCidrFamily } from './cluster-cidr-family.js';
@@ -112,6 +113,7 @@ export const RULES: readonly Rule[] = [
   changeClusterProjectId,
   changeClusterExternalCcm,
   changeUserEmail,
+  changeUserProject,
   changeSshKeyProject,
   changeDatacenterProvider,
   changeDatacenterRemoved,
