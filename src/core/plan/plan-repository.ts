@@ -11,6 +11,7 @@ import { validateRepository } from '../validate/validate-repository.js';
 import { computePlan } from './compute-plan.js';
 import { dryRunDiagnostics } from './dry-run-diagnostics.js';
 import { dryRunPlan } from './dry-run-plan.js';
+import type { PlanCache } from './plan-cache.js';
 import type { Plan, PlanOptions } from './plan.js';
 import { readLiveState } from './read-live-state.js';
 import { crdDriftDiagnostics } from '../versions/crd-drift.js';
@@ -44,6 +45,11 @@ export interface PlanRepositoryInput extends PlanOptions {
    * configuration file when they differ. Default: as `serverDryRun` (plans check, an apply right after planning not).
    */
   readonly checkCrds?: boolean;
+  /**
+   * Rendered objects and planned changes of earlier plans (`createPlanCache`), so that a plan renders, hashes and
+   * diffs only what changed since: a long-lived planner passes the same cache to every plan. Default: none.
+   */
+  readonly cache?: PlanCache;
 }
 
 export interface RepositoryPlan {
@@ -61,11 +67,12 @@ export async function planRepository(input: PlanRepositoryInput): Promise<Reposi
   const diagnostics = validateRepository(input.head, input.base ? { base: input.base } : {});
   if (hasErrors(diagnostics)) return { diagnostics };
   const repository = input.repository ?? input.head.config.repository ?? lastSegment(input.head.source);
-  const desired = renderDesiredState(input.head, { repository });
+  const desired = renderDesiredState(input.head, { repository, ...(input.cache ? { cache: input.cache.render } : {}) });
   const { live, clients } = await readLiveState(desired, input.connector, input.seedAccess ? { seedAccess: input.seedAccess } : {});
   const planned = computePlan(desired, live, {
     ...(input.allowDeletions !== undefined ? { allowDeletions: input.allowDeletions } : {}),
     ...(input.correctDrift !== undefined ? { correctDrift: input.correctDrift } : {}),
+    ...(input.cache ? { cache: input.cache.changes } : {}),
   });
   // The master's KKP CRDs are those of the selected release, or the plan warns (a few GETs, at the same time as the dry-run).
   const master = clients.get(MASTER_TARGET);
