@@ -248,7 +248,7 @@ async function applyPush(deps: AppDeps, github: GitHubRepository, push: PushEven
     // Last, so that a crash before it (comment or status not written yet) re-runs the whole reconcile; the re-run
     // edits the same comment and finds the deployments final.
     const appliedAt = deps.coordination ? new Date(deps.coordination.clock.now()).toISOString() : undefined;
-    const appliedPolicy = { allowDeletions: planned.policy.allowDeletions, selfHeal: planned.policy.selfHeal };
+    const appliedPolicy = planned.policy;
     await record(({ attemptedCommit: _commit, attemptOutcome: _outcome, appliedAt: previousAt, appliedPolicy: previousPolicy, ...base }) =>
       applied
         ? { ...base, appliedCommit: push.after, appliedPolicy, ...(appliedAt ? { appliedAt } : {}) }

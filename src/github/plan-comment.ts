@@ -97,7 +97,7 @@ function deletionsSection(outcome: PlanOutcome): string[] {
 function policySection(outcome: PlanOutcome): string[] {
   const change = outcome.policyChange;
   if (!change) return [];
-  const show = (p: ReconcilePolicy) => `\`allowDeletions: ${p.allowDeletions}, selfHeal: ${p.selfHeal}\``;
+  const show = (p: ReconcilePolicy) => `\`allowDeletions: ${p.allowDeletions}, selfHeal: ${p.selfHeal}, massDeletion.maxShare: ${p.massDeletion.maxShare}\``;
   return ['> [!IMPORTANT]', `> This pull request changes the policy from ${show(change.from)} to ${show(change.to)}. The new policy governs only what is merged after it: this pull request's own merge is judged by the base branch's policy.`, ''];
 }
 
