@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CHECK_NAME } from '../../src/github/app-deps.js';
 import { ALLOWANCE_CONTEXT } from '../../src/github/deletion-allowance.js';
-import { DRIFT_CHECK } from '../../src/github/drift.js';
+import { DRIFT_CHECK } from '../../src/github/drift/drift-check-run.js';
 import { exampleWorkTree } from '../support/example-work-tree.js';
 import { checkRunRerequestedDelivery, checkSuiteRerequestedDelivery, installationDelivery, installationRepositoriesDelivery, issueCommentDelivery, pullRequestDelivery, pushDelivery } from '../support/github-server/webhook-payloads.js';
 import type { PullRequestRecord } from '../support/github-server/store.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { removeExampleCluster } from '../support/example-work-tree.js';
 import { ALLOWANCE_CONTEXT } from '../../src/github/deletion-allowance.js';
-import { DRIFT_CHECK } from '../../src/github/drift.js';
+import { DRIFT_CHECK } from '../../src/github/drift/drift-check-run.js';
 import type { BotProcess } from '../support/bot-process.js';
 import { issueCommentDelivery, pullRequestDelivery } from '../support/github-server/webhook-payloads.js';
 import type { PullRequestRecord } from '../support/github-server/store.js';
