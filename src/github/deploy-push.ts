@@ -233,17 +233,17 @@ async function applyPush(deps: AppDeps, github: GitHubRepository, push: PushEven
       throw error;
     }
     const view = toReportView(result);
+    const skipped = (planned.decision?.gated ?? []).filter((g) => g.verdict === 'skipped');
     for (const target of view.targets) {
       const id = deployments.get(target.target);
       if (id === undefined) continue;
-      await github.setDeploymentStatus(id, environmentOf(target.target), targetSucceeded(target) ? 'success' : 'failure', describeStatus(targetDescription(target)), linksOf(target.target));
+      await github.setDeploymentStatus(id, environmentOf(target.target), targetSucceeded(target) ? 'success' : 'failure', describeStatus(targetDescription(target, skipped)), linksOf(target.target));
     }
     // Applied: every target took every change that may run. Skipped changes are reported, not retried: they wait for
     // an allowance or a policy (drift self-heal obeys the same decision).
     const applied = result.targets.every((t) => t.status === 'applied');
-    const overall = overallStatus(view, result);
+    const overall = overallStatus(view, result, skipped);
     if (!quiet) await github.setCommitStatus(push.after, APPLY_STATUS_CONTEXT, overall.state, overall.description);
-    const skipped = (planned.decision?.gated ?? []).filter((g) => g.verdict === 'skipped');
     if (merged) await commentOnMerged(github, merged, await deps.appLogin(), push.after, `${applyReportMarkdown(result)}${skippedNote(skipped, merged)}`);
     // Last, so that a crash before it (comment or status not written yet) re-runs the whole reconcile; the re-run
     // edits the same comment and finds the deployments final.

@@ -32,6 +32,8 @@ export type GateVerdict = 'allowed-by-policy' | 'allowed-by-allowance' | 'skippe
 export interface GatedChange {
   /** `gateKeyOf(change)`. */
   readonly key: string;
+  /** The target the change is for (`master`, `seed-eu`). */
+  readonly target: string;
   readonly verdict: GateVerdict;
   /** Held by the mass-deletion guard (or a configuration change): the policy alone does not allow it. */
   readonly guarded: boolean;
@@ -57,15 +59,15 @@ export function decideReconcile(input: DecideReconcileInput): ReconcileDecision 
     if (!guarded && !needsAllowance(change)) return change;
     const key = gateKeyOf(change);
     if (allowed.has(key)) {
-      gated.push({ key, verdict: 'allowed-by-allowance', guarded });
+      gated.push({ key, target: change.id.target, verdict: 'allowed-by-allowance', guarded });
       return change;
     }
     if (policy.allowDeletions && !guarded) {
-      gated.push({ key, verdict: 'allowed-by-policy', guarded });
+      gated.push({ key, target: change.id.target, verdict: 'allowed-by-policy', guarded });
       return change;
     }
     const reason = reasonOf(change, guarded, input.configChanged === true, policy.massDeletion.maxShare);
-    gated.push({ key, verdict: 'skipped', guarded, reason });
+    gated.push({ key, target: change.id.target, verdict: 'skipped', guarded, reason });
     const { manifest: _manifest, ...rest } = change;
     return { ...rest, action: 'skip', reason };
   };

@@ -73,12 +73,13 @@ export async function checkDrift(deps: DriftDeps, repository: KnownRepository, m
         const unreachable = planned.plan.targets.filter((t) => t.status === 'unreachable').map((t) => t.error ? `${t.target} (${t.error})` : t.target);
         if (drifted.length === 0) return await report({ status: 'clean', unreachable });
         if (!selfHeal) return await report({ status: 'drifted', drifted, unreachable });
+        const skipped = planned.decision?.skipped ?? [];
         app.log.info({ repository: repository.fullName, head, drifted: drifted.map((d) => d.object) }, 'kkp-gitops corrects drift');
         try {
           const result = await heal(planned.plan, planned.clients ?? new Map());
           const failed = result.targets.filter((t) => t.status !== 'applied');
           if (failed.length > 0) return await report({ status: 'heal-failed', drifted, unreachable, error: failed.map((t) => `${t.target}: ${t.error ?? t.status}`).join('; ') });
-          return await report({ status: 'healed', drifted, unreachable });
+          return await report({ status: 'healed', drifted, unreachable, ...(skipped.length ? { skipped } : {}) });
         } catch (error) {
           return await report({ status: 'heal-failed', drifted, unreachable, error: describeError(error) });
         }

@@ -1,5 +1,6 @@
 /** A drift report as the check run `kkp-gitops/drift` on the head commit, listing the drifted objects by identity. */
 import { escapeMarkdown } from '../../core/report/escape-markdown.js';
+import { describeSkipped } from '../../core/report/skipped-changes.js';
 import { fitText } from '../check-run-output.js';
 import type { CheckRunUpdate } from '../github-repository.js';
 import type { DriftedObject, DriftReport } from './drift-report.js';
@@ -28,8 +29,13 @@ export function driftCheckRun(report: DriftReport): CheckRunUpdate | undefined {
         : complete('success', 'No drift', `The live master and seeds hold what \`${sha}\` says.`);
     case 'drifted':
       return complete('failure', `${objects} drifted`, `**${objects} drifted** from \`${sha}\`. Self-heal is off (\`policy.selfHeal\`): a person decides (undo the change in the cluster, or put it in Git).`, [...list, ...unreachable]);
-    case 'healed':
-      return complete('success', `Drift corrected: ${objects}`, `**${objects} drifted** from \`${sha}\` and ${n === 1 ? 'was' : 'were'} restored (\`policy.selfHeal\`).`, [...list, ...unreachable]);
+    case 'healed': {
+      const skipped = report.skipped ?? [];
+      if (skipped.length === 0) return complete('success', `Drift corrected: ${objects}`, `**${objects} drifted** from \`${sha}\` and ${n === 1 ? 'was' : 'were'} restored (\`policy.selfHeal\`).`, [...list, ...unreachable]);
+      // Not all of it: what the governing policy does not allow stays as it is, said apart from what was restored.
+      const line = describeSkipped(skipped.length, skipped.map((key) => ({ key })));
+      return complete('failure', `Drift partly corrected: ${line}`, `**${objects} drifted** from \`${sha}\`; self-heal (\`policy.selfHeal\`) restored what the governing policy allows. **${escapeMarkdown(line)}**: they need a pull request whose plan is allowed.`, [...list, '', ...skipped.map((key) => `- ${code(key)}: skipped`), ...unreachable]);
+    }
     case 'heal-failed':
       return complete('failure', `Drift not corrected: ${objects}`, `**${objects} drifted** from \`${sha}\`; restoring ${n === 1 ? 'it' : 'them'} failed: ${escapeMarkdown(report.error ?? 'unknown error')}`, list);
     case 'failed':

@@ -19,6 +19,8 @@ export interface DriftReport {
   readonly status: 'clean' | 'drifted' | 'healed' | 'heal-failed' | 'not-applied' | 'invalid' | 'failed';
   readonly head?: string;
   readonly drifted: readonly DriftedObject[];
+  /** Gated changes (`gateKeyOf`) the decision skipped: drift self-heal does not run them (a deletion no policy allows). */
+  readonly skipped?: readonly string[];
   /** Targets that could not be read. */
   readonly unreachable: readonly string[];
   readonly error?: string;
