@@ -167,6 +167,53 @@ describe("GitHub's permission model", () => {
     expect((await h.app.checkDrift()).map((r) => r.repository)).toContain('acme/fleet-us');
   });
 
+  it('forgets a repository removed from the installation: no recovery, no drift check, and its deliveries are ignored', async () => {
+    const fleet = h.gh.store.repository('acme', 'fleet-eu')!;
+    expect(h.gh.store.deployments.some((d) => d.repositoryId === fleet.id)).toBe(true);
+    await h.deliverAndWait(installationRepositoriesDelivery(h.gh, 'removed', [fleet]));
+    const since = h.gh.requests.length;
+    const deployments = () => h.gh.store.deployments.filter((d) => d.repositoryId === fleet.id).length;
+    const deployed = deployments();
+    // Its record on the Lease still names it; a new commit on its main and a (re)delivered push are not served.
+    const { work, git } = exampleWorkTree(fleet.gitDir, 'kkp-fleet-removed-');
+    scratch.push(work);
+    git('fetch', '--quiet', 'origin', 'main');
+    git('reset', '--quiet', '--hard', 'FETCH_HEAD');
+    const before = git('rev-parse', 'HEAD');
+    git('commit', '--quiet', '--allow-empty', '-m', 'after removal');
+    git('push', '--quiet', 'origin', 'main');
+    const push = await h.deliverAndWait(pushDelivery(h.gh, fleet, 'main', before));
+    expect(push.status).toBe(200);
+    await h.app.recover();
+    await h.app.idle();
+    expect((await h.app.checkDrift()).map((r) => r.repository)).not.toContain('acme/fleet-eu');
+    expect(h.gh.requests.slice(since).filter((r) => r.path.startsWith('/repos/acme/fleet-eu'))).toEqual([]);
+    expect(deployments()).toBe(deployed);
+  });
+
+  it('forgets every repository of a deleted installation, and knows them again when the app is installed again', async () => {
+    const solo = h.gh.addRepository({ owner: 'acme', name: 'fleet-ap', installationId: 4242 });
+    const { work, git } = exampleWorkTree(solo.gitDir, 'kkp-fleet-ap-');
+    scratch.push(work);
+    git('add', '-A');
+    git('commit', '--quiet', '-m', 'fleet ap');
+    git('push', '--quiet', 'origin', 'main');
+    await h.deliverAndWait(installationDelivery(h.gh, 'created', [solo]));
+    await h.app.idle();
+    expect((await h.app.checkDrift()).map((r) => r.repository)).toContain('acme/fleet-ap');
+    await h.deliverAndWait(installationDelivery(h.gh, 'deleted', [solo]));
+    const since = h.gh.requests.length;
+    await h.app.recover();
+    await h.app.idle();
+    expect((await h.app.checkDrift()).map((r) => r.repository)).not.toContain('acme/fleet-ap');
+    expect(h.gh.requests.slice(since).filter((r) => r.path.startsWith('/repos/acme/fleet-ap'))).toEqual([]);
+    // The other installation's repositories are still served.
+    expect((await h.app.checkDrift()).map((r) => r.repository)).toContain('acme/kkp-config');
+    await h.deliverAndWait(installationDelivery(h.gh, 'created', [solo]));
+    await h.app.idle();
+    expect((await h.app.checkDrift()).map((r) => r.repository)).toContain('acme/fleet-ap');
+  });
+
   it("sent only requests GitHub's OpenAPI description documents, and got only answers it allows", () => {
     const routes = new Set(h.gh.requests.map((r) => `${r.method} ${r.route}`));
     expect(routes.size).toBeGreaterThan(12);
