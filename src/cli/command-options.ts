@@ -50,6 +50,19 @@ export const SANDBOX_OPTIONS = {
   port: { type: 'string', value: 'N', description: 'master on port N, seeds on N+1, N+2, ... (default: any free ports)' },
   'kubeconfig-out': { type: 'string', value: 'FILE', default: '.sandbox/kubeconfig', description: 'where to write the kubeconfig (refused while another sandbox serves the one there)' },
   'state-file': { type: 'string', value: 'FILE', description: 'restore the clusters from FILE and save them there on exit' },
+  'kkp-controllers': { type: 'boolean', description: "run stand-ins for KKP's controllers: Seeds Healthy, Projects Active, Clusters Creating → Running (fault annotation sandbox.kkp-gitops.dev/health)" },
+  'controller-delay-ms': { type: 'string', value: 'N', default: '2000', description: 'with --kkp-controllers: how long a Cluster stays Creating (or Updating after a version change)' },
+  ...HELP,
+} as const satisfies CliOptions;
+
+export const SANDBOX_FAULT_OPTIONS = {
+  kubeconfig: { type: 'string', value: 'FILE', description: "the running sandbox's kubeconfig (default: the first of $KUBECONFIG and .sandbox/kubeconfig that names a sandbox)" },
+  refuse: { type: 'boolean', description: "close the target's listener: clients get connection refused (a cluster going down)" },
+  accept: { type: 'boolean', description: 'listen again on the same port' },
+  'latency-ms': { type: 'string', value: 'N', description: 'add N ms to every request' },
+  'failure-rate': { type: 'string', value: 'R', description: 'fail a share R (0..1) of requests, spread evenly' },
+  status: { type: 'string', value: '500|503|429', description: 'the status of failed requests (default: 503)' },
+  clear: { type: 'boolean', description: 'no latency, no failures, connections accepted' },
   ...HELP,
 } as const satisfies CliOptions;
 
@@ -71,6 +84,7 @@ export const COMMAND_REFERENCE: readonly CommandReference[] = [
   { name: 'plan', operands: '[DIR]', options: PLAN_OPTIONS, what: 'the changes per target', exitCodes: '0 no changes, 1 changes, 2 error' },
   { name: 'apply', operands: '[DIR]', options: APPLY_OPTIONS, what: 'apply the plan', exitCodes: '0 no changes, 1 changes applied, 2 error' },
   { name: 'sandbox', operands: '', options: SANDBOX_OPTIONS, what: 'a KKP master and seeds on the built-in Kubernetes API emulator, until Ctrl-C', exitCodes: '0 stopped, 2 could not start' },
+  { name: 'sandbox fault', operands: 'TARGET', options: SANDBOX_FAULT_OPTIONS, what: "switch faults of a running sandbox's cluster TARGET (`master`, a seed) and print its fault state", exitCodes: '0 switched, 2 error' },
   { name: 'demo', operands: '[DIR]', options: DEMO_OPTIONS, what: "the README's first command: the whole loop on `examples/` (or DIR) against an in-process sandbox", exitCodes: '0 nothing left to change, 2 otherwise' },
   { name: 'serve', operands: '', options: SERVE_OPTIONS, what: 'the GitHub App (Probot server); settings from the environment', exitCodes: '' },
 ];

@@ -4,3 +4,5 @@ export { type Kubeconfig, kubeconfigYaml, sandboxKubeconfig } from './sandbox-ku
 export { CLUSTER_DEFAULTS, clusterAdmission, defaultCluster, KKP_DEFAULTING_MANAGER, seedAdmission } from './kkp-admission.js';
 export { defaultSeedNames } from './example-seeds.js';
 export { kkpCrd, kkpCrds, KKP_GROUP } from './kkp-crds.js';
+export { SANDBOX_ADMIN_EXTENSION, startSandboxAdmin, type FaultCommand, type FaultState, type SandboxAdmin } from './sandbox-admin.js';
+export * from './kkp-controllers/index.js';

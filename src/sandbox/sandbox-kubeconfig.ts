@@ -9,13 +9,20 @@ export interface KubeconfigTarget {
   /** Context, cluster and user name: `master`, `seed-eu`. */
   readonly name: string;
   readonly url: string;
+  /** Named extensions of the cluster entry (the sandbox's admin endpoint on the master's). */
+  readonly extensions?: readonly KubeconfigExtension[];
+}
+
+export interface KubeconfigExtension {
+  readonly name: string;
+  readonly extension: Readonly<Record<string, string>>;
 }
 
 export interface Kubeconfig {
   apiVersion: 'v1';
   kind: 'Config';
   preferences: Record<string, never>;
-  clusters: { name: string; cluster: { server: string; 'insecure-skip-tls-verify': boolean } }[];
+  clusters: { name: string; cluster: { server: string; 'insecure-skip-tls-verify': boolean; extensions?: KubeconfigExtension[] } }[];
   users: { name: string; user: Record<string, never> }[];
   contexts: { name: string; context: { cluster: string; user: string } }[];
   'current-context': string;
@@ -27,7 +34,7 @@ export function sandboxKubeconfig(targets: readonly KubeconfigTarget[]): Kubecon
     apiVersion: 'v1',
     kind: 'Config',
     preferences: {},
-    clusters: targets.map((t) => ({ name: t.name, cluster: { server: t.url, 'insecure-skip-tls-verify': true } })),
+    clusters: targets.map((t) => ({ name: t.name, cluster: { server: t.url, 'insecure-skip-tls-verify': true, ...(t.extensions ? { extensions: [...t.extensions] } : {}) } })),
     users: targets.map((t) => ({ name: t.name, user: {} })),
     contexts: targets.map((t) => ({ name: t.name, context: { cluster: t.name, user: t.name } })),
     'current-context': targets[0]?.name ?? '',

@@ -1,7 +1,8 @@
 /**
  * `startSandbox`: a KKP landscape on the emulator: a master and N seeds, each its own virtual cluster on a
  * loopback port, with the KKP CRDs installed, the `kubermatic` namespace on the master, one kubeconfig Secret
- * per seed in it (what the Seeds' `spec.kubeconfig` references), and KKP's admission checks.
+ * per seed in it (what the Seeds' `spec.kubeconfig` references), and KKP's admission checks. Optionally the
+ * stand-ins for KKP's controllers (`kkp-controllers/`) and the admin endpoint of `kkp-gitops sandbox fault`.
  */
 import { KKP_NAMESPACE } from '../core/kinds.js';
 import { ConfigurationError } from '../core/errors.js';
@@ -12,9 +13,11 @@ import type { VirtualCluster } from '../emulator/virtual-cluster.js';
 import { defaultSeedNames } from './example-seeds.js';
 import { clusterAdmission, type KkpAdmissionOptions, seedAdmission, userAdmission } from './kkp-admission.js';
 import { kkpCrds } from './kkp-crds.js';
-import type { KkpRelease } from '../core/kkp-release.js';
+import { DEFAULT_KKP_RELEASE, KKP_RELEASE_VERSIONS, type KkpRelease } from '../core/kkp-release.js';
+import { type KkpControllers, type KkpControllersOptions, startKkpControllers } from './kkp-controllers/start-kkp-controllers.js';
 import { type Kubeconfig, kubeconfigYaml, sandboxKubeconfig } from './sandbox-kubeconfig.js';
 import { readSandboxState, writeSandboxState } from './sandbox-state.js';
+import { SANDBOX_ADMIN_EXTENSION, type SandboxAdmin, startSandboxAdmin } from './sandbox-admin.js';
 
 export interface SandboxOptions {
   /** Seed names. Default: the seeds of `examples/seeds/`, else `['seed-eu', 'seed-us']`. */
@@ -31,6 +34,16 @@ export interface SandboxOptions {
   readonly masterAuthorization?: boolean;
   /** The KKP release whose CRDs the clusters serve. Default: the newest. */
   readonly kkpVersion?: KkpRelease;
+  /**
+   * Runs the stand-ins for KKP's controllers (`kkp-controllers/`): Seeds become `Healthy`, Projects `Active`,
+   * Clusters `Creating` → `Running` after `delayMs` (default 2000). Default: off (objects keep no status).
+   */
+  readonly kkpControllers?: KkpControllersOptions;
+  /**
+   * Serves the admin endpoint (`sandbox-admin.ts`) that `kkp-gitops sandbox fault` drives, and names it in the
+   * kubeconfig (extension `sandbox.kkp-gitops.dev/admin` of the master's cluster entry). Default: false.
+   */
+  readonly admin?: boolean;
 }
 
 export interface Sandbox {
@@ -40,6 +53,8 @@ export interface Sandbox {
   /** `master` first, then the seeds in the order given. */
   readonly clusters: Map<string, EmulatedCluster>;
   readonly seeds: readonly string[];
+  /** The admin endpoint, when started with `admin: true`. */
+  readonly admin?: { readonly url: string; readonly token: string };
   /** Writes the state file (when configured), then stops every virtual cluster. */
   stop(): Promise<void>;
 }
@@ -101,7 +116,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throw new ConfigurationError(`cannot start the sandbox on ${host}${options.port ? ` ports ${options.port}-${options.port + names.length - 1}` : ''}`, { cause: error });
   }
 
-  const kubeconfig = sandboxKubeconfig(names.map((name) => ({ name, url: (clusters.get(name) as EmulatedCluster).url })));
+  let admin: SandboxAdmin | undefined;
+  if (options.admin) {
+    try {
+      admin = await startSandboxAdmin(clusters, host);
+    } catch (error) {
+      await Promise.all([...clusters.values()].map((c) => c.stop()));
+      throw new ConfigurationError(`cannot start the sandbox's admin endpoint on ${host}`, { cause: error });
+    }
+  }
+  const adminExtension = admin ? [{ name: SANDBOX_ADMIN_EXTENSION, extension: { server: admin.url, token: admin.token } }] : undefined;
+  const kubeconfig = sandboxKubeconfig(
+    names.map((name) => ({ name, url: (clusters.get(name) as EmulatedCluster).url, ...(name === MASTER && adminExtension ? { extensions: adminExtension } : {}) })),
+  );
   const crds = kkpCrds(options.kkpVersion);
   for (const cluster of clusters.values()) for (const crd of crds) install(cluster.api, crd);
   const master = clusters.get(MASTER) as EmulatedCluster;
@@ -117,20 +144,34 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
   }
 
+  const controllers: KkpControllers | undefined = options.kkpControllers
+    ? startKkpControllers(
+        {
+          master: master.api,
+          seeds: new Map(seeds.map((seed) => [seed, { api: (clusters.get(seed) as EmulatedCluster).api, url: (clusters.get(seed) as EmulatedCluster).url }])),
+          kubermaticVersion: KKP_RELEASE_VERSIONS[options.kkpVersion ?? DEFAULT_KKP_RELEASE].tag,
+        },
+        options.kkpControllers,
+      )
+    : undefined;
+
   let stopped = false;
   return {
     kubeconfig,
     kubeconfigYaml: kubeconfigYaml(kubeconfig),
     clusters,
     seeds,
+    ...(admin ? { admin: { url: admin.url, token: admin.token } } : {}),
     async stop() {
       if (stopped) return;
       stopped = true;
+      controllers?.stop();
       if (options.stateFile) {
         const snapshots = Object.fromEntries([...clusters].map(([name, c]) => [name, c.api.store.snapshot()]));
         writeSandboxState(options.stateFile, { version: 1, clusters: snapshots });
       }
       await Promise.all([...clusters.values()].map((c) => c.stop()));
+      await admin?.stop();
     },
   };
 }

@@ -23,7 +23,7 @@ describe('the command-line reference', () => {
   });
 
   it.each(COMMAND_REFERENCE.map((c) => [c.name, c] as const))("%s --help names every option it accepts", async (name, command) => {
-    const help = await runCli(name, '--help');
+    const help = await runCli(...name.split(' '), '--help');
     expect(help.code).toBe(0);
     for (const option of Object.keys(command.options)) expect(help.stdout).toContain(`--${option}`);
   });

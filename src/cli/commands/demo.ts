@@ -19,14 +19,19 @@ import { renderReport } from '../../core/report/render-report.js';
 import { changeCount, toReportView } from '../../core/report/report-view.js';
 import { createKubeConnector } from '../../kube/kube-connector.js';
 import { DEMO_OPTIONS, formatOptionHelp } from '../command-options.js';
+import { sandboxHealth } from '../../sandbox/kkp-controllers/sandbox-health.js';
 import { startSandbox } from '../../sandbox/start-sandbox.js';
 import { applyExitCode, progressPrinter } from './apply.js';
 
+/** The demo's KKP controller delay: short, so that the demo stays quick but shows Clusters Creating → Running. */
+const DEMO_CONTROLLER_DELAY_MS = 200;
+
 export const DEMO_USAGE = `Usage: kkp-gitops demo [DIR]
 
-Runs validate → plan → apply → plan again on DIR (default: the examples/ of kkp-gitops) against a sandbox started
+Runs validate → plan → apply → health → plan again on DIR (default: the examples/ of kkp-gitops) against a sandbox started
 in this process: a KKP master and the repository's seeds on the built-in Kubernetes API emulator, with KKP's CRDs,
-admission checks and the seeds' kubeconfig Secrets. Nothing outside this process is touched.
+admission checks, the seeds' kubeconfig Secrets and stand-ins for KKP's controllers (the health step waits until
+every Seed is Healthy and every Cluster Running). Nothing outside this process is touched.
 
 ${formatOptionHelp(DEMO_OPTIONS)}
 
@@ -56,7 +61,7 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   const seeds = [...new Set(head.documents.filter((d) => d.kind === 'Seed' && d.name !== '').map((d) => d.name))].sort();
-  const sandbox = await startSandbox({ seeds, port: 0 });
+  const sandbox = await startSandbox({ seeds, port: 0, kkpControllers: { delayMs: DEMO_CONTROLLER_DELAY_MS } });
   const connectors = [createKubeConnector({ kubeconfig: sandbox.kubeconfig }), createKubeConnector({ kubeconfig: sandbox.kubeconfig })] as const;
   try {
     out(`Sandbox: master and ${seeds.join(', ')} on ${[...sandbox.clusters.values()].map((c) => c.url).join(', ')}`);
@@ -74,12 +79,17 @@ export async function run(args: string[]): Promise<number> {
     if (applyExitCode(result) === 2) return 2;
 
     out();
-    out('== 4. plan again (the clusters now match the repository)');
+    out(`== 4. health (the sandbox plays KKP's controllers: Clusters turn Running after ${DEMO_CONTROLLER_DELAY_MS} ms)`);
+    const health = await sandboxHealth(sandbox.clusters);
+    for (const line of health) out(`${line.healthy ? '  ok  ' : '  NOT '} ${line.text}`);
+
+    out();
+    out('== 5. plan again (the clusters now match the repository)');
     const second = await planRepository({ head, connector: connectors[1] });
     if (!second.plan) return 2;
     process.stdout.write(renderReport(second.plan, { format: 'text', diffs: false }));
     const settled = toReportView(second.plan);
-    const ok = changeCount(settled.counts) === 0 && settled.errorCount === 0;
+    const ok = changeCount(settled.counts) === 0 && settled.errorCount === 0 && health.every((line) => line.healthy);
     out();
     out(ok ? 'Demo complete: a second plan finds nothing to change.' : 'Demo ended with changes still planned: that is a bug, please report it.');
     out(`Next: run \`npx kkp-gitops sandbox\` and, in another terminal, \`npx kkp-gitops plan ${displayFolder(dir)} --kubeconfig .sandbox/kubeconfig --context master\`.`);

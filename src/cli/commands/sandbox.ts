@@ -11,12 +11,14 @@ import { startSandbox } from '../../sandbox/start-sandbox.js';
 const HELP = `Usage: kkp-gitops sandbox [options]
 
 Runs a KKP master and seeds on the built-in Kubernetes API emulator (loopback only) until Ctrl-C.
+\`kkp-gitops sandbox fault TARGET ...\` switches the faults of a running one (see its --help).
 
 Options:
 ${formatOptionHelp(SANDBOX_OPTIONS)}
 `;
 
 export async function run(args: string[]): Promise<number> {
+  if (args[0] === 'fault') return (await import('./sandbox-fault.js')).run(args.slice(1));
   let values;
   try {
     ({ values } = parseArgs({
@@ -35,13 +37,22 @@ export async function run(args: string[]): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigurationError(`--port must be a port number, not "${values.port ?? ''}"`);
   const seeds = values.seeds?.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
   if (seeds !== undefined && seeds.length === 0) throw new ConfigurationError(`--seeds "${values.seeds}" names no seed: give comma-separated names, e.g. --seeds seed-eu,seed-us`);
+  const delayText = values['controller-delay-ms'] ?? '2000';
+  const delayMs = Number(delayText);
+  if (!/^\d+$/.test(delayText) || delayMs > 3_600_000) throw new ConfigurationError(`--controller-delay-ms must be a number of milliseconds from 0 to 3600000, not "${delayText}"`);
   const kubeconfigPath = values['kubeconfig-out'] ?? '.sandbox/kubeconfig';
   const running = await runningSandboxAt(kubeconfigPath);
   if (running !== undefined) {
     throw new ConfigurationError(`another sandbox is running with the kubeconfig ${kubeconfigPath} (its master answers at ${running}); stop it first, or give this one --kubeconfig-out FILE`);
   }
 
-  const sandbox = await startSandbox({ ...(seeds ? { seeds } : {}), port, ...(values['state-file'] ? { stateFile: values['state-file'] } : {}) });
+  const sandbox = await startSandbox({
+    ...(seeds ? { seeds } : {}),
+    port,
+    ...(values['state-file'] ? { stateFile: values['state-file'] } : {}),
+    admin: true,
+    ...(values['kkp-controllers'] ? { kkpControllers: { delayMs, onWarning: (message: string) => process.stderr.write(`kkp-controllers: ${message}\n`) } } : {}),
+  });
   mkdirSync(dirname(resolve(kubeconfigPath)), { recursive: true });
   writeFileSync(kubeconfigPath, sandbox.kubeconfigYaml, { mode: 0o600 });
 
@@ -52,6 +63,8 @@ export async function run(args: string[]): Promise<number> {
       `Kubeconfig written to ${kubeconfigPath} (contexts: ${[...sandbox.clusters.keys()].join(', ')}). Try:\n` +
       `  kubectl --kubeconfig ${kubeconfigPath} --context ${firstSeed} get clusters\n` +
       `  kubectl --kubeconfig ${kubeconfigPath} --context master get seeds -n kubermatic\n` +
+      `  kkp-gitops sandbox fault ${firstSeed} --refuse --kubeconfig ${kubeconfigPath}\n` +
+      `${values['kkp-controllers'] ? `KKP controllers on (Clusters Running after ${delayMs} ms; fault annotation sandbox.kkp-gitops.dev/health). ` : ''}` +
       `${values['state-file'] ? `State is saved to ${values['state-file']} on exit. ` : ''}Press Ctrl-C to stop.\n`,
   );
 
