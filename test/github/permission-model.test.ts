@@ -7,7 +7,7 @@ import { ALLOWANCE_CONTEXT } from '../../src/github/deletion-allowance.js';
 import { DRIFT_CHECK } from '../../src/github/drift/drift-check-run.js';
 import { exampleWorkTree } from '../support/example-work-tree.js';
 import { checkRunRerequestedDelivery, checkSuiteRerequestedDelivery, installationDelivery, installationRepositoriesDelivery, issueCommentDelivery, pullRequestDelivery, pushDelivery } from '../support/github-server/webhook-payloads.js';
-import type { PullRequestRecord } from '../support/github-server/store.js';
+import type { PullRequestRecord, RepositoryRecord } from '../support/github-server/store.js';
 import { openApiProblems } from '../support/github-server/openapi-conformance.js';
 import { startAppHarness, type AppHarness } from './app-harness.js';
 
@@ -154,13 +154,19 @@ describe("GitHub's permission model", () => {
     expect(reports.map((r) => r.repository)).not.toContain('acme/scratch');
   });
 
-  it('knows the repositories of a new installation at once: recovery applies them and drift checks them', async () => {
-    const fleet = h.gh.addRepository({ owner: 'acme', name: 'fleet-us' });
-    const { work, git } = exampleWorkTree(fleet.gitDir, 'kkp-fleet-us-');
+  /** A new repository of acme's installation (or of `installationId`) whose main holds the example. */
+  function exampleRepository(name: string, installationId?: number): RepositoryRecord {
+    const repository = h.gh.addRepository({ owner: 'acme', name, ...(installationId !== undefined ? { installationId } : {}) });
+    const { work, git } = exampleWorkTree(repository.gitDir, `kkp-${name}-`);
     scratch.push(work);
     git('add', '-A');
-    git('commit', '--quiet', '-m', 'fleet us');
+    git('commit', '--quiet', '-m', name);
     git('push', '--quiet', 'origin', 'main');
+    return repository;
+  }
+
+  it('knows the repositories of a new installation at once: recovery applies them and drift checks them', async () => {
+    const fleet = exampleRepository('fleet-us');
     await h.deliverAndWait(installationDelivery(h.gh, 'created', [fleet]));
     await h.app.idle();
     expect(h.gh.store.deployments.some((d) => d.repositoryId === fleet.id)).toBe(true);
@@ -192,12 +198,7 @@ describe("GitHub's permission model", () => {
   });
 
   it('forgets every repository of a deleted installation, and knows them again when the app is installed again', async () => {
-    const solo = h.gh.addRepository({ owner: 'acme', name: 'fleet-ap', installationId: 4242 });
-    const { work, git } = exampleWorkTree(solo.gitDir, 'kkp-fleet-ap-');
-    scratch.push(work);
-    git('add', '-A');
-    git('commit', '--quiet', '-m', 'fleet ap');
-    git('push', '--quiet', 'origin', 'main');
+    const solo = exampleRepository('fleet-ap', 4242);
     await h.deliverAndWait(installationDelivery(h.gh, 'created', [solo]));
     await h.app.idle();
     expect((await h.app.checkDrift()).map((r) => r.repository)).toContain('acme/fleet-ap');

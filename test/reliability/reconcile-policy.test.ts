@@ -232,4 +232,21 @@ describe('one reconcile with one policy (issue 11)', () => {
     await waitFor(() => h.record('appliedCommit') === after, LONG, () => `not applied after the outage\n${output(bot)}`);
     expect(h.applyStatuses(after).at(-1)).toBe('success');
   }, 240_000);
+
+  it('8: a record that cannot be written once the lock is taken (the Lease API failing) is on the commit status at once, and recovery applies the commit later', async () => {
+    const bot = h.bot({ extraEnv: RECOVERY_ENV });
+    await bot.start();
+    const c0 = h.git('rev-parse', 'HEAD');
+    // The first reconcile creates the Lease (the lock); writing the record on it is an update, and every update fails.
+    const master = h.sandbox.clusters.get('master')!;
+    master.faults.set({ failureRate: 1, failureStatus: 500, verbs: ['update'] });
+    await h.deliver(bot, h.push(ZERO, c0));
+    await waitFor(() => h.applyStatuses(c0).includes('error'), LONG, () => `no error status on ${c0.slice(0, 7)}: [${h.applyStatuses(c0).join(', ')}]\n${output(bot)}`);
+    expect(h.gh.store.statuses.find((s) => s.sha === c0 && s.state === 'error')!.description).toContain('recovery will apply');
+    // Nothing was written to a cluster before the record said so.
+    expect(h.deploymentsOf(c0)).toEqual([]);
+    master.faults.clear();
+    await waitFor(() => h.record('appliedCommit') === c0, LONG, () => `not applied after the outage\n${output(bot)}`);
+    expect(h.applyStatuses(c0).at(-1)).toBe('success');
+  }, 240_000);
 });
