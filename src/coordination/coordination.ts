@@ -2,7 +2,7 @@
  * The coordination a process takes part in: its holder identity, the Leases it locks repositories with, and the
  * locks it holds now (so that a graceful shutdown can release them instead of leaving them to expire).
  */
-import { readAppliedRecord, REPOSITORY_LEASE_LABELS, type AppliedRecord } from './applied-record.js';
+import { readAppliedRecord, recordAnnotations, REPOSITORY_LEASE_LABELS, type AppliedRecord } from './applied-record.js';
 import { systemClock, type Clock } from './clock.js';
 import { defaultHolderIdentity } from './holder-identity.js';
 import type { LeaseStore } from './lease-store.js';
@@ -22,8 +22,12 @@ export interface Coordination {
   readonly leases: LeaseStore;
   readonly holderIdentity: string;
   readonly clock: Clock;
-  /** Runs `work` holding the repository's lock (waiting for it as `lock` says), then releases it. */
-  withLock<T>(repository: string, work: (lock: RepositoryLock) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` holding the repository's lock (waiting for it as `lock` says), then releases it. `options.record`:
+   * the record a Lease created for it starts with (its identity fields), so that restart recovery finds the repository
+   * even when every record write after taking the lock fails.
+   */
+  withLock<T>(repository: string, work: (lock: RepositoryLock) => Promise<T>, options?: { readonly record?: AppliedRecord }): Promise<T>;
   /** Every repository record in the cluster, with the holder of its lock (if any, expired or not). */
   records(): Promise<{ record: AppliedRecord; holder: string | undefined }[]>;
   /** Releases the locks this process holds now. */
@@ -39,8 +43,9 @@ export function createCoordination(options: CoordinationOptions): Coordination {
     leases: options.leases,
     holderIdentity,
     clock,
-    async withLock(repository, work) {
-      const lock = await acquireRepositoryLock(options.leases, repository, { ...options.lock, holderIdentity, clock, signal: shutdown.signal });
+    async withLock(repository, work, lockOptions) {
+      const createWith = lockOptions?.record ? { createWith: recordAnnotations(lockOptions.record) } : {};
+      const lock = await acquireRepositoryLock(options.leases, repository, { ...options.lock, holderIdentity, clock, signal: shutdown.signal, ...createWith });
       held.add(lock);
       try {
         return await work(lock);

@@ -74,11 +74,16 @@ export async function deployPush(deps: AppDeps, github: GitHubRepository, push: 
   if (!coordination) return applyPush(deps, github, push, undefined);
   let reported = false;
   try {
-    return await coordination.withLock(github.fullName, async (lock) => {
-      const outcome = await reconcileUnderLock(deps, github, push, lock);
-      reported = true;
-      return outcome;
-    });
+    // A Lease created here names the repository from the start: recovery finds it even if no record write succeeds.
+    return await coordination.withLock(
+      github.fullName,
+      async (lock) => {
+        const outcome = await reconcileUnderLock(deps, github, push, lock);
+        reported = true;
+        return outcome;
+      },
+      { record: baseRecord(undefined, github, push) },
+    );
   } catch (error) {
     // Said where people look, at once: the lock could not be taken (held past the wait, or the Lease API failing),
     // or the record could not be written. Restart recovery applies the branch's head once that works again.
