@@ -3,7 +3,7 @@
  * the policy that governs is the last applied commit's, deletions run only when a person allowed exactly them for
  * the head they saw, rollback is a normal reconcile, and statuses never say more than what happened.
  */
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { removeExampleCluster } from '../support/example-work-tree.js';
@@ -194,6 +194,28 @@ describe('one reconcile with one policy (issue 11)', () => {
     expect(lastStatus(merged)?.state).toBe('failure');
     expect(h.deploymentsOf(merged)).toEqual([]);
     expect(liveCluster('seed-eu', 'shop-staging-eu')).toBeDefined();
+  }, 240_000);
+
+  it('7: the mass-deletion share set in kkp-gitops.yaml governs the commits after it, never the commit that raises it', async () => {
+    const { bot } = await started();
+    const master = h.sandbox.clusters.get('master')!.api;
+    const bindings = () => master.list(master.typeOf('kubermatic.k8c.io/v1', 'UserProjectBinding')!, undefined).entries.length;
+    expect(bindings()).toBe(6);
+    // Four of six bindings (more than half, less than 0.8) go in the commit that raises the share: the old share governs.
+    const raise = h.commitAndPush('raise the share, drop four bindings', () => {
+      h.edit('kkp-gitops.yaml', /selfHeal: (true|false)/, 'selfHeal: $1\n    massDeletion: {maxShare: 0.8}');
+      for (const file of ['webshop7k2/bindings/bob.yaml', 'platform5x/bindings/erin.yaml', 'datalake3q/bindings/carol.yaml', 'datalake3q/bindings/dave.yaml']) rmSync(join(h.work, 'projects', file));
+    });
+    await h.deliver(bot, h.push(raise.before, raise.after));
+    await h.waitForDeploy(raise.after, LONG);
+    expect(bindings(), output(bot)).toBe(6);
+    expect(lastStatus(raise.after)?.description).toContain('4 skipped (deletions not allowed: master: UserProjectBinding/');
+    // The next commit is governed by the applied one's share (0.8): the same four deletions run without an allowance.
+    const next = h.commitAndPush('rename a cluster', () => h.edit(CLUSTER_FILE, /humanReadableName: .*/, 'humanReadableName: Shop staging renamed'));
+    await h.deliver(bot, h.push(next.before, next.after));
+    await h.waitForDeploy(next.after, LONG);
+    expect(bindings(), output(bot)).toBe(2);
+    expect(lastStatus(next.after)?.state).toBe('success');
   }, 240_000);
 
   it('8: the check run completes when the plan comment cannot be written, saying why', async () => {
