@@ -59,7 +59,9 @@ export function generateRepository(dir: string, options: GenerateRepositoryOptio
     bytes += Buffer.byteLength(text);
   };
 
-  write('kkp-gitops.yaml', 'Config', configYaml());
+  // The default limit on files is 20,000: a larger repository raises it, as its owners would.
+  const fileCount = 2 + datacenters + projects * 7 + clusters;
+  write('kkp-gitops.yaml', 'Config', configYaml(fileCount > 20_000 ? fileCount : undefined));
   write('kubermatic-configuration.yaml', 'KubermaticConfiguration', versionsYaml());
 
   // Datacenters: seed s holds datacenters s, s + seeds, s + 2·seeds, ...; its first one is written inline.
@@ -133,14 +135,14 @@ function sshPublicKey(p: number): string {
   return `ssh-ed25519 ${blob.toString('base64')} deploy@project-${p}`;
 }
 
-function configYaml(): string {
+function configYaml(maxFiles: number | undefined): string {
   return `apiVersion: gitops.kkp.dev/v1alpha1
 kind: Config
 spec:
   paths: ["."]
   edition: enterprise
   repository: bench/kkp-config
-`;
+${maxFiles === undefined ? '' : `  limits:\n    maxFiles: ${maxFiles}\n`}`;
 }
 
 function versionsYaml(): string {
@@ -287,7 +289,7 @@ spec:
       credentialsReference:
         name: credential-${provider}-${id}
         namespace: kubermatic
-  clusterNetwork:
+${provider === 'azure' ? '      loadBalancerSKU: standard\n' : ''}  clusterNetwork:
     ipFamily: IPv4
     dnsDomain: cluster.local
     proxyMode: ${c % 3 === 0 ? 'ipvs' : 'ebpf'}

@@ -7,7 +7,9 @@
  * Loaded revisions are kept by commit SHA (a commit's content never changes), so a base shared by several pull
  * requests and pushes is read and parsed once. Loads may run concurrently (`Promise.all([load(base), load(head)])`):
  * each reads Git through its own processes, so one's Git I/O overlaps the other's parsing, and two loads of the same
- * commit share one read.
+ * commit share one read. Below revisions, files are kept by blob id, and the objects rendered from them and the
+ * changes planned for them by the rendered object and the live object's resourceVersion (`createPlanCache`): a
+ * pull request's plan re-renders and re-diffs only what its files, or the clusters, changed.
  */
 import type { ApplyPlanOptions } from '../core/apply/apply-plan.js';
 import { applyPlan } from '../core/apply/apply-plan.js';
@@ -19,6 +21,7 @@ import { createParsedFileCache } from '../core/load/parsed-file-cache.js';
 import { createLruMap } from '../core/lru-map.js';
 import type { LoadedRepository } from '../core/load/loaded-repository.js';
 import type { Plan } from '../core/plan/plan.js';
+import { createPlanCache } from '../core/plan/plan-cache.js';
 import { reconcileRepository, type ReconcileRepositoryInput, type RepositoryReconcile } from '../core/reconcile/reconcile-repository.js';
 
 export interface EnginePlan extends RepositoryReconcile {
@@ -33,7 +36,7 @@ export interface KkpEngine {
    */
   load(gitDir: string, commit: string, options?: EngineLoadOptions): Promise<LoadedRepository>;
   /** Validates (against `base` when given), plans against the live targets and decides what may run. */
-  reconcile(input: Omit<ReconcileRepositoryInput, 'connector'>): Promise<EnginePlan>;
+  reconcile(input: Omit<ReconcileRepositoryInput, 'connector' | 'cache'>): Promise<EnginePlan>;
   /** Executes a plan with the clients its planning opened. */
   apply(plan: Plan, clients: TargetClients, options?: ApplyPlanOptions): Promise<ApplyResult>;
 }
@@ -60,6 +63,9 @@ export function createKkpEngine(options: KkpEngineOptions): KkpEngine {
   const loaded = createLruMap<Promise<LoadedRepository>>(options.cacheSize ?? DEFAULT_ENGINE_CACHE_SIZE);
   // Below whole revisions, files by blob id: a new head re-reads and re-parses only the files its commit changed.
   const parsedFiles = createParsedFileCache();
+  // And above them, the objects rendered from those files and the changes planned for them: a plan renders, hashes
+  // and diffs only what changed since an earlier plan (on either side).
+  const planCache = createPlanCache();
   return {
     async load(gitDir, rev, loadOptions = {}) {
       // Resolving the revision (rev-parse) is cheap; reading and parsing 10,000 files is not.
@@ -76,7 +82,7 @@ export function createKkpEngine(options: KkpEngineOptions): KkpEngine {
     async reconcile(input) {
       const connector = options.connect();
       try {
-        const planned = await reconcileRepository({ ...input, connector });
+        const planned = await reconcileRepository({ ...input, cache: planCache, connector });
         return { ...planned, release: async () => void (await connector.close?.()) };
       } catch (error) {
         await connector.close?.();

@@ -111,9 +111,14 @@ function legacyDeletionsSection(outcome: PlanOutcome): string[] {
   return [`**${what}** will be **skipped** on merge. Someone with write access can accept them for this commit with \`/kkp allow-deletions\`.`, ''];
 }
 
+/** Rendered once per plan: the comment and the check run's text both show it. */
+const markdownOfPlan = new WeakMap<Plan, string>();
+
 /** The plan as Markdown, unabridged (the sticky comment splits it; the check run cuts it). */
 export function planMarkdown(plan: Plan): string {
-  return renderReport(plan, { format: 'markdown', detailLimit: Number.MAX_SAFE_INTEGER, maxLength: Number.MAX_SAFE_INTEGER });
+  let markdown = markdownOfPlan.get(plan);
+  if (markdown === undefined) markdownOfPlan.set(plan, (markdown = renderReport(plan, { format: 'markdown', detailLimit: Number.MAX_SAFE_INTEGER, maxLength: Number.MAX_SAFE_INTEGER })));
+  return markdown;
 }
 
 export function planCommentBody(outcome: PlanOutcome): string {

@@ -79,3 +79,19 @@ describe('locate', () => {
     expect(parsePointer('/a~1b/~0c/~01')).toEqual(['a/b', '~c', '~1']);
   });
 });
+
+describe("a document's line", () => {
+  it("is the line locate('') points at, through the fast path and through yaml alike", () => {
+    const texts = [
+      TEXT,
+      `\n\n# comments first\n---\n# and after the marker\nkind: A\n---\n\n---\n  # indented comment\nkind: B\n`,
+      // Anchors and block scalars take the yaml path.
+      `--- \nbase: &base {kind: A}\nother: *base\ntext: |\n  two\n  lines\n---\n\n\nkind: B\n`,
+    ];
+    for (const text of texts) {
+      const parsed = parseYamlFile('file.yaml', Buffer.from(text), LIMITS);
+      expect(parsed.documents.length).toBeGreaterThan(1);
+      for (const doc of parsed.documents) expect(doc.line, `document ${doc.index} of ${JSON.stringify(text)}`).toBe(doc.locate('').line);
+    }
+  });
+});

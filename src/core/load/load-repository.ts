@@ -249,6 +249,7 @@ function sourceDocument(file: string, parsed: ParsedYamlDocument, value: Record<
     name,
     ...(namespace === undefined ? {} : { namespace }),
     value,
+    line: parsed.line,
     locate: parsed.locate,
   };
 }

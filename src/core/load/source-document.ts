@@ -15,6 +15,8 @@ export interface SourceDocument {
   readonly name: string;
   readonly namespace?: string;
   readonly value: Readonly<Record<string, unknown>>;
+  /** Line of the document's first content line (where `locate('')` points), known without locating. */
+  readonly line?: number;
   /**
    * The source range of the node at a JSON pointer, falling back to the nearest existing parent, then the document.
    * With `key: true` a map entry's range starts at its key (for findings about the field itself, like an unknown field).

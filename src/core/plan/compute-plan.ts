@@ -9,6 +9,7 @@ import { formatFieldPath } from './field-path.js';
 import { immutableFieldErrors } from './immutable-fields.js';
 import type { LiveState, LiveTarget, NotContactedReason } from './live-state.js';
 import { ownedFields } from './owned-fields.js';
+import type { ChangeCache } from './plan-cache.js';
 import type { Change, FieldChange, Plan, PlanOptions, PlanStage, StagePhase, TargetPlan } from './plan.js';
 import { kindsOfTarget } from './target-kinds.js';
 
@@ -18,19 +19,24 @@ interface PlannedChange {
   readonly change: Change;
 }
 
+export interface ComputePlanOptions extends PlanOptions {
+  /** Changes planned before, reused where neither side of an object changed (see `ChangeCache`). Default: none. */
+  readonly cache?: ChangeCache;
+}
+
 /**
  * Desired state + live state → the plan: per target, the changes in stages ordered by the kind table (applies in
  * apply order, then deletes in reverse). Pure. Targets are the desired ones (master first, then seeds) followed by
  * targets only the live state knows (seeds removed from Git, whose objects are pruned).
  */
-export function computePlan(desired: DesiredState, live: LiveState, options: PlanOptions = {}): Plan {
+export function computePlan(desired: DesiredState, live: LiveState, options: ComputePlanOptions = {}): Plan {
   const allowDeletions = options.allowDeletions ?? false;
   const correctDrift = options.correctDrift ?? true;
   const liveByTarget = new Map(live.targets.map((t) => [t.target, t]));
   const desiredByTarget = new Map(desired.targets.map((t) => [t.target, t.objects]));
   const names = [...desired.targets.map((t) => t.target), ...live.targets.map((t) => t.target).filter((t) => !desiredByTarget.has(t)).sort()];
   const secretMissing = new Set(live.targets.filter((t) => !t.reachable && t.reason === 'kubeconfig-secret-missing').map((t) => t.target));
-  const context: PlanContext = { repositoryLabel: repositoryLabelValue(desired.repository), allowDeletions, correctDrift, secretMissing };
+  const context: PlanContext = { repositoryLabel: repositoryLabelValue(desired.repository), allowDeletions, correctDrift, secretMissing, ...(options.cache ? { cache: options.cache } : {}) };
 
   const targets = names.map((target): TargetPlan => {
     const liveTarget: LiveTarget | undefined = liveByTarget.get(target);
@@ -62,6 +68,7 @@ interface PlanContext {
   readonly correctDrift: boolean;
   /** Seeds whose kubeconfig Secret is missing in the master. */
   readonly secretMissing: ReadonlySet<string>;
+  readonly cache?: ChangeCache;
 }
 
 function planTarget(target: string, desired: readonly DesiredObject[], liveObjects: readonly KubeObject[], context: PlanContext): PlanStage[] {
@@ -76,13 +83,31 @@ function planTarget(target: string, desired: readonly DesiredObject[], liveObjec
   for (const object of desired) {
     const key = objectKey(object.id);
     desiredKeys.add(key);
-    planned.push(planObject(object, live.get(key), context));
+    planned.push(planObjectOnce(object, live.get(key), context));
   }
   for (const [key, object] of live) {
     if (desiredKeys.has(key) || !isOurs(object, context)) continue;
     planned.push(planPrune(liveId(target, object), object, context));
   }
   return toStages(planned);
+}
+
+/** `planObject`, or the change planned before for the same rendered object, live version and options. */
+function planObjectOnce(desired: DesiredObject, live: KubeObject | undefined, context: PlanContext): PlannedChange {
+  const comparedWith = context.cache ? comparisonKey(desired, live, context) : undefined;
+  const cached = comparedWith === undefined ? undefined : context.cache!.get(desired, comparedWith);
+  if (cached) return { phase: 'apply', order: orderOf(desired.id), change: cached };
+  const planned = planObject(desired, live, context);
+  if (comparedWith !== undefined) context.cache!.set(desired, comparedWith, planned.change);
+  return planned;
+}
+
+/** Everything `planObject` reads besides the rendered object; undefined when the live side has no version to key by. */
+function comparisonKey(desired: DesiredObject, live: KubeObject | undefined, context: PlanContext): string | undefined {
+  const { uid, resourceVersion } = live?.metadata ?? {};
+  if (live && (!uid || !resourceVersion)) return undefined;
+  const secretMissing = desired.id.kind === 'Seed' && context.secretMissing.has(desired.id.name);
+  return `${live ? `${uid}\u0000${resourceVersion}` : 'absent'}\u0000${context.repositoryLabel}\u0000${context.allowDeletions}\u0000${context.correctDrift}\u0000${secretMissing}`;
 }
 
 function planObject(desired: DesiredObject, live: KubeObject | undefined, context: PlanContext): PlannedChange {

@@ -11,6 +11,7 @@ import { validateRepository } from '../validate/validate-repository.js';
 import { computePlan } from './compute-plan.js';
 import { dryRunDiagnostics } from './dry-run-diagnostics.js';
 import { dryRunPlan } from './dry-run-plan.js';
+import type { PlanCache } from './plan-cache.js';
 import type { Plan, PlanOptions } from './plan.js';
 import { readLiveState } from './read-live-state.js';
 
@@ -36,6 +37,11 @@ export interface PlanRepositoryInput extends PlanOptions {
    * Default: true. An apply that writes right after planning may turn it off: its writes are judged anyway.
    */
   readonly serverDryRun?: boolean;
+  /**
+   * Rendered objects and planned changes of earlier plans (`createPlanCache`), so that a plan renders, hashes and
+   * diffs only what changed since: a long-lived planner passes the same cache to every plan. Default: none.
+   */
+  readonly cache?: PlanCache;
 }
 
 export interface RepositoryPlan {
@@ -53,11 +59,12 @@ export async function planRepository(input: PlanRepositoryInput): Promise<Reposi
   const diagnostics = validateRepository(input.head, input.base ? { base: input.base } : {});
   if (hasErrors(diagnostics)) return { diagnostics };
   const repository = input.repository ?? input.head.config.repository ?? lastSegment(input.head.source);
-  const desired = renderDesiredState(input.head, { repository });
+  const desired = renderDesiredState(input.head, { repository, ...(input.cache ? { cache: input.cache.render } : {}) });
   const { live, clients } = await readLiveState(desired, input.connector, input.seedAccess ? { seedAccess: input.seedAccess } : {});
   const planned = computePlan(desired, live, {
     ...(input.allowDeletions !== undefined ? { allowDeletions: input.allowDeletions } : {}),
     ...(input.correctDrift !== undefined ? { correctDrift: input.correctDrift } : {}),
+    ...(input.cache ? { cache: input.cache.changes } : {}),
   });
   if (input.serverDryRun === false) return { diagnostics, plan: planned, desired, clients };
   // The API servers judge every create and update (one dry-run request each; none for a no-op plan).

@@ -8,6 +8,7 @@
 import type { TargetConnector } from '../apply/cluster-client.js';
 import type { RepositoryConfig } from '../config/repository-config.js';
 import type { LoadedRepository } from '../load/loaded-repository.js';
+import type { PlanCache } from '../plan/plan-cache.js';
 import { planRepository, type RepositoryPlan } from '../plan/plan-repository.js';
 import type { Allowance } from './allowance.js';
 import { decideReconcile, type ReconcileDecision } from './decide-reconcile.js';
@@ -33,6 +34,8 @@ export interface ReconcileRepositoryInput {
   readonly seedAccess?: 'desired' | 'live';
   /** Let the targets' API servers judge every create and update (see `planRepository`). Default: true. */
   readonly serverDryRun?: boolean;
+  /** What earlier plans rendered and diffed (see `planRepository`). Default: none. */
+  readonly cache?: PlanCache;
   readonly connector: TargetConnector;
 }
 
@@ -56,6 +59,7 @@ export async function reconcileRepository(input: ReconcileRepositoryInput): Prom
     ...(input.correctDrift !== undefined ? { correctDrift: input.correctDrift } : {}),
     ...(input.seedAccess ? { seedAccess: input.seedAccess } : {}),
     ...(input.serverDryRun !== undefined ? { serverDryRun: input.serverDryRun } : {}),
+    ...(input.cache ? { cache: input.cache } : {}),
     connector: input.connector,
     allowDeletions: true,
   });

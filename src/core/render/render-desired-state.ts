@@ -15,11 +15,17 @@ import {
   repositoryLabelValue,
   SOURCE_ANNOTATION,
 } from './managed-labels.js';
+import type { RenderCache } from './render-cache.js';
 import { contentHash } from './stable-json.js';
 
 export interface RenderOptions {
   /** Repository id stamped on every object (`owner/name`); decides which live objects this repository may prune. */
   readonly repository: string;
+  /**
+   * Objects rendered from earlier revisions, reused for documents that did not change (see `RenderCache`). Default:
+   * none (every document is rendered and hashed).
+   */
+  readonly cache?: RenderCache;
 }
 
 /** Metadata fields a rendered manifest keeps from Git; the API server owns the rest. */
@@ -50,9 +56,10 @@ export function renderDesiredState(repo: LoadedRepository, options: RenderOption
     // The annotation keeps `<file>#<document index>` (stable while lines above move); reports cite `<file>:<line>`,
     // the convention of `validate`.
     const source = `${doc.file}#${doc.index}`;
-    const location = `${doc.file}:${doc.locate('').line}`;
+    // Locating a node parses its file once more: the loader's line of the document is enough here.
+    const location = () => `${doc.file}:${doc.line ?? doc.locate('').line}`;
     if (doc.name === '') {
-      unrendered.push({ source: location, reason: 'it has no metadata.name' });
+      unrendered.push({ source: location(), reason: 'it has no metadata.name' });
       continue;
     }
     let target = MASTER_TARGET;
@@ -60,7 +67,7 @@ export function renderDesiredState(repo: LoadedRepository, options: RenderOption
       const dc = datacenterOf(doc);
       const seed = dc === undefined ? undefined : seedOfDatacenter.get(dc);
       if (seed === undefined || !objects.has(seed)) {
-        unrendered.push({ source: location, reason: dc === undefined ? 'it names no datacenter (spec.cloud.dc)' : `its datacenter '${dc}' belongs to no seed in the repository` });
+        unrendered.push({ source: location(), reason: dc === undefined ? 'it names no datacenter (spec.cloud.dc)' : `its datacenter '${dc}' belongs to no seed in the repository` });
         continue;
       }
       target = seed;
@@ -69,10 +76,17 @@ export function renderDesiredState(repo: LoadedRepository, options: RenderOption
     const id: ObjectId = { target, apiVersion: doc.apiVersion, kind: doc.kind, name: doc.name, ...(namespace ? { namespace } : {}) };
     const key = objectKey(id);
     if (seen.has(key)) {
-      unrendered.push({ source: location, reason: 'the same object is defined by an earlier document' });
+      unrendered.push({ source: location(), reason: 'the same object is defined by an earlier document' });
       continue;
     }
     seen.add(key);
+    // A Seed folds in the Datacenter documents of other files: only the other kinds are a function of their document.
+    const inputs = doc.kind === 'Seed' ? undefined : `${options.repository}\u0000${target}\u0000${namespace ?? ''}\u0000${source}`;
+    const rendered = inputs === undefined ? undefined : options.cache?.get(doc.value, inputs);
+    if (rendered) {
+      objects.get(target)!.push(rendered);
+      continue;
+    }
     let body = baseManifest(doc, namespace);
     if (doc.kind === 'Seed') {
       const own = firstDatacenters.filter((d) => d.seed === doc.name);
@@ -81,7 +95,9 @@ export function renderDesiredState(repo: LoadedRepository, options: RenderOption
         body = { ...body, spec: { ...spec, datacenters: Object.fromEntries(own.map((d) => [d.name, structuredClone(d.spec)])) } };
       }
     }
-    objects.get(target)!.push(stamp(id, body, source, location, options.repository));
+    const object = stamp(id, body, source, location(), options.repository);
+    if (inputs !== undefined) options.cache?.set(doc.value, inputs, object);
+    objects.get(target)!.push(object);
   }
 
   const targets: DesiredTarget[] = [...objects.entries()].map(([target, list]) => {

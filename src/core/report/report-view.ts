@@ -48,7 +48,20 @@ export interface ReportView {
   readonly unrendered: readonly { readonly source: string; readonly reason: string }[];
 }
 
+/** Views by subject: plans and results are read-only, so each is viewed once however many reports ask. */
+const views = new WeakMap<ReportSubject, ReportView>();
+
+/**
+ * The view of a plan or apply result. Built once per subject (the title, summary, conclusion and comment of one
+ * delivery all ask for it) and shared: read it, never change it.
+ */
 export function toReportView(subject: ReportSubject): ReportView {
+  let view = views.get(subject);
+  if (!view) views.set(subject, (view = buildReportView(subject)));
+  return view;
+}
+
+function buildReportView(subject: ReportSubject): ReportView {
   const targets = subject.targets.map((t): ReportTarget => {
     const rows = t.stages.flatMap((s) => s.changes.map((c: Change | ChangeResult) => toRow(c)));
     const notice = 'notice' in t ? t.notice : undefined;

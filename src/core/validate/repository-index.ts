@@ -29,7 +29,17 @@ export interface RepositoryIndex {
 /** Kind names are unique in the kind table; the apiVersion must match too. */
 const KIND_API_VERSION: ReadonlyMap<string, string> = new Map(KINDS.map((k) => [k.kind, k.apiVersion]));
 
+/** Indexes by revision: a base shared by several pull requests (the engine keeps loaded revisions) is indexed once. */
+const indexes = new WeakMap<LoadedRepository, RepositoryIndex>();
+
+/** The index of a loaded revision, built once per revision (revisions are read-only). */
 export function indexRepository(repo: LoadedRepository): RepositoryIndex {
+  let index = indexes.get(repo);
+  if (!index) indexes.set(repo, (index = buildIndex(repo)));
+  return index;
+}
+
+function buildIndex(repo: LoadedRepository): RepositoryIndex {
   const byKind = new Map<string, SourceDocument[]>();
   for (const doc of repo.documents) {
     // Only documents whose apiVersion and kind are in the kind table (a `Cluster` of another group is not ours).
