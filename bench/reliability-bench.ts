@@ -2,13 +2,19 @@
  * Reliability benchmark (issue 6's closing figures), with real bot processes (`node bin/kkp-gitops.js serve`)
  * against the local GitHub API server and the sandbox:
  * - load held: pull-request events per minute processed without a lost or duplicated plan comment or check run, on
- *   one process and on two (deliveries alternate between them, as behind a load balancer, so that the two events
- *   of one pull request land on different processes); peer: the same deliveries answered by a no-op Probot app;
+ *   one process and on two (deliveries spread over both as behind a load balancer: pull request i's `opened` goes to
+ *   process i mod 2, its `synchronize` to the other one, so each process gets half of each wave and the two events of
+ *   one pull request land on different processes); peer: the same deliveries answered by a no-op Probot app; and two
+ *   processes against one (target ≥ 1.6×: plans take a per-pull-request claim, not the repository lock);
+ * - peak memory of a server whose live-state cache holds 20,000 Clusters (target < 400 MB), next to the same
+ *   server idle before its first plan;
  * - faults survived: each fault scenario of `test/reliability/fault-scenarios.ts` once, with its result;
  * - nothing lost: for each scenario, desired objects versus live objects at the end.
  * Octokit's write spacing (github.com's abuse limits) is taken out of the bots, as in the tests: the local server
  * has no such limits, and with it the figure would measure the spacing (1 s per write), not the bot.
- * `KKP_BENCH_RELIABILITY_PRS` sets the number of pull requests (default 20: 40 events per run).
+ * `KKP_BENCH_RELIABILITY_PRS` sets the number of pull requests (default 20: 40 events per run),
+ * `KKP_BENCH_CACHED_CLUSTERS` the Clusters of the memory figure (default 20,000), `KKP_BENCH_RELIABILITY_PARTS` which
+ * parts run (default `load,memory,faults`).
  */
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
@@ -17,13 +23,18 @@ import { ensureBuilt, stopAllBots, type BotProcess } from '../test/support/bot-p
 import { deliverWebhook } from '../test/support/github-server/deliver-webhook.js';
 import type { PullRequestRecord } from '../test/support/github-server/store.js';
 import { pullRequestDelivery, type Delivery } from '../test/support/github-server/webhook-payloads.js';
-import { describeConvergence } from '../test/reliability/cluster-convergence.js';
+import { readFileSync } from 'node:fs';
+import { MANAGED_BY_LABEL, REPOSITORY_LABEL } from '../src/core/render/managed-labels.js';
+import { describeConvergence, desiredAt } from '../test/reliability/cluster-convergence.js';
 import { FAULT_SCENARIOS } from '../test/reliability/fault-scenarios.js';
 import { startReliabilityHarness, waitFor, type ReliabilityHarness } from '../test/reliability/reliability-harness.js';
 import { printFigure, printRatio, timed } from './report.js';
 import { freePort } from '../test/support/free-port.js';
 
 const PRS = Number(process.env['KKP_BENCH_RELIABILITY_PRS'] ?? 20);
+const PARTS = new Set((process.env['KKP_BENCH_RELIABILITY_PARTS'] ?? 'load,memory,faults').split(',').map((p) => p.trim()));
+/** Clusters held by the live-state cache of the memory figure. */
+const CACHED_CLUSTERS = Number(process.env['KKP_BENCH_CACHED_CLUSTERS'] ?? 20_000);
 const PLAN_MARKER = '<!-- kkp-gitops:plan';
 const CLUSTER_FILES = [
   'projects/webshop7k2/clusters/shop-staging-eu.yaml',
@@ -71,11 +82,14 @@ async function sendOnce(send: (id: string) => Promise<unknown>, counter: { resen
   }
 }
 
-/** Delivers every PR's `opened`, then pushes its second commit and delivers `synchronize`; `send` picks the receiver. */
-async function drive(h: ReliabilityHarness, prepared: { pr: PullRequestRecord; next: string }[], send: (delivery: Delivery, index: number) => Promise<unknown>): Promise<void> {
-  await Promise.all(prepared.map(({ pr }, i) => send(pullRequestDelivery(h.gh, pr, 'opened'), 2 * i)));
+/**
+ * Delivers every PR's `opened`, then pushes its second commit and delivers `synchronize`; `send` picks the receiver
+ * from the delivery's slot: pull request i's `opened` is slot i, its `synchronize` slot i + 1.
+ */
+async function drive(h: ReliabilityHarness, prepared: { pr: PullRequestRecord; next: string }[], send: (delivery: Delivery, slot: number) => Promise<unknown>): Promise<void> {
+  await Promise.all(prepared.map(({ pr }, i) => send(pullRequestDelivery(h.gh, pr, 'opened'), i)));
   for (const { pr, next } of prepared) h.git('push', '--quiet', '--force', 'origin', `${next}:${pr.head.ref}`);
-  await Promise.all(prepared.map(({ pr }, i) => send(pullRequestDelivery(h.gh, h.gh.refreshPullRequest(pr), 'synchronize'), 2 * i + 1)));
+  await Promise.all(prepared.map(({ pr }, i) => send(pullRequestDelivery(h.gh, h.gh.refreshPullRequest(pr), 'synchronize'), i + 1)));
 }
 
 /** What each pull request ended with: one plan comment naming its final head, one completed check run for that head. */
@@ -148,11 +162,68 @@ function perMinute(r: LoadResult): number {
   return (r.events / r.ms) * 60_000;
 }
 
+/** The bot's peak resident memory so far (`VmHWM`) and now (`VmRSS`), in MB; undefined where /proc is not there. */
+function memoryOf(pid: number | undefined): { peakMb: number; nowMb: number } | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+    return { peakMb: kb('VmHWM') / 1024, nowMb: kb('VmRSS') / 1024 };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A bot whose live-state cache holds `CACHED_CLUSTERS` Clusters: that many Clusters (copies of one of the repository's,
+ * not managed by it, so the plan leaves them alone) on seed-eu, then one pull request planned (its lists fill the
+ * cache), then a second one (answered from the cache). Peak memory of the bot process, and its memory idle before.
+ */
+async function warmCacheMemory(): Promise<{ idleMb: number; peakMb: number; clusters: number; planMs: number }> {
+  const h = await startReliabilityHarness();
+  try {
+    const desired = await desiredAt(h.repo.gitDir, 'main', h.repo.fullName);
+    const template = desired.targets.find((t) => t.target === 'seed-eu')?.objects.find((o) => o.id.kind === 'Cluster')?.manifest;
+    if (!template) throw new Error('the example repository has no Cluster on seed-eu');
+    // KKP's admission wants the Cluster's Seed and Project in the master: the repository's master objects first.
+    const master = h.sandbox.clusters.get('master')!.api;
+    const masterObjects = desired.targets.find((t) => t.target === 'master')?.objects ?? [];
+    for (const kind of ['Seed', 'Project']) {
+      for (const { manifest } of masterObjects.filter((o) => o.id.kind === kind)) master.create(master.typeOf(manifest.apiVersion, kind)!, manifest.metadata.namespace, structuredClone(manifest) as never);
+    }
+    const seed = h.sandbox.clusters.get('seed-eu')!.api;
+    const type = seed.typeOf(template.apiVersion, 'Cluster')!;
+    // Not this repository's: without its labels (KKP's own, such as the project, stay) and annotations.
+    const { [MANAGED_BY_LABEL]: _managed, [REPOSITORY_LABEL]: _repository, ...labels } = template.metadata.labels ?? {};
+    const { annotations: _annotations, ...metadata } = template.metadata;
+    for (let i = 0; i < CACHED_CLUSTERS; i++) seed.create(type, undefined, { ...structuredClone(template), metadata: { ...metadata, labels, name: `cached-${i.toString(36).padStart(4, '0')}` } } as never);
+    const bot = h.bot();
+    await bot.start();
+    await new Promise((r) => setTimeout(r, 1_000));
+    const idle = memoryOf(bot.pid);
+    let planMs = 0;
+    for (const [i, file] of CLUSTER_FILES.slice(0, 2).entries()) {
+      const pr = h.openPullRequest(`memory-${i}`, () => h.edit(file, /humanReadableName: .*/, `humanReadableName: Memory ${i}`));
+      const run = await timed(async () => {
+        await h.deliver(bot, pullRequestDelivery(h.gh, pr, 'opened'));
+        await waitFor(() => h.gh.store.checkRuns.some((r) => r.headSha === pr.head.sha && r.status === 'completed'), 300_000, () => `the plan did not arrive\n${bot.output(2_000)}`);
+      });
+      planMs = run.ms;
+    }
+    const after = memoryOf(bot.pid);
+    if (!idle || !after) throw new Error('no /proc to read the bot’s memory from');
+    return { idleMb: idle.nowMb, peakMb: after.peakMb, clusters: seed.list(type, undefined).entries.length, planMs };
+  } finally {
+    await h.stop();
+  }
+}
+
 async function main(): Promise<void> {
   await ensureBuilt();
-  printFigure('load', `${PRS} pull requests, 2 events each (opened, then synchronize to a new head)`);
-  const peer = await loadOnNoOpProbot();
-  for (const processes of [1, 2]) {
+  const perProcesses = new Map<number, number>();
+  if (PARTS.has('load')) printFigure('load', `${PRS} pull requests, 2 events each (opened, then synchronize to a new head)`);
+  const peer = PARTS.has('load') ? await loadOnNoOpProbot() : undefined;
+  for (const processes of peer ? [1, 2] : []) {
     let ours: LoadResult;
     try {
       ours = await loadOnBots(processes);
@@ -160,11 +231,22 @@ async function main(): Promise<void> {
       printFigure(`load held, ${processes} process${processes > 1 ? 'es' : ''}`, `NOT measured: ${error instanceof Error ? error.message : String(error)}`);
       continue;
     }
-    printRatio(`load held, ${processes} process${processes > 1 ? 'es' : ''}`, perMinute(ours), perMinute(peer), 'events/min');
+    perProcesses.set(processes, perMinute(ours));
+    printRatio(`load held, ${processes} process${processes > 1 ? 'es' : ''}`, perMinute(ours), perMinute(peer!), 'events/min');
     printFigure(`  lost / duplicated (${processes} process${processes > 1 ? 'es' : ''})`, `${ours.lost} lost, ${ours.duplicated} duplicated of ${PRS} pull requests${ours.resent ? `, ${ours.resent} deliveries resent after a broken connection` : ''}${ours.detail.length ? `: ${ours.detail.slice(0, 3).join('; ')}` : ''}`);
   }
+  const one = perProcesses.get(1);
+  const two = perProcesses.get(2);
+  if (one !== undefined && two !== undefined) printRatio('load held, 2 processes vs 1', two, one, 'events/min', { target: '≥ 1.6x' });
 
-  for (const scenario of FAULT_SCENARIOS) {
+  if (PARTS.has('memory')) try {
+    const memory = await warmCacheMemory();
+    printFigure(`peak memory, warm cache of ${memory.clusters.toLocaleString('en-US')} clusters`, `${memory.peakMb.toFixed(0)} MB vs peer (the same server idle, before its first plan) ${memory.idleMb.toFixed(0)} MB  (target < 400 MB; last plan ${(memory.planMs / 1000).toFixed(1)} s)`);
+  } catch (error) {
+    printFigure('peak memory, warm cache', `NOT measured: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+  }
+
+  for (const scenario of PARTS.has('faults') ? FAULT_SCENARIOS : []) {
     const h = await startReliabilityHarness();
     try {
       const run = await timed(() => scenario.run(h));

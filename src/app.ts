@@ -7,6 +7,7 @@
 import type { ApplicationFunction, Context, Probot, ProbotOctokit } from 'probot';
 import { createCoordination, type Coordination } from './coordination/coordination.js';
 import { createKubeConnector } from './kube/kube-connector.js';
+import { createLiveStateCache, type LiveStateCache } from './kube/live-cache/live-state-cache.js';
 import { createLeaseStore } from './kube/lease-client.js';
 import { appConfigFromEnv, type AppConfig } from './github/app-config.js';
 import { CHECK_NAME, type AppDeps } from './github/app-deps.js';
@@ -33,8 +34,17 @@ import type { Metrics } from './observability/metrics.js';
 export interface KkpAppOptions {
   /** Default: `appConfigFromEnv()`. */
   readonly config?: AppConfig;
-  /** Default: the real engine, reaching the master from `config`. */
+  /**
+   * Default: the real engine, reaching the master from `config`, reading live state through a watch-based cache
+   * (`liveCache`).
+   */
   readonly engine?: KkpEngine;
+  /**
+   * The live-state cache the engine reads through (given with an `engine` built on it, so that `/metrics` shows its
+   * ages and shutdown stops its watches). Default: a new `createLiveStateCache()` for the default engine, none with a
+   * given `engine`.
+   */
+  readonly liveCache?: LiveStateCache;
   /** Default: bare mirrors under `config.cacheDir`. */
   readonly mirrors?: RepositoryMirrors;
   /** Where job failures, queue depth and GitHub's rate limit are recorded. Default: nowhere. */
@@ -57,7 +67,7 @@ export interface KkpApp {
   readonly appFn: ApplicationFunction;
   /** Resolves when every job started by a delivery has finished (tests, benchmarks, shutdown). */
   idle(): Promise<void>;
-  /** Stops restart recovery and releases every lock this process holds (graceful shutdown). */
+  /** Stops restart recovery, releases every lock this process holds and stops the live-state cache's watches (graceful shutdown). */
   releaseLocks(): Promise<void>;
   /** Runs a restart-recovery pass now (after the one in progress); `[]` before the app is loaded. */
   recover(): Promise<RecoveryResult[]>;
@@ -76,13 +86,18 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
   let runRecovery: (() => Promise<RecoveryResult[]>) | undefined;
   let drift: DriftDetection | undefined;
   let runDrift: (() => Promise<DriftReport[]>) | undefined;
+  let liveCache: LiveStateCache | undefined;
 
   const appFn: ApplicationFunction = (app: Probot) => {
     const config = options.config ?? appConfigFromEnv();
+    liveCache = options.liveCache ?? (options.engine ? undefined : createLiveStateCache());
+    const cache = liveCache;
+    if (cache) options.metrics?.liveCache.observe(() => cache.ages());
     const engine =
       options.engine ??
       createKkpEngine({
         connect: () => createKubeConnector({ ...(config.kubeconfigFile ? { kubeconfigFile: config.kubeconfigFile } : {}), ...(config.context ? { context: config.context } : {}), inCluster: config.inCluster }),
+        ...(cache ? { liveCache: cache } : {}),
       });
     let appLogin: Promise<string> | undefined;
     const cluster = { ...(config.kubeconfigFile ? { kubeconfigFile: config.kubeconfigFile } : {}), ...(config.context ? { context: config.context } : {}), inCluster: config.inCluster };
@@ -108,9 +123,13 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
       },
     };
     const metrics = options.metrics;
-    const workQueue = createWorkQueue((error, key) => {
-      metrics?.errors.inc(error);
-      app.log.error({ err: error, repository: key }, 'kkp-gitops job failed');
+    const workQueue = createWorkQueue({
+      onError: (error, key) => {
+        metrics?.errors.inc(error);
+        app.log.error({ err: error, repository: key }, 'kkp-gitops job failed');
+      },
+      // Every entry and exit, whoever queued it (deliveries, restart recovery, drift, installations).
+      onSizeChange: (size) => metrics?.queueDepth.set(size),
     });
     queue = workQueue;
     // Git gets its own token, narrowed to reading this one repository, minted with the app's JWT.
@@ -165,14 +184,7 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
     };
     const afterReconcile = () => void refreshRecordMetrics().catch((error: unknown) => app.log.warn({ err: error }, 'could not read the repository records for metrics'));
     const enqueue = (repository: GitHubRepository, job: () => Promise<unknown>, jobOptions?: JobOptions) => {
-      workQueue.enqueue(repository.fullName, async () => {
-        try {
-          await job();
-        } finally {
-          metrics?.queueDepth.set(workQueue.size - 1);
-        }
-      }, jobOptions);
-      metrics?.queueDepth.set(workQueue.size);
+      workQueue.enqueue(repository.fullName, async () => void (await job()), jobOptions);
     };
 
     app.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.ready_for_review'], once(async (context) => {
@@ -182,7 +194,26 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
       // The newest head wins: a waiting plan of an older head is dropped, a running one abandons before writing, and
       // a delivery that arrives after a newer one (older updated_at) is not planned at all.
       if (deps.heads && !deps.heads.note(github.fullName, pr.number, pr.headSha, pr.updatedAt)) return;
+      // Across replicas: the head goes on the pull request's Lease before its plan is queued, so that a replica still
+      // holding an older head's plan (queued or running) drops it. A Lease that cannot be written only costs that.
+      const newest = await deps.coordination?.notePullRequestHead(github.fullName, pr.number, pr.headSha, pr.updatedAt).catch((error: unknown) => {
+        context.log.warn({ err: error, repository: github.fullName, pullRequest: pr.number }, 'could not note the head on the pull request’s Lease');
+        return true;
+      });
+      if (newest === false) {
+        context.log.info({ repository: github.fullName, pullRequest: pr.number, head: pr.headSha }, 'a newer head of the pull request is known to another replica; not planned');
+        return;
+      }
       enqueue(github, () => planPullRequest(jobDeps(context, github, pr.number), github, pr, { delivery: context.id }), { coalesce: `pr:${pr.number}` });
+    }));
+
+    // A closed pull request needs no plan (one still waiting is dropped: same slot) and no Lease any more.
+    app.on('pull_request.closed', once(async (context) => {
+      const github = repoOf(context, context.payload.repository);
+      const number = context.payload.pull_request.number;
+      const coordination = deps.coordination;
+      if (!coordination) return;
+      enqueue(github, () => coordination.forgetPullRequest(github.fullName, number), { coalesce: `pr:${number}` });
     }));
 
     // "Re-run" on a check run, or "Re-run all checks" on the suite: plans the head again (the pull requests GitHub
@@ -329,6 +360,7 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
       await recovery?.stop();
       await drift?.stop();
       await coordination?.releaseAll();
+      liveCache?.stop();
     },
     recover() {
       return runRecovery?.() ?? Promise.resolve([]);

@@ -33,8 +33,19 @@ export interface LeaseStore {
   create(lease: LeaseWrite): Promise<LeaseState>;
   /** Replaces the lease read at `resourceVersion`; throws `LeaseConflictError` when it changed since. */
   replace(lease: LeaseWrite, resourceVersion: string): Promise<LeaseState>;
+  /**
+   * Deletes the lease if it is still at `resourceVersion`; false when it changed since (someone holds or wrote it)
+   * or is gone already.
+   */
+  delete(name: string, resourceVersion: string): Promise<boolean>;
   /** Leases carrying every label of `labels`. */
   list(labels: Readonly<Record<string, string>>): Promise<LeaseState[]>;
+  /**
+   * Resolves once the Lease, as read at `resourceVersion`, is seen released (no holder) or deleted after it: a watch
+   * from that version. Resolves at once when `signal` aborts; never rejects (a watch that fails stays unresolved, the
+   * caller's own timer bounds the wait). Absent: lock waiters only poll.
+   */
+  released?(name: string, resourceVersion: string, signal: AbortSignal): Promise<void>;
 }
 
 /** The lease was created or changed by someone else since it was read (HTTP 409). */

@@ -3,13 +3,18 @@
  * kkp-gitops processes reconcile a repository one at a time:
  * - acquire: create the Lease, or replace it at the resourceVersion read when nobody holds it or its holder's
  *   `renewTime + leaseDurationSeconds` has passed (takeover; `leaseTransitions` counts holder changes). A 409 means
- *   another process won: wait with backoff and jitter, up to `waitTimeoutMs`, then `LockTimeoutError`.
+ *   another process won: wait with backoff and jitter, up to `waitTimeoutMs`, then `LockTimeoutError`. A store that
+ *   can watch (`LeaseStore.released`) wakes the waiter as soon as the holder releases the Lease: the hand-over
+ *   takes one watch event, not the rest of a backoff pause.
  * - renew every third of the duration while held; when renewing finds another holder, or cannot renew before the
  *   lease would expire, the lock is lost: `signal` aborts and record writes throw `LockLostError`.
  * - release: clear the holder (the record annotations stay).
  * The holder also writes the repository's applied-commit record (annotations of the same Lease, see
  * `applied-record.ts`), with the lock's resourceVersion. Expiry compares the holder's `renewTime` with this process's
  * clock: the processes' clocks must agree to well within the lease duration.
+ *
+ * The same lock serves other Leases (`acquireLeaseLock`): a pull request's planning claim is one
+ * (`pull-request-claim.ts`).
  */
 import { describeError } from '../core/errors.js';
 import { otherAnnotations, readAppliedRecord, recordAnnotations, REPOSITORY_LEASE_LABELS, type AppliedRecord } from './applied-record.js';
@@ -45,7 +50,7 @@ export interface RepositoryLockOptions {
 }
 
 export interface RepositoryLock {
-  /** `owner/name` */
+  /** `owner/name` (for another Lease: what it locks, as `LeaseLockTarget.subject` says) */
   readonly repository: string;
   /** The Lease's name (`kkp-gitops-acme-kkp-config`). */
   readonly lease: string;
@@ -62,6 +67,10 @@ export interface RepositoryLock {
   assertHeld(): void;
   /** Writes `change(current record)` on the Lease, as the holder, with optimistic concurrency. */
   updateRecord(change: (current: AppliedRecord | undefined) => AppliedRecord): Promise<AppliedRecord>;
+  /** The Lease's annotations as of the last read or write. */
+  readonly annotations: Readonly<Record<string, string>>;
+  /** Writes `change(current annotations)` as the Lease's annotations, as the holder, with optimistic concurrency. */
+  updateAnnotations(change: (current: Readonly<Record<string, string>>) => Record<string, string>): Promise<void>;
   /** Stops renewing and clears the holder. Never throws: a lease that cannot be cleared expires. */
   release(): Promise<void>;
 }
@@ -73,25 +82,52 @@ export const LOCK_DEFAULTS = {
   pollMaxMs: 5_000,
 } as const;
 
+/** A Lease to lock with: its name, the labels it is created with, and what it locks (for messages). */
+export interface LeaseLockTarget {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** `acme/kkp-config`, `acme/kkp-config#42`. */
+  readonly subject: string;
+}
+
 /** Takes the repository's lock, waiting for another holder up to `waitTimeoutMs`. */
-export async function acquireRepositoryLock(store: LeaseStore, repository: string, options: RepositoryLockOptions): Promise<RepositoryLock> {
+export function acquireRepositoryLock(store: LeaseStore, repository: string, options: RepositoryLockOptions): Promise<RepositoryLock> {
+  return acquireLeaseLock(store, { name: leaseNameFor(repository), labels: REPOSITORY_LEASE_LABELS, subject: repository }, options);
+}
+
+/** Takes the lock of any Lease (as `acquireRepositoryLock` does for a repository's), waiting up to `waitTimeoutMs`. */
+export async function acquireLeaseLock(store: LeaseStore, target: LeaseLockTarget, options: RepositoryLockOptions): Promise<RepositoryLock> {
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
-  const name = leaseNameFor(repository);
+  const { name, subject } = target;
   const waitTimeoutMs = options.waitTimeoutMs ?? LOCK_DEFAULTS.waitTimeoutMs;
   const started = clock.now();
   let pause = options.pollInitialMs ?? LOCK_DEFAULTS.pollInitialMs;
   for (;;) {
-    const attempt = await tryAcquire(store, name, options, clock);
-    if (attempt.acquired) return holdLock(store, repository, attempt.state, attempt.previousHolder, options, clock);
+    const attempt = await tryAcquire(store, target, options, clock);
+    if (attempt.acquired) return holdLock(store, subject, attempt.state, attempt.previousHolder, options, clock);
     const waited = clock.now() - started;
     if (waited >= waitTimeoutMs || options.signal?.aborted) {
       const holder = attempt.holder;
-      throw new LockTimeoutError(name, holder, `the lock of ${repository} (Lease ${store.namespace}/${name}) is held by ${holder ?? 'another process'}; gave up after ${Math.round(waited / 1000)} s`);
+      throw new LockTimeoutError(name, holder, `the lock of ${subject} (Lease ${store.namespace}/${name}) is held by ${holder ?? 'another process'}; gave up after ${Math.round(waited / 1000)} s`);
     }
     const jittered = pause * (0.5 + random());
-    await clock.sleep(Math.min(jittered, waitTimeoutMs - waited), options.signal);
+    await untilReleasedOrSlept(store, name, attempt.resourceVersion, clock, Math.min(jittered, waitTimeoutMs - waited), options.signal);
     pause = Math.min(pause * 2, options.pollMaxMs ?? LOCK_DEFAULTS.pollMaxMs);
+  }
+}
+
+/** Sleeps `ms`, or less when the store sees the Lease released (a watch event) before. */
+async function untilReleasedOrSlept(store: LeaseStore, name: string, resourceVersion: string | undefined, clock: Clock, ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (!store.released || resourceVersion === undefined) return clock.sleep(ms, signal);
+  const woken = new AbortController();
+  const wake = () => woken.abort();
+  signal?.addEventListener('abort', wake, { once: true });
+  try {
+    await Promise.race([clock.sleep(ms, woken.signal), store.released(name, resourceVersion, woken.signal)]);
+  } finally {
+    wake();
+    signal?.removeEventListener('abort', wake);
   }
 }
 
@@ -113,25 +149,26 @@ export function isLeaseFree(lease: LeaseState, now: number): boolean {
   return renewed + (lease.leaseDurationSeconds ?? LOCK_DEFAULTS.leaseDurationSeconds) * 1000 <= now;
 }
 
-type Attempt = { acquired: true; state: LeaseState; previousHolder: string | undefined } | { acquired: false; holder: string | undefined };
+type Attempt = { acquired: true; state: LeaseState; previousHolder: string | undefined } | { acquired: false; holder: string | undefined; resourceVersion: string | undefined };
 
-async function tryAcquire(store: LeaseStore, name: string, options: RepositoryLockOptions, clock: Clock): Promise<Attempt> {
+async function tryAcquire(store: LeaseStore, target: LeaseLockTarget, options: RepositoryLockOptions, clock: Clock): Promise<Attempt> {
+  const { name, labels } = target;
   const me = options.holderIdentity;
   const duration = options.leaseDurationSeconds ?? LOCK_DEFAULTS.leaseDurationSeconds;
   const current = await store.get(name);
   const now = clock.now();
   try {
     if (!current) {
-      const state = await store.create({ name, labels: REPOSITORY_LEASE_LABELS, annotations: { ...options.createWith }, holderIdentity: me, leaseDurationSeconds: duration, acquireTime: now, renewTime: now, leaseTransitions: 0 });
+      const state = await store.create({ name, labels, annotations: { ...options.createWith }, holderIdentity: me, leaseDurationSeconds: duration, acquireTime: now, renewTime: now, leaseTransitions: 0 });
       return { acquired: true, state, previousHolder: undefined };
     }
     // The same identity still recorded, and renewed, means another job of this very process holds it: wait like
     // anyone else. Expired, it is a lock this process could not release (the Lease API failing then): take it back.
-    if (!isLeaseFree(current, now)) return { acquired: false, holder: current.holderIdentity };
+    if (!isLeaseFree(current, now)) return { acquired: false, holder: current.holderIdentity, resourceVersion: current.resourceVersion };
     const state = await store.replace(
       {
         ...leaseWrite(current),
-        labels: { ...current.labels, ...REPOSITORY_LEASE_LABELS },
+        labels: { ...current.labels, ...labels },
         holderIdentity: me,
         leaseDurationSeconds: duration,
         acquireTime: now,
@@ -142,7 +179,7 @@ async function tryAcquire(store: LeaseStore, name: string, options: RepositoryLo
     );
     return { acquired: true, state, previousHolder: current.holderIdentity || undefined };
   } catch (error) {
-    if (error instanceof LeaseConflictError) return { acquired: false, holder: current?.holderIdentity };
+    if (error instanceof LeaseConflictError) return { acquired: false, holder: current?.holderIdentity, resourceVersion: current?.resourceVersion };
     throw error;
   }
 }
@@ -226,6 +263,14 @@ function holdLock(store: LeaseStore, repository: string, acquired: LeaseState, p
     },
     signal: stop.signal,
     assertHeld,
+    get annotations() {
+      return state.annotations;
+    },
+    updateAnnotations(change) {
+      return serial(async () => {
+        await write((current) => ({ ...leaseWrite(current), annotations: change(current.annotations), renewTime: clock.now() }));
+      });
+    },
     updateRecord(change) {
       return serial(async () => {
         let next: AppliedRecord | undefined;

@@ -50,6 +50,11 @@ export interface KkpEngineOptions {
   /** A fresh connection to the master (and through it the seeds) per plan. */
   readonly connect: () => TargetConnector;
   /**
+   * Where reconciles read live state: with a cache (the server's, `createLiveStateCache` in `src/kube/live-cache`),
+   * each plan's lists are answered from its watches; without (the CLI), every plan lists. Default: none.
+   */
+  readonly liveCache?: { connector(inner: TargetConnector): TargetConnector };
+  /**
    * How many loaded commits to keep, least recently used dropped first. A revision of 10,000 clusters holds about
    * 35 MiB (more once source positions of many of its documents were asked for, as diagnostics do). Default: 4
    * (a base and the heads planned against it); 0 keeps none.
@@ -80,7 +85,7 @@ export function createKkpEngine(options: KkpEngineOptions): KkpEngine {
       return loading;
     },
     async reconcile(input) {
-      const connector = options.connect();
+      const connector = options.liveCache ? options.liveCache.connector(options.connect()) : options.connect();
       try {
         const planned = await reconcileRepository({ ...input, cache: planCache, connector });
         return { ...planned, release: async () => void (await connector.close?.()) };

@@ -49,8 +49,9 @@ export function createPullRequestHeads(limit = 10_000): PullRequestHeads {
 }
 
 /**
- * Plans `pr` and publishes the result, unless a newer head of the pull request became known (`deps.heads`): that is
- * checked before every write (check run creation, the sticky comment, each check run update). A plan overtaken
+ * Plans `pr` and publishes the result, unless a newer head of the pull request became known (`deps.heads` in this
+ * process; with coordination also the newest head any replica noted on the pull request's Lease): that is checked
+ * before every write (check run creation, the sticky comment, each check run update). A plan overtaken
  * after its check run was created completes it as `cancelled` ("Superseded by <sha>") on its own, older commit and
  * publishes nothing else; the newer head's plan (queued behind it) writes the comment and its own check run. Returns
  * the outcome, or undefined when abandoned.
@@ -58,40 +59,57 @@ export function createPullRequestHeads(limit = 10_000): PullRequestHeads {
 export interface PlanPullRequestOptions {
   /**
    * The webhook delivery the plan answers. With coordination, replicas that received the same delivery plan it once:
-   * under the repository's lock, a plan whose delivery already has a check run on the head is not made again.
+   * under the pull request's claim (its Lease; plans never take the repository's lock, so plans of other pull
+   * requests run at the same time on other replicas), a plan whose delivery already has a check run on the head is
+   * not made again.
    */
   readonly delivery?: string;
 }
 
 export async function planPullRequest(deps: AppDeps, github: GitHubRepository, pr: PullRequestInfo, options: PlanPullRequestOptions = {}): Promise<PlanOutcome | undefined> {
   const { delivery } = options;
-  if (delivery === undefined || !deps.coordination) return planAndPublish(deps, github, pr);
-  let locked = false;
+  const coordination = deps.coordination;
+  if (delivery === undefined || !coordination) return planAndPublish(deps, github, pr);
+  // The newest head any replica received: a miss (the master unreachable) only means the plan may be superseded late.
+  const remoteNewest = async (): Promise<string | undefined> => {
+    try {
+      return await coordination.newestPullRequestHead(github.fullName, pr.number);
+    } catch (error) {
+      deps.log.warn({ err: error, head: pr.headSha }, 'could not read the newest head of the pull request from its Lease');
+      return undefined;
+    }
+  };
+  let claimed = false;
   try {
-    return await deps.coordination.withLock(github.fullName, async () => {
-      locked = true;
+    return await coordination.withPullRequestClaim(github.fullName, pr.number, async () => {
+      claimed = true;
       const planned = (await github.checkRunsOf(pr.headSha, CHECK_NAME)).some((run) => run.externalId === delivery);
       if (planned) {
         deps.log.info({ head: pr.headSha, delivery }, 'delivery already planned by another replica');
         return undefined;
       }
-      return planAndPublish(deps, github, pr, delivery);
+      return planAndPublish(deps, github, pr, delivery, remoteNewest);
     });
   } catch (error) {
-    if (locked) throw error;
-    // No lock to be had (another replica holds it past the wait, or the master is unreachable): plan anyway, so
+    if (claimed) throw error;
+    // No claim to be had (another replica holds it past the wait, or the master is unreachable): plan anyway, so
     // the pull request gets its check run and the reason, rather than nothing.
-    deps.log.warn({ err: error, head: pr.headSha }, 'planning without the repository lock');
-    return planAndPublish(deps, github, pr, delivery);
+    deps.log.warn({ err: error, head: pr.headSha }, 'planning without the pull request’s claim');
+    return planAndPublish(deps, github, pr, delivery, remoteNewest);
   }
 }
 
-async function planAndPublish(deps: AppDeps, github: GitHubRepository, pr: PullRequestInfo, delivery?: string): Promise<PlanOutcome | undefined> {
-  const supersededBy = (): string | undefined => {
+async function planAndPublish(deps: AppDeps, github: GitHubRepository, pr: PullRequestInfo, delivery?: string, remoteNewest?: () => Promise<string | undefined>): Promise<PlanOutcome | undefined> {
+  const supersededBy = async (): Promise<string | undefined> => {
     const newest = deps.heads?.newest(github.fullName, pr.number);
-    return newest !== undefined && newest !== pr.headSha ? newest : undefined;
+    if (newest !== undefined && newest !== pr.headSha) return newest;
+    const remote = await remoteNewest?.();
+    return remote !== undefined && remote !== pr.headSha ? remote : undefined;
   };
-  if (supersededBy()) return undefined;
+  if (await supersededBy()) {
+    deps.log.info({ repository: github.fullName, pull: pr.number, head: pr.headSha }, 'head superseded before planning; not planned');
+    return undefined;
+  }
   const checkRunId = await github.createCheckRun(pr.headSha, CHECK_NAME, {
     ...(delivery !== undefined ? { externalId: delivery } : {}),
     status: 'in_progress',
@@ -108,11 +126,11 @@ async function planAndPublish(deps: AppDeps, github: GitHubRepository, pr: PullR
     outcome = await computeOutcome(deps, github, pr);
   } catch (error) {
     // The branch moved on: the newer push has its own delivery and check run.
-    if (error instanceof CommitNotFoundError) return abandon(supersededBy());
+    if (error instanceof CommitNotFoundError) return abandon(await supersededBy());
     deps.log.error({ err: error, repository: github.fullName, pull: pr.number }, 'planning failed');
     outcome = { headSha: pr.headSha, diagnostics: [], failure: describeError(error), fromFork: pr.fromFork, deletions: 'not-allowed' };
   }
-  const newer = supersededBy();
+  const newer = await supersededBy();
   if (newer) return abandon(newer);
   // The comment first: Octokit spaces writes by a second, and the comment is what people wait for. A comment that
   // cannot be written (after retries) does not leave the check run in progress: it completes, saying why.
@@ -123,7 +141,7 @@ async function planAndPublish(deps: AppDeps, github: GitHubRepository, pr: PullR
     outcome = { ...outcome, commentFailure: describeError(error) };
   }
   const completed = await completeCheckRun(github, checkRunId, outcome, supersededBy);
-  if (!completed) return abandon(supersededBy());
+  if (!completed) return abandon(await supersededBy());
   return outcome;
 }
 
@@ -153,17 +171,17 @@ async function computeOutcome(deps: AppDeps, github: GitHubRepository, pr: PullR
 }
 
 /** Completes the check run; false (and nothing more written) once `supersededBy` names a newer head. */
-async function completeCheckRun(github: GitHubRepository, id: number, outcome: PlanOutcome, supersededBy: () => string | undefined): Promise<boolean> {
+async function completeCheckRun(github: GitHubRepository, id: number, outcome: PlanOutcome, supersededBy: () => Promise<string | undefined>): Promise<boolean> {
   const title = titleOf(outcome);
   const summary = fitText(checkSummary(outcome));
   const text = outcome.plan ? fitText(planMarkdown(outcome.plan)) : undefined;
   const groups = batches(outcome.diagnostics.map(toAnnotation));
   // Annotations accumulate over updates: every batch but the last goes in its own update.
   for (const group of groups.slice(0, -1)) {
-    if (supersededBy()) return false;
+    if (await supersededBy()) return false;
     await github.updateCheckRun(id, { output: { title, summary, annotations: group } });
   }
-  if (supersededBy()) return false;
+  if (await supersededBy()) return false;
   const last = groups.at(-1);
   await github.updateCheckRun(id, {
     status: 'completed',

@@ -29,6 +29,11 @@ export interface WorkQueueOptions {
   readonly onError: (error: unknown, key: string) => void;
   /** A waiting job was replaced by a newer one of its slot. Default: nothing. */
   readonly onDropped?: (key: string, slot: string) => void;
+  /**
+   * The number of jobs queued or running changed: called on every entry, drop and exit, whoever queued the job
+   * (deliveries, recovery, drift), with the new `size`. Default: nothing.
+   */
+  readonly onSizeChange?: (size: number) => void;
 }
 
 interface Waiting {
@@ -42,7 +47,7 @@ interface Lane {
 }
 
 export function createWorkQueue(options: WorkQueueOptions | ((error: unknown, key: string) => void)): WorkQueue {
-  const { onError, onDropped } = typeof options === 'function' ? { onError: options, onDropped: undefined } : options;
+  const { onError, onDropped, onSizeChange } = typeof options === 'function' ? { onError: options, onDropped: undefined, onSizeChange: undefined } : options;
   const lanes = new Map<string, Lane>();
   let waiters: (() => void)[] = [];
 
@@ -67,7 +72,12 @@ export function createWorkQueue(options: WorkQueueOptions | ((error: unknown, ke
     void Promise.resolve()
       .then(next.job)
       .catch((error: unknown) => onError(error, key))
-      .finally(() => runNext(key, lane));
+      .finally(() => {
+        // The finished job leaves: the count drops before the next one of the lane is taken.
+        lane.running = false;
+        onSizeChange?.(size());
+        runNext(key, lane);
+      });
   };
 
   return {
@@ -88,6 +98,7 @@ export function createWorkQueue(options: WorkQueueOptions | ((error: unknown, ke
         }
         onDropped?.(key, entry.slot!);
       }
+      onSizeChange?.(size());
       if (!lane.running) runNext(key, lane);
     },
     idle() {

@@ -1,32 +1,85 @@
-import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { createHash } from 'node:crypto';
+import { PatchStrategy, Watch, type KubernetesObject } from '@kubernetes/client-node';
 import { ApiRequestError } from '../core/apply/api-request-error.js';
-import type { ApplyOptions, ClusterClient, DeleteOptions, ListOptions, ResourceKind } from '../core/apply/cluster-client.js';
+import type { ApplyOptions, ClusterClient, ClusterWatcher, DeleteOptions, ListOptions, ResourceKind, VersionedList, WatchEventType } from '../core/apply/cluster-client.js';
 import type { ObjectId } from '../core/object-id.js';
 import type { KubeObject } from '../core/render/kube-object.js';
 import { FIELD_MANAGER } from '../core/render/managed-labels.js';
 import { callKubeApi, type CallOptions } from './call-kube-api.js';
 import type { ClusterApi } from './object-api.js';
 
+/** Seconds a watch stays open before the server closes it (the cache then resumes from its last version). */
+const WATCH_TIMEOUT_SECONDS = 300;
+
 /**
  * The `ClusterClient` port over @kubernetes/client-node's `KubernetesObjectApi`: lists (paged), server-side apply
- * as `kkp-gitops`, deletes with a uid precondition.
+ * as `kkp-gitops`, deletes with a uid precondition; and, for the server's live-state cache, lists with their
+ * resourceVersion and watches (client-node's `Watch`, with bookmarks, on its own connection).
  */
 export function clientNodeClusterClient(cluster: ClusterApi, options: CallOptions = {}): ClusterClient {
   const { target, server, api } = cluster;
   const call = <T>(what: string, fn: () => Promise<T>) => callKubeApi(target, server, what, fn, { timeoutSeconds: cluster.timeoutSeconds, ...options });
+  const listVersioned = async (kind: ResourceKind, listOptions: ListOptions = {}): Promise<VersionedList> => {
+    const items: KubeObject[] = [];
+    let token: string | undefined;
+    let resourceVersion = '';
+    do {
+      const page = await call(`list ${kind.plural}`, () =>
+        api.list(kind.apiVersion, kind.kind, listOptions.namespace, undefined, undefined, undefined, undefined, listOptions.labelSelector, undefined, token),
+      );
+      for (const item of page.items) items.push({ ...plain(item), apiVersion: kind.apiVersion, kind: kind.kind });
+      // A paged list is consistent at the first page's version.
+      resourceVersion ||= page.metadata?.resourceVersion ?? '';
+      token = page.metadata?._continue || undefined;
+    } while (token);
+    return { items, resourceVersion };
+  };
+  const watcher: ClusterWatcher = {
+    key: `${server}\u0000${credentialHash(cluster)}`,
+    listVersioned,
+    async watch(kind, watchOptions, handlers) {
+      const path = `${kind.apiVersion.includes('/') ? `/apis/${kind.apiVersion}` : `/api/${kind.apiVersion}`}${kind.namespaced && watchOptions.namespace ? `/namespaces/${encodeURIComponent(watchOptions.namespace)}` : ''}/${kind.plural}`;
+      const query = {
+        resourceVersion: watchOptions.resourceVersion,
+        allowWatchBookmarks: true,
+        timeoutSeconds: WATCH_TIMEOUT_SECONDS,
+        ...(watchOptions.labelSelector ? { labelSelector: watchOptions.labelSelector } : {}),
+      };
+      let expired = false;
+      let ended = false;
+      const end = () => {
+        if (ended) return;
+        ended = true;
+        handlers.onEnd({ expired });
+      };
+      const onEvent = (type: string, object: unknown) => {
+        if (type === 'ERROR') {
+          // The apiserver's "too old resource version": a Status with code 410 as the watch's last event.
+          expired ||= (object as { code?: unknown } | undefined)?.code === 410;
+          return;
+        }
+        if (type !== 'ADDED' && type !== 'MODIFIED' && type !== 'DELETED' && type !== 'BOOKMARK') return;
+        if (typeof object !== 'object' || object === null) return;
+        handlers.onEvent(type as WatchEventType, type === 'BOOKMARK' ? (object as KubeObject) : { ...(object as KubeObject), apiVersion: kind.apiVersion, kind: kind.kind });
+      };
+      const onDone = (error: unknown) => {
+        expired ||= (error as { statusCode?: unknown } | null)?.statusCode === 410;
+        end();
+      };
+      const controller = await new Watch(cluster.kubeConfig).watch(path, query, onEvent, onDone);
+      return {
+        stop: () => {
+          ended = true;
+          controller.abort();
+        },
+      };
+    },
+  };
   return {
     target,
+    watcher,
     async list(kind: ResourceKind, listOptions: ListOptions = {}): Promise<KubeObject[]> {
-      const items: KubeObject[] = [];
-      let token: string | undefined;
-      do {
-        const page = await call(`list ${kind.plural}`, () =>
-          api.list(kind.apiVersion, kind.kind, listOptions.namespace, undefined, undefined, undefined, undefined, listOptions.labelSelector, undefined, token),
-        );
-        for (const item of page.items) items.push({ ...plain(item), apiVersion: kind.apiVersion, kind: kind.kind });
-        token = page.metadata?._continue || undefined;
-      } while (token);
-      return items;
+      return (await listVersioned(kind, listOptions)).items;
     },
 
     async apply(object: KubeObject, applyOptions: ApplyOptions): Promise<void> {
@@ -52,6 +105,11 @@ export function clientNodeClusterClient(cluster: ClusterApi, options: CallOption
       }
     },
   };
+}
+
+/** A digest of the context's user (token, certificates): a cache is never shared across credentials. */
+function credentialHash(cluster: ClusterApi): string {
+  return createHash('sha256').update(JSON.stringify(cluster.kubeConfig.getCurrentUser() ?? {})).digest('hex').slice(0, 16);
 }
 
 /**

@@ -1,9 +1,11 @@
 /**
  * The `LeaseStore` of the coordination code over @kubernetes/client-node's CoordinationV1Api, on the KKP master
  * (the same kubeconfig, context or in-cluster settings as the rest of the app), in the `kubermatic` namespace.
- * Replaces carry the resourceVersion they were based on; the API's 409 becomes `LeaseConflictError`.
+ * Replaces carry the resourceVersion they were based on; the API's 409 becomes `LeaseConflictError`. A waiting lock
+ * holder learns of a release through a watch of the one Lease (`fieldSelector=metadata.name=…`) from the version it
+ * read.
  */
-import { CoordinationV1Api, V1MicroTime, type V1Lease } from '@kubernetes/client-node';
+import { CoordinationV1Api, V1MicroTime, Watch, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
 import { ApiRequestError } from '../core/apply/api-request-error.js';
 import { KKP_NAMESPACE } from '../core/kinds.js';
 import { LeaseConflictError, type LeaseState, type LeaseStore, type LeaseWrite } from '../coordination/lease-store.js';
@@ -27,7 +29,7 @@ export interface LeaseClientOptions {
 
 export function createLeaseStore(options: LeaseClientOptions = {}): LeaseStore {
   const namespace = options.namespace ?? KKP_NAMESPACE;
-  let client: { api: CoordinationV1Api; server: string } | undefined;
+  let client: { api: CoordinationV1Api; server: string; kc: KubeConfig } | undefined;
   const connect = () => (client ??= coordinationApi(options));
   const call = <T>(what: string, run: (api: CoordinationV1Api) => Promise<T>): Promise<T> => {
     const { api, server } = connect();
@@ -60,6 +62,15 @@ export function createLeaseStore(options: LeaseClientOptions = {}): LeaseStore {
       const what = `replace Lease ${namespace}/${lease.name}`;
       return conflicts(what, async () => fromLease(await call(what, (api) => api.replaceNamespacedLease({ name: lease.name, namespace, body: toLease(lease, namespace, resourceVersion) }))));
     },
+    async delete(name, resourceVersion) {
+      try {
+        await call(`delete Lease ${namespace}/${name}`, (api) => api.deleteNamespacedLease({ name, namespace, body: { preconditions: { resourceVersion } } }));
+        return true;
+      } catch (error) {
+        if (error instanceof ApiRequestError && (error.status.code === 404 || error.status.code === 409)) return false;
+        throw error;
+      }
+    },
     async list(labels) {
       const labelSelector = Object.entries(labels)
         .map(([k, v]) => `${k}=${v}`)
@@ -67,12 +78,36 @@ export function createLeaseStore(options: LeaseClientOptions = {}): LeaseStore {
       const list = await call(`list Leases in ${namespace}`, (api) => api.listNamespacedLease({ namespace, labelSelector }));
       return list.items.map(fromLease);
     },
+    released(name, resourceVersion, signal) {
+      return new Promise<void>((resolve) => {
+        if (signal.aborted) return resolve();
+        let watching: AbortController | undefined;
+        const stop = () => {
+          watching?.abort();
+          resolve();
+        };
+        signal.addEventListener('abort', stop, { once: true });
+        const path = `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/leases`;
+        const query = { fieldSelector: `metadata.name=${name}`, resourceVersion, allowWatchBookmarks: true };
+        const onEvent = (type: string, object: V1Lease) => {
+          if (type === 'DELETED' || ((type === 'ADDED' || type === 'MODIFIED') && !object?.spec?.holderIdentity)) stop();
+        };
+        // A watch that ends or fails leaves the promise to the caller's timer (and its abort).
+        new Watch(connect().kc)
+          .watch(path, query, onEvent, () => undefined)
+          .then((controller) => {
+            watching = controller;
+            if (signal.aborted) controller.abort();
+          })
+          .catch(() => undefined);
+      });
+    },
   };
 }
 
-function coordinationApi(options: LeaseClientOptions): { api: CoordinationV1Api; server: string } {
+function coordinationApi(options: LeaseClientOptions): { api: CoordinationV1Api; server: string; kc: KubeConfig } {
   const kc = allowPlainHttp(masterKubeConfig(options));
-  return { api: makeTimedApiClient(kc, CoordinationV1Api), server: kc.getCurrentCluster()?.server ?? '' };
+  return { api: makeTimedApiClient(kc, CoordinationV1Api), server: kc.getCurrentCluster()?.server ?? '', kc };
 }
 
 function toLease(lease: LeaseWrite, namespace: string, resourceVersion?: string): V1Lease {

@@ -34,6 +34,8 @@ export interface ClusterApi {
   readonly api: KubernetesObjectApi;
   /** Seconds each request may take. */
   readonly timeoutSeconds: number;
+  /** The context's configuration (plain HTTP allowed), for requests the object API does not make (watches). */
+  readonly kubeConfig: KubeConfig;
   close(): void;
 }
 
@@ -93,7 +95,7 @@ export async function objectApiFor(target: string, kc: KubeConfig, options: Obje
       promiseMiddleware: [reuseConnections],
     }),
   );
-  return { target, server: server.origin, api, timeoutSeconds, close: () => agent.destroy() };
+  return { target, server: server.origin, api, timeoutSeconds, kubeConfig: config, close: () => agent.destroy() };
 }
 
 /**

@@ -48,8 +48,14 @@ export interface Metrics {
   };
   /** Counts an error under its kind (`errorKind`) and returns the kind. */
   readonly errors: { inc(error: unknown): string };
-  /** Work items waiting in the queue (set by the queue whenever it changes). */
+  /** Work items queued or running (set by the queue on every entry and exit). */
   readonly queueDepth: { set(depth: number): void };
+  /**
+   * The server's live-state cache, read at scrape time: per target and kind, the seconds since it was last known
+   * current (`live_cache_age_seconds`), whether the watch serves reads or the next read lists (`live_cache_synced`),
+   * and the objects held (`live_cache_objects`).
+   */
+  readonly liveCache: { observe(source: () => readonly LiveCacheFigures[]): void };
   /** 1 for the holder of each lock this process knows of; `set(lock, undefined)` when nobody (or not us) holds it. */
   readonly lockHolder: { set(lock: string, holder: string | undefined): void };
   /** The time a repository's commit was last applied completely; the age is computed at scrape time. */
@@ -60,6 +66,16 @@ export interface Metrics {
     /** Reads `x-ratelimit-remaining` and `x-ratelimit-resource` from a GitHub response's headers; ignores responses without them. */
     observeHeaders(headers: Readonly<Record<string, string | number | undefined>>): void;
   };
+}
+
+/** One cached kind of one target, as `/metrics` shows it. */
+export interface LiveCacheFigures {
+  readonly target: string;
+  readonly kind: string;
+  /** Undefined before the first list. */
+  readonly ageSeconds: number | undefined;
+  readonly synced: boolean;
+  readonly objects: number;
 }
 
 const DEFAULT_PLAN_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -117,6 +133,24 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       for (const [repository, at] of appliedAt) this.set({ repository }, Math.max(0, (now() - at) / 1000));
     },
   });
+  let cacheSources: (() => readonly LiveCacheFigures[])[] = [];
+  const cacheGauge = (name: string, help: string, value: (f: LiveCacheFigures) => number | undefined) =>
+    new Gauge({
+      name: `${prefix}${name}`,
+      help,
+      labelNames: ['target', 'kind'] as const,
+      registers,
+      collect() {
+        this.reset();
+        for (const figures of cacheSources.flatMap((source) => source())) {
+          const v = value(figures);
+          if (v !== undefined) this.set({ target: figures.target, kind: figures.kind }, v);
+        }
+      },
+    });
+  cacheGauge('live_cache_age_seconds', 'Seconds since the live-state cache of a kind on a target was last known current (list, watch event or bookmark).', (f) => f.ageSeconds);
+  cacheGauge('live_cache_synced', 'Whether the live-state cache of a kind on a target serves reads from its watch (1), or the next read lists (0).', (f) => (f.synced ? 1 : 0));
+  cacheGauge('live_cache_objects', 'Objects the live-state cache holds, per target and kind.', (f) => f.objects);
   const rateLimit = new Gauge({
     name: `${prefix}github_rate_limit_remaining`,
     help: 'Requests left in the current GitHub rate-limit window, by resource.',
@@ -146,6 +180,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       },
     },
     queueDepth: { set: (depth) => queueDepth.set(depth) },
+    liveCache: { observe: (source) => void (cacheSources = [...cacheSources, source]) },
     lockHolder: {
       set(lock, holder) {
         const previous = holders.get(lock);

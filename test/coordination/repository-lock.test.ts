@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { readAppliedRecord } from '../../src/coordination/applied-record.js';
 import { createCoordination } from '../../src/coordination/coordination.js';
 import { leaseNameFor } from '../../src/coordination/lease-name.js';
@@ -6,24 +6,21 @@ import type { LeaseStore } from '../../src/coordination/lease-store.js';
 import { LockLostError, LockTimeoutError } from '../../src/coordination/lock-errors.js';
 import { acquireRepositoryLock, type RepositoryLock } from '../../src/coordination/repository-lock.js';
 import { createLeaseStore } from '../../src/kube/lease-client.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
 import { manualClock, type ManualClock } from './manual-clock.js';
+import { useSandboxLeases } from './sandbox-leases.js';
 
 /** Real Leases in the sandbox master's `kubermatic` namespace, over client-node; time from a manual clock. */
 describe('repository locks on Kubernetes Leases', () => {
+  const env = useSandboxLeases();
   let sandbox: Sandbox;
   let store: LeaseStore;
   let counter = 0;
   const repository = () => `acme/repo-${++counter}`;
   const fixed = () => 0.5;
 
-  beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0 });
-    store = createLeaseStore({ kubeconfig: sandbox.kubeconfigYaml });
-  }, 30_000);
-
-  afterAll(async () => {
-    await sandbox?.stop();
+  beforeAll(() => {
+    ({ sandbox, store } = env);
   });
 
   /** The Lease as the emulator stores it (not through the code under test). */

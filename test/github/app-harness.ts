@@ -12,6 +12,7 @@ import { parse } from 'yaml';
 import { createKkpApp, type KkpApp } from '../../src/app.js';
 import { KkpOctokit } from '../../src/github/retry-octokit.js';
 import { createLogger } from '../../src/observability/logger.js';
+import type { Metrics } from '../../src/observability/metrics.js';
 import { PROBOT_WEBHOOK_PATH_UNUSED, withWebhookGuard } from '../../src/github/webhook-guard.js';
 import { parseRepositoryAllowlist } from '../../src/github/repository-allowlist.js';
 import { createCoordination, type CoordinationOptions } from '../../src/coordination/coordination.js';
@@ -136,6 +137,8 @@ export interface AppInstanceOptions {
   readonly masterKubeconfig?: string;
   /** Restart recovery on load. Default: false (tests call `app.recover()`). */
   readonly recovery?: boolean;
+  /** Where the app records its metrics. Default: nowhere. */
+  readonly metrics?: Metrics;
 }
 
 /**
@@ -148,6 +151,7 @@ export async function startAppInstance(gh: GitHubServer, sandbox: Sandbox, optio
     engine: createKkpEngine({ connect: () => createKubeConnector({ kubeconfig: options.masterKubeconfig ?? sandbox.kubeconfigYaml }) }),
     coordination: createCoordination({ ...options.coordination, leases: createLeaseStore({ kubeconfig: options.masterKubeconfig ?? sandbox.kubeconfigYaml }) }),
     recovery: options.recovery ?? false,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
     // Tests call `app.checkDrift()`.
     drift: false,
   });

@@ -7,6 +7,8 @@ import { leaseNameFor } from '../../src/coordination/lease-name.js';
 import type { LeaseStore } from '../../src/coordination/lease-store.js';
 import { APPLY_STATUS_CONTEXT } from '../../src/github/deploy-push.js';
 import { createLeaseStore } from '../../src/kube/lease-client.js';
+import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
+import { parsePrometheusText } from '../observability/http-helpers.js';
 import { deliverWebhook } from '../support/github-server/deliver-webhook.js';
 import { pushDelivery } from '../support/github-server/webhook-payloads.js';
 import { compareWithSandbox, desiredAt, describeConvergence } from '../reliability/cluster-convergence.js';
@@ -24,11 +26,15 @@ describe('exactly-once reconciles across replicas and restart recovery', () => {
   let h: AppHarness;
   let second: AppInstance;
   let leases: LeaseStore;
+  // The second replica's queue depth, as every change set it.
+  const depths: number[] = [];
+  const secondMetrics = createMetrics({ processMetrics: false });
+  const recordingMetrics: Metrics = { ...secondMetrics, queueDepth: { set: (depth) => (depths.push(depth), secondMetrics.queueDepth.set(depth)) } };
   const secondCache = mkdtempSync(join(tmpdir(), 'kkp-app-cache-2-'));
 
   beforeAll(async () => {
     h = await startAppHarness();
-    second = await startAppInstance(h.gh, h.sandbox, { cacheDir: secondCache, coordination: { holderIdentity: 'replica-2' } });
+    second = await startAppInstance(h.gh, h.sandbox, { cacheDir: secondCache, coordination: { holderIdentity: 'replica-2' }, metrics: recordingMetrics });
     leases = createLeaseStore({ kubeconfig: h.sandbox.kubeconfigYaml });
   }, 60_000);
 
@@ -177,11 +183,21 @@ describe('exactly-once reconciles across replicas and restart recovery', () => {
 
   it('applies on recovery a head whose push was never delivered', async () => {
     const head = commitName('Shop staging undelivered');
+    depths.length = 0;
     const results = await second.app.recover();
     expect(results[0]).toMatchObject({ action: 'reconciled', head });
     expect(results[0]!.outcome).toMatchObject({ ok: true });
     expect((await record())?.appliedCommit).toBe(head);
     expect(humanReadableName('shop-staging-eu')).toBe('Shop staging undelivered');
     await expectConverged(head);
+  });
+
+  it('counts recovery’s reconcile in the queue-depth gauge while it runs and brings the gauge back to 0 after', async () => {
+    // The pass of the previous test: its reconcile entered the queue, and left it.
+    await second.app.idle();
+    expect(Math.max(...depths)).toBeGreaterThan(0);
+    expect(depths.at(-1)).toBe(0);
+    const scraped = parsePrometheusText(await secondMetrics.registry.getSingleMetricAsString('kkp_gitops_queue_depth'));
+    expect(scraped.get('kkp_gitops_queue_depth')).toBe(0);
   });
 });

@@ -100,6 +100,24 @@ describe('the work queue', () => {
     expect(log).toEqual(['after']);
     expect(queue.size).toBe(0);
   });
+
+  it('reports its size on every entry, drop and exit, ending at 0 once idle', async () => {
+    const log: string[] = [];
+    const sizes: number[] = [];
+    const queue = createWorkQueue({ onError: () => undefined, onSizeChange: (size) => sizes.push(size) });
+    const push = gated('push', log);
+    queue.enqueue('r', push.job);
+    queue.enqueue('r', quick('plan #1 @a', log), { coalesce: 'pr:1' });
+    queue.enqueue('r', quick('plan #1 @b', log), { coalesce: 'pr:1' });
+    queue.enqueue('other', async () => {
+      throw new Error('failed job');
+    });
+    expect(sizes).toEqual([1, 2, 2, 3]);
+    push.release();
+    await queue.idle();
+    expect(sizes.at(-1)).toBe(0);
+    expect(sizes.slice(4)).toEqual([2, 1, 0]);
+  });
 });
 
 describe('the memory of deliveries', () => {

@@ -33,4 +33,30 @@ describe('pull requests planned by two bot processes', () => {
     }));
     expect(outcome).toEqual(pulls.map((pr) => ({ pr: pr.number, comments: 1, completedRuns: 1 })));
   }, 240_000);
+
+  it('never plans a head the other bot already knows to be superseded', async () => {
+    const bots = [h.bot(), h.bot()];
+    await Promise.all(bots.map((b) => b.start()));
+    const pr = h.openPullRequest('superseded', () => h.edit(CLUSTER_FILE, /humanReadableName: .*/, 'humanReadableName: Old head'));
+    const oldHead = pr.head.sha;
+    // The `opened` delivery as GitHub sent it, with the first head; it reaches the first bot only late.
+    const opened = pullRequestDelivery(h.gh, pr, 'opened');
+    h.git('checkout', '--quiet', 'superseded');
+    h.edit(CLUSTER_FILE, /humanReadableName: .*/, 'humanReadableName: New head');
+    h.git('commit', '--quiet', '-am', 'new head');
+    h.git('push', '--quiet', 'origin', 'superseded');
+    h.git('checkout', '--quiet', 'main');
+    const current = h.gh.refreshPullRequest(pr);
+    expect(current.head.sha).not.toBe(oldHead);
+    await h.deliver(bots[1]!, pullRequestDelivery(h.gh, current, 'synchronize'));
+    await h.deliver(bots[0]!, opened);
+    await waitFor(
+      () => h.gh.store.checkRuns.some((r) => r.headSha === current.head.sha && r.status === 'completed') && h.gh.store.commentsOn(pr.repositoryId, pr.number).some((c) => c.body.includes(current.head.sha)),
+      90_000,
+      () => `the plan of the new head did not arrive\n${bots.map((b) => b.output(3_000)).join('\n')}`,
+    );
+    await h.waitForGitHubQuiet(1_500);
+    expect(h.gh.store.checkRuns.filter((r) => r.headSha === oldHead)).toEqual([]);
+    expect(h.gh.store.commentsOn(pr.repositoryId, pr.number).filter((c) => c.body.includes(PLAN_MARKER))).toHaveLength(1);
+  }, 240_000);
 });

@@ -14,6 +14,7 @@ import { KkpOctokit } from '../../github/retry-octokit.js';
 import { createKkpEngine } from '../../engine/kkp-engine.js';
 import { PROBOT_WEBHOOK_PATH_UNUSED, withWebhookGuard } from '../../github/webhook-guard.js';
 import { createKubeConnector, type KubeConnectorOptions } from '../../kube/kube-connector.js';
+import { createLiveStateCache } from '../../kube/live-cache/live-state-cache.js';
 import { masterReachable } from '../../kube/master-reachable.js';
 import { installGracefulShutdown } from '../../observability/graceful-shutdown.js';
 import { healthHandlers } from '../../observability/health.js';
@@ -55,8 +56,10 @@ export async function run(args: string[]): Promise<number> {
   const metrics = createMetrics();
   // KKP_GITOPS_STATUS_PAGE=true: the read-only status page at / (src/status-page/), fed by the engine, GitHub's answers and deliveries.
   const status = createStatusPage({ env: process.env, cluster, replica: () => kkp.holderIdentity() });
-  const engine = status.engine(instrumentEngine(createKkpEngine({ connect: () => createKubeConnector(cluster) }), metrics));
-  const kkp = createKkpApp({ config, engine, metrics });
+  // Plans, drift and applies read live state through one watch-based cache (the CLI's one-shot commands list).
+  const liveCache = createLiveStateCache();
+  const engine = status.engine(instrumentEngine(createKkpEngine({ connect: () => createKubeConnector(cluster), liveCache }), metrics));
+  const kkp = createKkpApp({ config, engine, liveCache, metrics });
 
   let probot: Probot | undefined;
   const health = healthHandlers({

@@ -31,6 +31,33 @@ export interface DeleteOptions {
   readonly dryRun: boolean;
 }
 
+/** A list with the resourceVersion it was read at, for a watch to start from. */
+export interface VersionedList {
+  readonly items: KubeObject[];
+  readonly resourceVersion: string;
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
+
+export interface WatchHandlers {
+  /** An event; a BOOKMARK's object carries only `metadata.resourceVersion`. */
+  onEvent(type: WatchEventType, object: KubeObject): void;
+  /**
+   * The watch ended (the server closed it, the connection broke, or `stop`). `expired`: the server answered
+   * 410 Gone: the version is too old to resume from, list again.
+   */
+  onEnd(end: { readonly expired: boolean }): void;
+}
+
+/** Lists with their version and watches from one, for a cache of live state (`src/kube/live-cache`). */
+export interface ClusterWatcher {
+  /** The cluster and credentials: a cache built through one watcher is only used with a client of the same key. */
+  readonly key: string;
+  listVersioned(kind: ResourceKind, options?: ListOptions): Promise<VersionedList>;
+  /** Starts a watch (with bookmarks) from `resourceVersion`; resolves once the request is sent. */
+  watch(kind: ResourceKind, options: ListOptions & { readonly resourceVersion: string }, handlers: WatchHandlers): Promise<{ stop(): void }>;
+}
+
 /**
  * One target cluster. Every method throws `ClusterUnreachableError` when the cluster cannot be reached and
  * `ApiRequestError` when the API answers with an error Status.
@@ -49,6 +76,8 @@ export interface ClusterClient {
   dryRunApply?(object: KubeObject): Promise<KubeObject>;
   /** Delete; an object already gone counts as deleted. */
   delete(id: ObjectId, options: DeleteOptions): Promise<void>;
+  /** Present on clients that can watch (the Kubernetes adapter): the server's live-state cache uses it. */
+  readonly watcher?: ClusterWatcher;
 }
 
 /** The clients the apply uses, by target name (`master`, seed names). */
