@@ -74,11 +74,16 @@ export async function deployPush(deps: AppDeps, github: GitHubRepository, push: 
   if (!coordination) return applyPush(deps, github, push, undefined);
   let reported = false;
   try {
-    return await coordination.withLock(github.fullName, async (lock) => {
-      const outcome = await reconcileUnderLock(deps, github, push, lock);
-      reported = true;
-      return outcome;
-    });
+    // A Lease created here names the repository from the start: recovery finds it even if no record write succeeds.
+    return await coordination.withLock(
+      github.fullName,
+      async (lock) => {
+        const outcome = await reconcileUnderLock(deps, github, push, lock);
+        reported = true;
+        return outcome;
+      },
+      { record: baseRecord(undefined, github, push) },
+    );
   } catch (error) {
     // Said where people look, at once: the lock could not be taken (held past the wait, or the Lease API failing),
     // or the record could not be written. Restart recovery applies the branch's head once that works again.
@@ -233,22 +238,22 @@ async function applyPush(deps: AppDeps, github: GitHubRepository, push: PushEven
       throw error;
     }
     const view = toReportView(result);
+    const skipped = (planned.decision?.gated ?? []).filter((g) => g.verdict === 'skipped');
     for (const target of view.targets) {
       const id = deployments.get(target.target);
       if (id === undefined) continue;
-      await github.setDeploymentStatus(id, environmentOf(target.target), targetSucceeded(target) ? 'success' : 'failure', describeStatus(targetDescription(target)), linksOf(target.target));
+      await github.setDeploymentStatus(id, environmentOf(target.target), targetSucceeded(target) ? 'success' : 'failure', describeStatus(targetDescription(target, skipped)), linksOf(target.target));
     }
     // Applied: every target took every change that may run. Skipped changes are reported, not retried: they wait for
     // an allowance or a policy (drift self-heal obeys the same decision).
     const applied = result.targets.every((t) => t.status === 'applied');
-    const overall = overallStatus(view, result);
+    const overall = overallStatus(view, result, skipped);
     if (!quiet) await github.setCommitStatus(push.after, APPLY_STATUS_CONTEXT, overall.state, overall.description);
-    const skipped = (planned.decision?.gated ?? []).filter((g) => g.verdict === 'skipped');
     if (merged) await commentOnMerged(github, merged, await deps.appLogin(), push.after, `${applyReportMarkdown(result)}${skippedNote(skipped, merged)}`);
     // Last, so that a crash before it (comment or status not written yet) re-runs the whole reconcile; the re-run
     // edits the same comment and finds the deployments final.
     const appliedAt = deps.coordination ? new Date(deps.coordination.clock.now()).toISOString() : undefined;
-    const appliedPolicy = { allowDeletions: planned.policy.allowDeletions, selfHeal: planned.policy.selfHeal };
+    const appliedPolicy = planned.policy;
     await record(({ attemptedCommit: _commit, attemptOutcome: _outcome, appliedAt: previousAt, appliedPolicy: previousPolicy, ...base }) =>
       applied
         ? { ...base, appliedCommit: push.after, appliedPolicy, ...(appliedAt ? { appliedAt } : {}) }

@@ -11108,7 +11108,7 @@ return errors === 0;
 }
 
 export const Config = validate120;
-const schema125 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://kkp-gitops.dev/schemas/config.schema.json","title":"Config","description":"The repository configuration, kkp-gitops.yaml at the root of a desired-state repository. Every field is optional.","type":"object","required":["apiVersion","kind"],"additionalProperties":false,"properties":{"apiVersion":{"const":"gitops.kkp.dev/v1alpha1"},"kind":{"const":"Config"},"metadata":{"title":"ConfigMeta","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"annotations":{"type":"object","additionalProperties":{"type":"string"}}}},"spec":{"title":"ConfigSpec","type":"object","additionalProperties":false,"properties":{"paths":{"description":"Folders or globs to read, relative to the root. Default: the whole repository (['.']).","type":"array","minItems":1,"items":{"$ref":"#/definitions/relativePattern"}},"exclude":{"description":"Globs (or folders) to leave out. Default: none.","type":"array","items":{"$ref":"#/definitions/relativePattern"}},"kkpVersion":{"description":"KKP release the repository targets: its CRDs (schemas, sandbox), built-in Kubernetes versions and updates. Default: the newest (v2.31).","type":"string","enum":["v2.29","v2.30","v2.31"]},"edition":{"description":"KKP edition. Community allows one seed only, named kubermatic. Default: enterprise.","type":"string","enum":["enterprise","community"]},"repository":{"description":"Identity of this repository (owner/name), stamped on rendered objects. Default: set by the caller.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9_.-]+)?$"},"policy":{"title":"ConfigPolicy","type":"object","additionalProperties":false,"properties":{"allowDeletions":{"description":"Destructive deletions (Cluster, Seed, Datacenter) run without an explicit allowance. Default: false.","type":"boolean"},"selfHeal":{"description":"Drift found on the default branch is corrected automatically. Default: false.","type":"boolean"}}},"limits":{"title":"ConfigLimits","type":"object","additionalProperties":false,"properties":{"maxDocumentBytes":{"description":"Largest YAML document accepted, in bytes. Default: 1048576 (1 MiB).","type":"integer","minimum":1024,"maximum":67108864},"maxAliases":{"description":"Most alias expansions in one document (alias-bomb guard). Default: 100.","type":"integer","minimum":0,"maximum":100000},"maxFileBytes":{"description":"Largest file read, in bytes: its size is taken from the Git tree (or the folder) before any byte is read. Default: 4194304 (4 MiB).","type":"integer","minimum":1024,"maximum":16777216},"maxFiles":{"description":"Most YAML files read from the repository; the rest are not read. Default: 20000.","type":"integer","minimum":1,"maximum":1000000},"maxTotalBytes":{"description":"Most bytes of YAML read from the repository in all; files beyond are not read. Default: 268435456 (256 MiB).","type":"integer","minimum":1024,"maximum":4294967296},"maxDocumentsPerFile":{"description":"Most YAML documents in one file. Default: 1000.","type":"integer","minimum":1,"maximum":100000},"maxDepth":{"description":"Deepest nesting of mappings and sequences in a document. Default: 64.","type":"integer","minimum":2,"maximum":256}}}}}},"definitions":{"relativePattern":{"description":"A repository-relative folder, file or glob (*, **, ?); no absolute paths, no '..'.","type":"string","minLength":1,"pattern":"^(?!/)(?!(?:.*/)?\\.\\.(?:/|$)).+$"}}};
+const schema125 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://kkp-gitops.dev/schemas/config.schema.json","title":"Config","description":"The repository configuration, kkp-gitops.yaml at the root of a desired-state repository. Every field is optional.","type":"object","required":["apiVersion","kind"],"additionalProperties":false,"properties":{"apiVersion":{"const":"gitops.kkp.dev/v1alpha1"},"kind":{"const":"Config"},"metadata":{"title":"ConfigMeta","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"annotations":{"type":"object","additionalProperties":{"type":"string"}}}},"spec":{"title":"ConfigSpec","type":"object","additionalProperties":false,"properties":{"paths":{"description":"Folders or globs to read, relative to the root. Default: the whole repository (['.']).","type":"array","minItems":1,"items":{"$ref":"#/definitions/relativePattern"}},"exclude":{"description":"Globs (or folders) to leave out. Default: none.","type":"array","items":{"$ref":"#/definitions/relativePattern"}},"kkpVersion":{"description":"KKP release the repository targets: its CRDs (schemas, sandbox), built-in Kubernetes versions and updates. Default: the newest (v2.31).","type":"string","enum":["v2.29","v2.30","v2.31"]},"edition":{"description":"KKP edition. Community allows one seed only, named kubermatic. Default: enterprise.","type":"string","enum":["enterprise","community"]},"repository":{"description":"Identity of this repository (owner/name), stamped on rendered objects. Default: set by the caller.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9_.-]+)?$"},"policy":{"title":"ConfigPolicy","type":"object","additionalProperties":false,"properties":{"allowDeletions":{"description":"Destructive deletions (Cluster, Seed, Datacenter) run without an explicit allowance. Default: false.","type":"boolean"},"selfHeal":{"description":"Drift found on the default branch is corrected automatically. Default: false.","type":"boolean"},"massDeletion":{"title":"ConfigMassDeletion","description":"The mass-deletion guard: a plan that deletes a large share of the managed objects of a kind needs an explicit allowance for each of those deletions, whatever allowDeletions says.","type":"object","additionalProperties":false,"properties":{"maxShare":{"description":"Largest share (0 to 1) of the managed objects of one kind a plan may delete without an explicit allowance; deleting all of them always needs one. 0: every deletion needs one. Default: 0.5 (more than half needs one).","type":"number","minimum":0,"maximum":1}}}}},"limits":{"title":"ConfigLimits","type":"object","additionalProperties":false,"properties":{"maxDocumentBytes":{"description":"Largest YAML document accepted, in bytes. Default: 1048576 (1 MiB).","type":"integer","minimum":1024,"maximum":67108864},"maxAliases":{"description":"Most alias expansions in one document (alias-bomb guard). Default: 100.","type":"integer","minimum":0,"maximum":100000},"maxFileBytes":{"description":"Largest file read, in bytes: its size is taken from the Git tree (or the folder) before any byte is read. Default: 4194304 (4 MiB).","type":"integer","minimum":1024,"maximum":16777216},"maxFiles":{"description":"Most YAML files read from the repository; the rest are not read. Default: 20000.","type":"integer","minimum":1,"maximum":1000000},"maxTotalBytes":{"description":"Most bytes of YAML read from the repository in all; files beyond are not read. Default: 268435456 (256 MiB).","type":"integer","minimum":1024,"maximum":4294967296},"maxDocumentsPerFile":{"description":"Most YAML documents in one file. Default: 1000.","type":"integer","minimum":1,"maximum":100000},"maxDepth":{"description":"Deepest nesting of mappings and sequences in a document. Default: 64.","type":"integer","minimum":2,"maximum":256}}}}}},"definitions":{"relativePattern":{"description":"A repository-relative folder, file or glob (*, **, ?); no absolute paths, no '..'.","type":"string","minLength":1,"pattern":"^(?!/)(?!(?:.*/)?\\.\\.(?:/|$)).+$"}}};
 const schema126 = {"description":"A repository-relative folder, file or glob (*, **, ?); no absolute paths, no '..'.","type":"string","minLength":1,"pattern":"^(?!/)(?!(?:.*/)?\\.\\.(?:/|$)).+$"};
 const pattern5 = new RegExp("^(?!/)(?!(?:.*/)?\\.\\.(?:/|$)).+$", "u");
 const pattern7 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9_.-]+)?$", "u");
@@ -11466,7 +11466,7 @@ if(data6.policy !== undefined){
 let data14 = data6.policy;
 if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
 for(const key4 in data14){
-if(!((key4 === "allowDeletions") || (key4 === "selfHeal"))){
+if(!(((key4 === "allowDeletions") || (key4 === "selfHeal")) || (key4 === "massDeletion"))){
 const err28 = {instancePath:instancePath+"/spec/policy",schemaPath:"#/properties/spec/properties/policy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema125.properties.spec.properties.policy,data:data14};
 if(vErrors === null){
 vErrors = [err28];
@@ -11503,9 +11503,12 @@ vErrors.push(err30);
 errors++;
 }
 }
-}
-else {
-const err31 = {instancePath:instancePath+"/spec/policy",schemaPath:"#/properties/spec/properties/policy/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema125.properties.spec.properties.policy.type,parentSchema:schema125.properties.spec.properties.policy,data:data14};
+if(data14.massDeletion !== undefined){
+let data17 = data14.massDeletion;
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+for(const key5 in data17){
+if(!(key5 === "maxShare")){
+const err31 = {instancePath:instancePath+"/spec/policy/massDeletion",schemaPath:"#/properties/spec/properties/policy/properties/massDeletion/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema125.properties.spec.properties.policy.properties.massDeletion,data:data17};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -11515,12 +11518,11 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(data6.limits !== undefined){
-let data17 = data6.limits;
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-for(const key5 in data17){
-if(!(((((((key5 === "maxDocumentBytes") || (key5 === "maxAliases")) || (key5 === "maxFileBytes")) || (key5 === "maxFiles")) || (key5 === "maxTotalBytes")) || (key5 === "maxDocumentsPerFile")) || (key5 === "maxDepth"))){
-const err32 = {instancePath:instancePath+"/spec/limits",schemaPath:"#/properties/spec/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema125.properties.spec.properties.limits,data:data17};
+if(data17.maxShare !== undefined){
+let data18 = data17.maxShare;
+if((typeof data18 == "number") && (isFinite(data18))){
+if(data18 > 1 || isNaN(data18)){
+const err32 = {instancePath:instancePath+"/spec/policy/massDeletion/maxShare",schemaPath:"#/properties/spec/properties/policy/properties/massDeletion/properties/maxShare/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema125.properties.spec.properties.policy.properties.massDeletion.properties.maxShare,data:data18};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -11529,11 +11531,8 @@ vErrors.push(err32);
 }
 errors++;
 }
-}
-if(data17.maxDocumentBytes !== undefined){
-let data18 = data17.maxDocumentBytes;
-if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
-const err33 = {instancePath:instancePath+"/spec/limits/maxDocumentBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxDocumentBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema125.properties.spec.properties.limits.properties.maxDocumentBytes.type,parentSchema:schema125.properties.spec.properties.limits.properties.maxDocumentBytes,data:data18};
+if(data18 < 0 || isNaN(data18)){
+const err33 = {instancePath:instancePath+"/spec/policy/massDeletion/maxShare",schemaPath:"#/properties/spec/properties/policy/properties/massDeletion/properties/maxShare/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema125.properties.spec.properties.policy.properties.massDeletion.properties.maxShare,data:data18};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -11542,9 +11541,9 @@ vErrors.push(err33);
 }
 errors++;
 }
-if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 > 67108864 || isNaN(data18)){
-const err34 = {instancePath:instancePath+"/spec/limits/maxDocumentBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxDocumentBytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 67108864},message:"must be <= 67108864",schema:67108864,parentSchema:schema125.properties.spec.properties.limits.properties.maxDocumentBytes,data:data18};
+}
+else {
+const err34 = {instancePath:instancePath+"/spec/policy/massDeletion/maxShare",schemaPath:"#/properties/spec/properties/policy/properties/massDeletion/properties/maxShare/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema125.properties.spec.properties.policy.properties.massDeletion.properties.maxShare.type,parentSchema:schema125.properties.spec.properties.policy.properties.massDeletion.properties.maxShare,data:data18};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -11553,8 +11552,10 @@ vErrors.push(err34);
 }
 errors++;
 }
-if(data18 < 1024 || isNaN(data18)){
-const err35 = {instancePath:instancePath+"/spec/limits/maxDocumentBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxDocumentBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024",schema:1024,parentSchema:schema125.properties.spec.properties.limits.properties.maxDocumentBytes,data:data18};
+}
+}
+else {
+const err35 = {instancePath:instancePath+"/spec/policy/massDeletion",schemaPath:"#/properties/spec/properties/policy/properties/massDeletion/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema125.properties.spec.properties.policy.properties.massDeletion.type,parentSchema:schema125.properties.spec.properties.policy.properties.massDeletion,data:data17};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -11565,10 +11566,8 @@ errors++;
 }
 }
 }
-if(data17.maxAliases !== undefined){
-let data19 = data17.maxAliases;
-if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
-const err36 = {instancePath:instancePath+"/spec/limits/maxAliases",schemaPath:"#/properties/spec/properties/limits/properties/maxAliases/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema125.properties.spec.properties.limits.properties.maxAliases.type,parentSchema:schema125.properties.spec.properties.limits.properties.maxAliases,data:data19};
+else {
+const err36 = {instancePath:instancePath+"/spec/policy",schemaPath:"#/properties/spec/properties/policy/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema125.properties.spec.properties.policy.type,parentSchema:schema125.properties.spec.properties.policy,data:data14};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -11577,9 +11576,13 @@ vErrors.push(err36);
 }
 errors++;
 }
-if((typeof data19 == "number") && (isFinite(data19))){
-if(data19 > 100000 || isNaN(data19)){
-const err37 = {instancePath:instancePath+"/spec/limits/maxAliases",schemaPath:"#/properties/spec/properties/limits/properties/maxAliases/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema125.properties.spec.properties.limits.properties.maxAliases,data:data19};
+}
+if(data6.limits !== undefined){
+let data19 = data6.limits;
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+for(const key6 in data19){
+if(!(((((((key6 === "maxDocumentBytes") || (key6 === "maxAliases")) || (key6 === "maxFileBytes")) || (key6 === "maxFiles")) || (key6 === "maxTotalBytes")) || (key6 === "maxDocumentsPerFile")) || (key6 === "maxDepth"))){
+const err37 = {instancePath:instancePath+"/spec/limits",schemaPath:"#/properties/spec/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema125.properties.spec.properties.limits,data:data19};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -11588,8 +11591,11 @@ vErrors.push(err37);
 }
 errors++;
 }
-if(data19 < 0 || isNaN(data19)){
-const err38 = {instancePath:instancePath+"/spec/limits/maxAliases",schemaPath:"#/properties/spec/properties/limits/properties/maxAliases/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema125.properties.spec.properties.limits.properties.maxAliases,data:data19};
+}
+if(data19.maxDocumentBytes !== undefined){
+let data20 = data19.maxDocumentBytes;
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
+const err38 = {instancePath:instancePath+"/spec/limits/maxDocumentBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxDocumentBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema125.properties.spec.properties.limits.properties.maxDocumentBytes.type,parentSchema:schema125.properties.spec.properties.limits.properties.maxDocumentBytes,data:data20};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -11598,12 +11604,9 @@ vErrors.push(err38);
 }
 errors++;
 }
-}
-}
-if(data17.maxFileBytes !== undefined){
-let data20 = data17.maxFileBytes;
-if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
-const err39 = {instancePath:instancePath+"/spec/limits/maxFileBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxFileBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema125.properties.spec.properties.limits.properties.maxFileBytes.type,parentSchema:schema125.properties.spec.properties.limits.properties.maxFileBytes,data:data20};
+if((typeof data20 == "number") && (isFinite(data20))){
+if(data20 > 67108864 || isNaN(data20)){
+const err39 = {instancePath:instancePath+"/spec/limits/maxDocumentBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxDocumentBytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 67108864},message:"must be <= 67108864",schema:67108864,parentSchema:schema125.properties.spec.properties.limits.properties.maxDocumentBytes,data:data20};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -11612,9 +11615,8 @@ vErrors.push(err39);
 }
 errors++;
 }
-if((typeof data20 == "number") && (isFinite(data20))){
-if(data20 > 16777216 || isNaN(data20)){
-const err40 = {instancePath:instancePath+"/spec/limits/maxFileBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxFileBytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16777216},message:"must be <= 16777216",schema:16777216,parentSchema:schema125.properties.spec.properties.limits.properties.maxFileBytes,data:data20};
+if(data20 < 1024 || isNaN(data20)){
+const err40 = {instancePath:instancePath+"/spec/limits/maxDocumentBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxDocumentBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024",schema:1024,parentSchema:schema125.properties.spec.properties.limits.properties.maxDocumentBytes,data:data20};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -11623,8 +11625,12 @@ vErrors.push(err40);
 }
 errors++;
 }
-if(data20 < 1024 || isNaN(data20)){
-const err41 = {instancePath:instancePath+"/spec/limits/maxFileBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxFileBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024",schema:1024,parentSchema:schema125.properties.spec.properties.limits.properties.maxFileBytes,data:data20};
+}
+}
+if(data19.maxAliases !== undefined){
+let data21 = data19.maxAliases;
+if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
+const err41 = {instancePath:instancePath+"/spec/limits/maxAliases",schemaPath:"#/properties/spec/properties/limits/properties/maxAliases/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema125.properties.spec.properties.limits.properties.maxAliases.type,parentSchema:schema125.properties.spec.properties.limits.properties.maxAliases,data:data21};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -11633,12 +11639,9 @@ vErrors.push(err41);
 }
 errors++;
 }
-}
-}
-if(data17.maxFiles !== undefined){
-let data21 = data17.maxFiles;
-if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
-const err42 = {instancePath:instancePath+"/spec/limits/maxFiles",schemaPath:"#/properties/spec/properties/limits/properties/maxFiles/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema125.properties.spec.properties.limits.properties.maxFiles.type,parentSchema:schema125.properties.spec.properties.limits.properties.maxFiles,data:data21};
+if((typeof data21 == "number") && (isFinite(data21))){
+if(data21 > 100000 || isNaN(data21)){
+const err42 = {instancePath:instancePath+"/spec/limits/maxAliases",schemaPath:"#/properties/spec/properties/limits/properties/maxAliases/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema125.properties.spec.properties.limits.properties.maxAliases,data:data21};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -11647,9 +11650,8 @@ vErrors.push(err42);
 }
 errors++;
 }
-if((typeof data21 == "number") && (isFinite(data21))){
-if(data21 > 1000000 || isNaN(data21)){
-const err43 = {instancePath:instancePath+"/spec/limits/maxFiles",schemaPath:"#/properties/spec/properties/limits/properties/maxFiles/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000",schema:1000000,parentSchema:schema125.properties.spec.properties.limits.properties.maxFiles,data:data21};
+if(data21 < 0 || isNaN(data21)){
+const err43 = {instancePath:instancePath+"/spec/limits/maxAliases",schemaPath:"#/properties/spec/properties/limits/properties/maxAliases/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema125.properties.spec.properties.limits.properties.maxAliases,data:data21};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -11658,8 +11660,12 @@ vErrors.push(err43);
 }
 errors++;
 }
-if(data21 < 1 || isNaN(data21)){
-const err44 = {instancePath:instancePath+"/spec/limits/maxFiles",schemaPath:"#/properties/spec/properties/limits/properties/maxFiles/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema125.properties.spec.properties.limits.properties.maxFiles,data:data21};
+}
+}
+if(data19.maxFileBytes !== undefined){
+let data22 = data19.maxFileBytes;
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
+const err44 = {instancePath:instancePath+"/spec/limits/maxFileBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxFileBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema125.properties.spec.properties.limits.properties.maxFileBytes.type,parentSchema:schema125.properties.spec.properties.limits.properties.maxFileBytes,data:data22};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -11668,12 +11674,9 @@ vErrors.push(err44);
 }
 errors++;
 }
-}
-}
-if(data17.maxTotalBytes !== undefined){
-let data22 = data17.maxTotalBytes;
-if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
-const err45 = {instancePath:instancePath+"/spec/limits/maxTotalBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxTotalBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema125.properties.spec.properties.limits.properties.maxTotalBytes.type,parentSchema:schema125.properties.spec.properties.limits.properties.maxTotalBytes,data:data22};
+if((typeof data22 == "number") && (isFinite(data22))){
+if(data22 > 16777216 || isNaN(data22)){
+const err45 = {instancePath:instancePath+"/spec/limits/maxFileBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxFileBytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16777216},message:"must be <= 16777216",schema:16777216,parentSchema:schema125.properties.spec.properties.limits.properties.maxFileBytes,data:data22};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -11682,9 +11685,8 @@ vErrors.push(err45);
 }
 errors++;
 }
-if((typeof data22 == "number") && (isFinite(data22))){
-if(data22 > 4294967296 || isNaN(data22)){
-const err46 = {instancePath:instancePath+"/spec/limits/maxTotalBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxTotalBytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967296},message:"must be <= 4294967296",schema:4294967296,parentSchema:schema125.properties.spec.properties.limits.properties.maxTotalBytes,data:data22};
+if(data22 < 1024 || isNaN(data22)){
+const err46 = {instancePath:instancePath+"/spec/limits/maxFileBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxFileBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024",schema:1024,parentSchema:schema125.properties.spec.properties.limits.properties.maxFileBytes,data:data22};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -11693,8 +11695,12 @@ vErrors.push(err46);
 }
 errors++;
 }
-if(data22 < 1024 || isNaN(data22)){
-const err47 = {instancePath:instancePath+"/spec/limits/maxTotalBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxTotalBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024",schema:1024,parentSchema:schema125.properties.spec.properties.limits.properties.maxTotalBytes,data:data22};
+}
+}
+if(data19.maxFiles !== undefined){
+let data23 = data19.maxFiles;
+if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
+const err47 = {instancePath:instancePath+"/spec/limits/maxFiles",schemaPath:"#/properties/spec/properties/limits/properties/maxFiles/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema125.properties.spec.properties.limits.properties.maxFiles.type,parentSchema:schema125.properties.spec.properties.limits.properties.maxFiles,data:data23};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -11703,12 +11709,9 @@ vErrors.push(err47);
 }
 errors++;
 }
-}
-}
-if(data17.maxDocumentsPerFile !== undefined){
-let data23 = data17.maxDocumentsPerFile;
-if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
-const err48 = {instancePath:instancePath+"/spec/limits/maxDocumentsPerFile",schemaPath:"#/properties/spec/properties/limits/properties/maxDocumentsPerFile/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema125.properties.spec.properties.limits.properties.maxDocumentsPerFile.type,parentSchema:schema125.properties.spec.properties.limits.properties.maxDocumentsPerFile,data:data23};
+if((typeof data23 == "number") && (isFinite(data23))){
+if(data23 > 1000000 || isNaN(data23)){
+const err48 = {instancePath:instancePath+"/spec/limits/maxFiles",schemaPath:"#/properties/spec/properties/limits/properties/maxFiles/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000",schema:1000000,parentSchema:schema125.properties.spec.properties.limits.properties.maxFiles,data:data23};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -11717,9 +11720,8 @@ vErrors.push(err48);
 }
 errors++;
 }
-if((typeof data23 == "number") && (isFinite(data23))){
-if(data23 > 100000 || isNaN(data23)){
-const err49 = {instancePath:instancePath+"/spec/limits/maxDocumentsPerFile",schemaPath:"#/properties/spec/properties/limits/properties/maxDocumentsPerFile/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema125.properties.spec.properties.limits.properties.maxDocumentsPerFile,data:data23};
+if(data23 < 1 || isNaN(data23)){
+const err49 = {instancePath:instancePath+"/spec/limits/maxFiles",schemaPath:"#/properties/spec/properties/limits/properties/maxFiles/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema125.properties.spec.properties.limits.properties.maxFiles,data:data23};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -11728,8 +11730,12 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(data23 < 1 || isNaN(data23)){
-const err50 = {instancePath:instancePath+"/spec/limits/maxDocumentsPerFile",schemaPath:"#/properties/spec/properties/limits/properties/maxDocumentsPerFile/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema125.properties.spec.properties.limits.properties.maxDocumentsPerFile,data:data23};
+}
+}
+if(data19.maxTotalBytes !== undefined){
+let data24 = data19.maxTotalBytes;
+if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
+const err50 = {instancePath:instancePath+"/spec/limits/maxTotalBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxTotalBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema125.properties.spec.properties.limits.properties.maxTotalBytes.type,parentSchema:schema125.properties.spec.properties.limits.properties.maxTotalBytes,data:data24};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -11738,12 +11744,9 @@ vErrors.push(err50);
 }
 errors++;
 }
-}
-}
-if(data17.maxDepth !== undefined){
-let data24 = data17.maxDepth;
-if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
-const err51 = {instancePath:instancePath+"/spec/limits/maxDepth",schemaPath:"#/properties/spec/properties/limits/properties/maxDepth/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema125.properties.spec.properties.limits.properties.maxDepth.type,parentSchema:schema125.properties.spec.properties.limits.properties.maxDepth,data:data24};
+if((typeof data24 == "number") && (isFinite(data24))){
+if(data24 > 4294967296 || isNaN(data24)){
+const err51 = {instancePath:instancePath+"/spec/limits/maxTotalBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxTotalBytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967296},message:"must be <= 4294967296",schema:4294967296,parentSchema:schema125.properties.spec.properties.limits.properties.maxTotalBytes,data:data24};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -11752,9 +11755,8 @@ vErrors.push(err51);
 }
 errors++;
 }
-if((typeof data24 == "number") && (isFinite(data24))){
-if(data24 > 256 || isNaN(data24)){
-const err52 = {instancePath:instancePath+"/spec/limits/maxDepth",schemaPath:"#/properties/spec/properties/limits/properties/maxDepth/maximum",keyword:"maximum",params:{comparison: "<=", limit: 256},message:"must be <= 256",schema:256,parentSchema:schema125.properties.spec.properties.limits.properties.maxDepth,data:data24};
+if(data24 < 1024 || isNaN(data24)){
+const err52 = {instancePath:instancePath+"/spec/limits/maxTotalBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxTotalBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024",schema:1024,parentSchema:schema125.properties.spec.properties.limits.properties.maxTotalBytes,data:data24};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -11763,8 +11765,12 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(data24 < 2 || isNaN(data24)){
-const err53 = {instancePath:instancePath+"/spec/limits/maxDepth",schemaPath:"#/properties/spec/properties/limits/properties/maxDepth/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2",schema:2,parentSchema:schema125.properties.spec.properties.limits.properties.maxDepth,data:data24};
+}
+}
+if(data19.maxDocumentsPerFile !== undefined){
+let data25 = data19.maxDocumentsPerFile;
+if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
+const err53 = {instancePath:instancePath+"/spec/limits/maxDocumentsPerFile",schemaPath:"#/properties/spec/properties/limits/properties/maxDocumentsPerFile/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema125.properties.spec.properties.limits.properties.maxDocumentsPerFile.type,parentSchema:schema125.properties.spec.properties.limits.properties.maxDocumentsPerFile,data:data25};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -11773,11 +11779,9 @@ vErrors.push(err53);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err54 = {instancePath:instancePath+"/spec/limits",schemaPath:"#/properties/spec/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema125.properties.spec.properties.limits.type,parentSchema:schema125.properties.spec.properties.limits,data:data17};
+if((typeof data25 == "number") && (isFinite(data25))){
+if(data25 > 100000 || isNaN(data25)){
+const err54 = {instancePath:instancePath+"/spec/limits/maxDocumentsPerFile",schemaPath:"#/properties/spec/properties/limits/properties/maxDocumentsPerFile/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema125.properties.spec.properties.limits.properties.maxDocumentsPerFile,data:data25};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -11786,10 +11790,8 @@ vErrors.push(err54);
 }
 errors++;
 }
-}
-}
-else {
-const err55 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema125.properties.spec.type,parentSchema:schema125.properties.spec,data:data6};
+if(data25 < 1 || isNaN(data25)){
+const err55 = {instancePath:instancePath+"/spec/limits/maxDocumentsPerFile",schemaPath:"#/properties/spec/properties/limits/properties/maxDocumentsPerFile/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema125.properties.spec.properties.limits.properties.maxDocumentsPerFile,data:data25};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -11800,13 +11802,73 @@ errors++;
 }
 }
 }
-else {
-const err56 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema125.type,parentSchema:schema125,data};
+if(data19.maxDepth !== undefined){
+let data26 = data19.maxDepth;
+if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
+const err56 = {instancePath:instancePath+"/spec/limits/maxDepth",schemaPath:"#/properties/spec/properties/limits/properties/maxDepth/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema125.properties.spec.properties.limits.properties.maxDepth.type,parentSchema:schema125.properties.spec.properties.limits.properties.maxDepth,data:data26};
 if(vErrors === null){
 vErrors = [err56];
 }
 else {
 vErrors.push(err56);
+}
+errors++;
+}
+if((typeof data26 == "number") && (isFinite(data26))){
+if(data26 > 256 || isNaN(data26)){
+const err57 = {instancePath:instancePath+"/spec/limits/maxDepth",schemaPath:"#/properties/spec/properties/limits/properties/maxDepth/maximum",keyword:"maximum",params:{comparison: "<=", limit: 256},message:"must be <= 256",schema:256,parentSchema:schema125.properties.spec.properties.limits.properties.maxDepth,data:data26};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+if(data26 < 2 || isNaN(data26)){
+const err58 = {instancePath:instancePath+"/spec/limits/maxDepth",schemaPath:"#/properties/spec/properties/limits/properties/maxDepth/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2",schema:2,parentSchema:schema125.properties.spec.properties.limits.properties.maxDepth,data:data26};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err59 = {instancePath:instancePath+"/spec/limits",schemaPath:"#/properties/spec/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema125.properties.spec.properties.limits.type,parentSchema:schema125.properties.spec.properties.limits,data:data19};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+}
+else {
+const err60 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema125.properties.spec.type,parentSchema:schema125.properties.spec,data:data6};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+}
+else {
+const err61 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema125.type,parentSchema:schema125,data};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
 }
 errors++;
 }
