@@ -5,7 +5,8 @@
  *   kind of our own whose KKP part is the Seed CRD's datacenter;
  * - `schemas/kkp/<release>/crds.json`: the CRDs the sandbox serves, as KKP installs them (apiextensions.k8s.io/v1);
  * - `src/generated/kkp/releases.ts`: the releases, each with its built-in Kubernetes versions, updates and
- *   provider incompatibilities, from its generated KubermaticConfiguration reference (`examples/`).
+ *   provider incompatibilities, from its generated KubermaticConfiguration reference (`examples/`), and the
+ *   fingerprint of each CRD (what `plan` and `serve` compare the master's installed CRDs with).
  * `<release>` is the minor (`v2.31`), the value of `spec.kkpVersion`. Run `npm run generate-schemas`, then
  * `npm run generate-types` and `npx tsx scripts/generate-validators.ts`. Deterministic: same input, same bytes.
  */
@@ -13,6 +14,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse, parseAllDocuments } from 'yaml';
+import { crdFingerprint } from '../src/core/versions/crd-fingerprint.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SCHEMA_BASE = 'https://kkp-gitops.dev/schemas';
@@ -303,7 +305,9 @@ export async function generateSchemas(options: GenerateSchemasOptions = {}): Pro
       .map((d) => d.toJS() as Node)
       .find((d) => d?.kind === 'KubermaticConfiguration');
     if (!reference) throw new Error(`${tag}: no KubermaticConfiguration in examples/zz_generated.kubermaticConfiguration.ee.yaml`);
-    releases.push({ release, tag, ...releaseVersions(reference) });
+    // What `plan` and `serve` compare the master's installed CRDs with (src/core/versions/crd-drift.ts).
+    const crdFingerprints = Object.fromEntries(crds.map((crd) => [String((crd.metadata as Node).name), crdFingerprint(crd)]).sort(([a], [b]) => a!.localeCompare(b!)));
+    releases.push({ release, tag, ...releaseVersions(reference), crdFingerprints });
   }
   await mkdir(moduleDir, { recursive: true });
   await writeFile(join(moduleDir, RELEASES_MODULE), renderReleasesModule(releases));

@@ -14,7 +14,14 @@ import { CHECK_NAME, type AppDeps } from './github/app-deps.js';
 import { deployPush } from './github/deploy-push.js';
 import { octokitRepository, toPullRequestInfo, type GitHubRepository } from './github/github-repository.js';
 import { createKkpEngine, type KkpEngine } from './engine/kkp-engine.js';
-import { checkAllDrift, checkDrift, createDriftMemory, DRIFT_CHECK, DRIFT_DEFAULTS, knownFromRecords, startDriftDetection, type DriftDetection, type DriftReport } from './github/drift.js';
+import { checkAllDrift } from './github/drift/check-all-drift.js';
+import { checkDrift } from './github/drift/check-drift.js';
+import { DRIFT_CHECK } from './github/drift/drift-check-run.js';
+import { createDriftMemory } from './github/drift/drift-memory.js';
+import type { DriftReport } from './github/drift/drift-report.js';
+import { knownFromRecords } from './github/drift/known-repository.js';
+import { createInstalledRepositories } from './github/installed-repositories.js';
+import { DRIFT_DEFAULTS, startDriftDetection, type DriftDetection } from './github/drift/start-drift-detection.js';
 import { createPullRequestHeads, planPullRequest } from './github/plan-pull-request.js';
 import { recoverRepositories, RECOVERY_DEFAULTS, startRecovery, type RecoveryLoop, type RecoveryResult } from './github/recover-repositories.js';
 import { createRepositoryMirrors, type RepositoryMirrors } from './github/repository-mirror.js';
@@ -142,12 +149,18 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
     // Only the repositories of KKP_GITOPS_REPOSITORY_ALLOWLIST are served: a delivery for any other is answered
     // (200) and ignored with one log line, before anything is read from or written to it.
     const allowlist = config.repositoryAllowlist;
+    // Repositories added to or removed from the installations since the start (`installation*` events).
+    const installed = createInstalledRepositories();
     const once =
       <C extends { id: string; name: string; payload: unknown }>(handler: (context: C) => Promise<void>) =>
       async (context: C) => {
         const repository = deliveryRepository(context.payload);
         if (repository !== undefined && !allowlist.allows(repository)) {
           app.log.info({ delivery: context.id, event: context.name, repository }, 'delivery for a repository outside KKP_GITOPS_REPOSITORY_ALLOWLIST ignored');
+          return;
+        }
+        if (repository !== undefined && installed.removed(repository, (context.payload as { installation?: { id: number } }).installation?.id)) {
+          app.log.info({ delivery: context.id, event: context.name, repository }, 'delivery for a repository removed from the installation ignored');
           return;
         }
         if (!seen.firstTime(context.id)) {
@@ -232,7 +245,6 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
 
     // A repository added to the installation (or a new installation) is known to recovery and drift at once, not only
     // after its first push: recovery reconciles its default branch now.
-    const installed = new Map<string, { installationId: number; defaultBranch: string }>();
     const addInstalled = async (context: Context, installationId: number, repositories: readonly { full_name: string }[]) => {
       const allowed = repositories.filter((r) => allowlist.allows(r.full_name));
       for (const r of repositories) if (!allowlist.allows(r.full_name)) app.log.info({ delivery: context.id, event: context.name, repository: r.full_name }, 'repository outside KKP_GITOPS_REPOSITORY_ALLOWLIST not served');
@@ -241,7 +253,7 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
       for (const r of allowed) {
         const [owner = '', repo = ''] = r.full_name.split('/');
         const { data } = await octokit.rest.repos.get({ owner, repo });
-        installed.set(data.full_name, { installationId, defaultBranch: data.default_branch });
+        installed.add(data.full_name, { installationId, defaultBranch: data.default_branch });
       }
       // In the work queue (under its own key: the pass queues its reconciles under the repositories' keys), so that
       // `idle()` covers it and the delivery is answered at once.
@@ -253,9 +265,16 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
     app.on('installation_repositories.added', once(async (context) => {
       await addInstalled(context, context.payload.installation.id, context.payload.repositories_added);
     }));
-    app.on(['installation_repositories.removed', 'installation.deleted', 'installation.suspend'], once(async (context) => {
-      const payload = context.payload as { repositories_removed?: { full_name: string }[]; repositories?: { full_name: string }[] };
-      for (const r of payload.repositories_removed ?? payload.repositories ?? []) installed.delete(r.full_name);
+    // A repository taken out of the installation (or the installation deleted or suspended) is no longer recovered or
+    // drift-checked, whatever its record says; deliveries still queued for it find it removed.
+    app.on('installation_repositories.removed', once(async (context) => {
+      installed.removeRepositories(context.payload.repositories_removed.map((r) => r.full_name));
+      app.log.info({ delivery: context.id, repositories: context.payload.repositories_removed.map((r) => r.full_name) }, 'repositories removed from the installation: no longer served');
+    }));
+    app.on(['installation.deleted', 'installation.suspend'], once(async (context) => {
+      const names = (context.payload.repositories ?? []).map((r) => r.full_name);
+      installed.removeInstallation(context.payload.installation.id, names);
+      app.log.info({ delivery: context.id, installation: context.payload.installation.id, repositories: names }, `installation ${context.payload.action === 'deleted' ? 'deleted' : 'suspended'}: its repositories are no longer served`);
     }));
 
     app.on('issue_comment.created', once(async (context) => {
@@ -293,9 +312,9 @@ export function createKkpApp(options: KkpAppOptions = {}): KkpApp {
     const allowedCoordination: Coordination = {
       ...allCoordination,
       records: async () => {
-        const recorded = (await allCoordination.records()).filter(({ record }) => allowlist.allows(record.repository));
+        const recorded = (await allCoordination.records()).filter(({ record }) => allowlist.allows(record.repository) && !installed.removed(record.repository, record.installationId));
         const known = new Set(recorded.map(({ record }) => record.repository));
-        const added = [...installed].filter(([repository]) => !known.has(repository)).map(([repository, { installationId, defaultBranch }]) => ({ record: { repository, installationId, defaultBranch, deployments: [] }, holder: undefined }));
+        const added = installed.added().filter(([repository]) => !known.has(repository)).map(([repository, { installationId, defaultBranch }]) => ({ record: { repository, installationId, defaultBranch, deployments: [] }, holder: undefined }));
         return [...recorded, ...added];
       },
     };

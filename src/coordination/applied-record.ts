@@ -12,7 +12,7 @@
  * | `gitops.kkp.dev/default-branch` | `main` |
  * | `gitops.kkp.dev/applied-commit` | the last commit applied to every target without failure |
  * | `gitops.kkp.dev/applied-at` | when (RFC 3339) |
- * | `gitops.kkp.dev/applied-policy` | the policy that governed the applied commit (`allowDeletions=false,selfHeal=false`): drift self-heal of that commit obeys it, not the commit's own |
+ * | `gitops.kkp.dev/applied-policy` | the policy that governed the applied commit (`allowDeletions=false,selfHeal=false,massDeletionMaxShare=0.5`): drift self-heal of that commit obeys it, not the commit's own |
  * | `gitops.kkp.dev/applying-commit` | the commit being applied now; set means "interrupted" when nobody holds the lock |
  * | `gitops.kkp.dev/applying-holder` | who started applying it |
  * | `gitops.kkp.dev/deployments` | the GitHub deployment ids of that apply, comma-separated |
@@ -23,6 +23,7 @@
  * | `gitops.kkp.dev/rollout-state` | `halted` (the wave was unhealthy: not retried until `/kkp resume` or a new commit) or `waiting` (outside the wave's change window) |
  * | `gitops.kkp.dev/rollout-until` | for `waiting`: when the window opens (RFC 3339); recovery resumes the rollout then |
  */
+import { DEFAULT_REPOSITORY_CONFIG, type RepositoryConfig } from '../core/config/repository-config.js';
 import type { LeaseState } from './lease-store.js';
 
 export const RECORD_ANNOTATIONS = {
@@ -70,7 +71,7 @@ export interface AppliedRecord {
   /** RFC 3339. */
   readonly appliedAt?: string;
   /** The policy that governed the apply of `appliedCommit` (the policy of the commit applied before it). */
-  readonly appliedPolicy?: { readonly allowDeletions: boolean; readonly selfHeal: boolean };
+  readonly appliedPolicy?: RepositoryConfig['policy'];
   readonly applyingCommit?: string;
   readonly applyingHolder?: string;
   /** Deployments of the apply in progress (empty when none is). */
@@ -123,7 +124,7 @@ export function recordAnnotations(record: AppliedRecord): Record<string, string>
   put('defaultBranch', record.defaultBranch);
   put('appliedCommit', record.appliedCommit);
   put('appliedAt', record.appliedAt);
-  put('appliedPolicy', record.appliedPolicy ? `allowDeletions=${record.appliedPolicy.allowDeletions},selfHeal=${record.appliedPolicy.selfHeal}` : undefined);
+  put('appliedPolicy', record.appliedPolicy ? policyText(record.appliedPolicy) : undefined);
   put('applyingCommit', record.applyingCommit);
   put('applyingHolder', record.applyingHolder);
   put('deployments', record.deployments.join(','));
@@ -142,10 +143,20 @@ export function otherAnnotations(annotations: Readonly<Record<string, string>>):
   return Object.fromEntries(Object.entries(annotations).filter(([key]) => !ours.has(key)));
 }
 
-/** `allowDeletions=true,selfHeal=false`; anything else is left out (the strict defaults then govern). */
-function parsePolicy(text: string | undefined): { appliedPolicy?: { allowDeletions: boolean; selfHeal: boolean } } {
-  const match = /^allowDeletions=(true|false),selfHeal=(true|false)$/.exec(text ?? '');
-  return match ? { appliedPolicy: { allowDeletions: match[1] === 'true', selfHeal: match[2] === 'true' } } : {};
+function policyText(policy: RepositoryConfig['policy']): string {
+  return `allowDeletions=${policy.allowDeletions},selfHeal=${policy.selfHeal},massDeletionMaxShare=${policy.massDeletion.maxShare}`;
+}
+
+/**
+ * `allowDeletions=true,selfHeal=false[,massDeletionMaxShare=0.5]` (records written before the share was settable
+ * have none: the default share); anything else is left out (the strict defaults then govern).
+ */
+function parsePolicy(text: string | undefined): { appliedPolicy?: RepositoryConfig['policy'] } {
+  const match = /^allowDeletions=(true|false),selfHeal=(true|false)(?:,massDeletionMaxShare=([0-9.e+-]{1,24}))?$/.exec(text ?? '');
+  if (!match) return {};
+  const maxShare = match[3] === undefined ? DEFAULT_REPOSITORY_CONFIG.policy.massDeletion.maxShare : Number(match[3]);
+  if (!(maxShare >= 0 && maxShare <= 1)) return {};
+  return { appliedPolicy: { allowDeletions: match[1] === 'true', selfHeal: match[2] === 'true', massDeletion: { maxShare } } };
 }
 
 function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {

@@ -3,7 +3,7 @@
  * pull requests' Leases (newest head, planning claim: `pull-request-claim.ts`), and the locks it holds now (so that
  * a graceful shutdown can release them instead of leaving them to expire).
  */
-import { readAppliedRecord, REPOSITORY_LEASE_LABELS, type AppliedRecord } from './applied-record.js';
+import { readAppliedRecord, recordAnnotations, REPOSITORY_LEASE_LABELS, type AppliedRecord } from './applied-record.js';
 import { systemClock, type Clock } from './clock.js';
 import { defaultHolderIdentity } from './holder-identity.js';
 import type { LeaseStore } from './lease-store.js';
@@ -24,8 +24,12 @@ export interface Coordination {
   readonly leases: LeaseStore;
   readonly holderIdentity: string;
   readonly clock: Clock;
-  /** Runs `work` holding the repository's lock (waiting for it as `lock` says), then releases it. */
-  withLock<T>(repository: string, work: (lock: RepositoryLock) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` holding the repository's lock (waiting for it as `lock` says), then releases it. `options.record`:
+   * the record a Lease created for it starts with (its identity fields), so that restart recovery finds the repository
+   * even when every record write after taking the lock fails.
+   */
+  withLock<T>(repository: string, work: (lock: RepositoryLock) => Promise<T>, options?: { readonly record?: AppliedRecord }): Promise<T>;
   /**
    * Runs `work` holding the pull request's planning claim (its Lease, waited for as `lock` says), then releases it.
    * Plans take this, not the repository's lock.
@@ -61,8 +65,9 @@ export function createCoordination(options: CoordinationOptions): Coordination {
     leases: options.leases,
     holderIdentity,
     clock,
-    async withLock(repository, work) {
-      const lock = await acquireRepositoryLock(options.leases, repository, { ...options.lock, holderIdentity, clock, signal: shutdown.signal });
+    async withLock(repository, work, lockOptions) {
+      const createWith = lockOptions?.record ? { createWith: recordAnnotations(lockOptions.record) } : {};
+      const lock = await acquireRepositoryLock(options.leases, repository, { ...options.lock, holderIdentity, clock, signal: shutdown.signal, ...createWith });
       return holding(lock, work);
     },
     async withPullRequestClaim(repository, pullNumber, work) {

@@ -42,6 +42,11 @@ export interface RepositoryLockOptions {
   readonly onLost?: (error: LockLostError) => void;
   /** Stops waiting (acquire rejects with `LockTimeoutError`). */
   readonly signal?: AbortSignal;
+  /**
+   * Annotations a Lease this acquisition creates starts with (the record's identity: see `Coordination.withLock`), so
+   * that the Lease names its repository even when no record write succeeds after it. Default: none.
+   */
+  readonly createWith?: Readonly<Record<string, string>>;
 }
 
 export interface RepositoryLock {
@@ -154,7 +159,7 @@ async function tryAcquire(store: LeaseStore, target: LeaseLockTarget, options: R
   const now = clock.now();
   try {
     if (!current) {
-      const state = await store.create({ name, labels, annotations: {}, holderIdentity: me, leaseDurationSeconds: duration, acquireTime: now, renewTime: now, leaseTransitions: 0 });
+      const state = await store.create({ name, labels, annotations: { ...options.createWith }, holderIdentity: me, leaseDurationSeconds: duration, acquireTime: now, renewTime: now, leaseTransitions: 0 });
       return { acquired: true, state, previousHolder: undefined };
     }
     // The same identity still recorded, and renewed, means another job of this very process holds it: wait like

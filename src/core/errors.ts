@@ -23,12 +23,15 @@ export class ValidationError extends KkpGitopsError {
 /** A target cluster (master or seed) could not be reached or its credentials could not be read. */
 export class ClusterUnreachableError extends KkpGitopsError {
   readonly code = 'cluster-unreachable';
+  /** The address that did not answer, for the log only: the message never names it (a seed's comes from a Secret). */
+  readonly server?: string;
   constructor(
     readonly target: string,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; server?: string },
   ) {
-    super(message, options);
+    super(message, options?.cause !== undefined ? { cause: options.cause } : undefined);
+    if (options?.server !== undefined) this.server = options.server;
   }
 }
 

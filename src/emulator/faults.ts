@@ -16,6 +16,18 @@ export interface FaultSettings {
   readonly retryAfterSeconds: number;
   /** Only requests with these verbs fail (e.g. `['create','update','patch','delete']`); default: all requests. */
   readonly verbs?: readonly string[];
+  /**
+   * Failed requests get this error Status instead of `failureStatus` (a webhook's denial, a hostile server's
+   * message): its code, reason, message and causes as given. Default: none.
+   */
+  readonly refusal?: InjectedRefusal;
+}
+
+export interface InjectedRefusal {
+  readonly code: number;
+  readonly reason?: string;
+  readonly message: string;
+  readonly causes?: readonly { readonly reason?: string; readonly message?: string; readonly field?: string }[];
 }
 
 export const NO_FAULTS: FaultSettings = { latencyMs: 0, failureRate: 0, failureStatus: 503, retryAfterSeconds: 1 };

@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { AdmissionPlugin } from './admission.js';
-import { internalError, serviceUnavailable, tooManyRequests } from './api-status.js';
+import { ApiError, internalError, serviceUnavailable, tooManyRequests } from './api-status.js';
 import { FaultController } from './faults.js';
 import type { FieldManagement } from './field-management.js';
 import { handleNonResource, handleResource, type HandlerContext, sendError } from './http-handler.js';
@@ -155,6 +155,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (faults.shouldFail(verb)) {
         injected = true;
         req.resume();
+        if (settings.refusal) {
+          const { code, reason, message, causes } = settings.refusal;
+          throw new ApiError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', code, message, ...(reason ? { reason } : {}), ...(causes ? { details: { causes: causes.map((c) => ({ ...c })) } } : {}) });
+        }
         if (settings.failureStatus === 429) throw tooManyRequests(settings.retryAfterSeconds);
         if (settings.failureStatus === 503) throw serviceUnavailable('the server is currently unable to handle the request (injected fault)');
         throw internalError('injected fault');

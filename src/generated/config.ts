@@ -63,6 +63,16 @@ export interface ConfigPolicy {
    * Drift found on the default branch is corrected automatically. Default: false.
    */
   selfHeal?: boolean;
+  massDeletion?: ConfigMassDeletion;
+}
+/**
+ * The mass-deletion guard: a plan that deletes a large share of the managed objects of a kind needs an explicit allowance for each of those deletions, whatever allowDeletions says.
+ */
+export interface ConfigMassDeletion {
+  /**
+   * Largest share (0 to 1) of the managed objects of one kind a plan may delete without an explicit allowance; deleting all of them always needs one. 0: every deletion needs one. Default: 0.5 (more than half needs one).
+   */
+  maxShare?: number;
 }
 /**
  * How a commit of the default branch reaches the targets: the master first, then the seeds wave by wave, each target waiting until KKP reports what it changed healthy.

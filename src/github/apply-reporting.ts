@@ -8,6 +8,7 @@ import type { ApplyResult } from '../core/apply/apply-result.js';
 import type { GatedChange } from '../core/reconcile/decide-reconcile.js';
 import { escapeMarkdown } from '../core/report/escape-markdown.js';
 import { renderReport } from '../core/report/render-report.js';
+import { describeSkipped } from '../core/report/skipped-changes.js';
 import type { ReportTarget, ReportView } from '../core/report/report-view.js';
 import type { GitHubRepository, PullRequestInfo } from './github-repository.js';
 import { GITHUB_LIMITS } from './github-limits.js';
@@ -25,21 +26,26 @@ export function targetSucceeded(t: ReportTarget): boolean {
   return t.status === 'applied' && t.counts.skip === 0;
 }
 
-export function targetDescription(t: ReportTarget): string {
+/** A target's deployment status: its counts, the skipped gated changes of that target named (`describeSkipped`). */
+export function targetDescription(t: ReportTarget, skipped: readonly GatedChange[] = []): string {
   if (t.status === 'unreachable') return `Unreachable: ${t.error ?? 'unknown error'}`;
   const c = t.counts;
   const verdict = t.status !== 'applied' ? 'Failed' : c.skip > 0 ? 'Not all applied' : 'Applied';
-  return `${verdict}: ${c.create} created, ${c.update} updated, ${c.delete} deleted, ${c.skip} skipped, ${c.unchanged} unchanged`;
+  const ofTarget = skipped.filter((g) => g.target === t.target);
+  return `${verdict}: ${c.create} created, ${c.update} updated, ${c.delete} deleted, ${c.unchanged} unchanged, ${describeSkipped(c.skip, ofTarget)}`;
 }
 
-/** The commit status of a finished apply: success only when every target holds every change. */
-export function overallStatus(view: ReportView, result: ApplyResult): { state: 'success' | 'failure'; description: string } {
+/**
+ * The commit status of a finished apply: success only when every target holds every change. The skipped gated
+ * changes (`skipped`) are named, as on the pull request.
+ */
+export function overallStatus(view: ReportView, result: ApplyResult, skipped: readonly GatedChange[] = []): { state: 'success' | 'failure'; description: string } {
   const applied = result.targets.every((t) => t.status === 'applied');
-  const skipped = view.counts.skip;
-  const ok = applied && skipped === 0;
-  const verdict = !applied ? 'Failed' : skipped > 0 ? 'Not all applied' : 'Applied';
+  const skips = view.counts.skip;
+  const ok = applied && skips === 0;
+  const verdict = !applied ? 'Failed' : skips > 0 ? 'Not all applied' : 'Applied';
   const c = view.counts;
-  return { state: ok ? 'success' : 'failure', description: describeStatus(`${verdict}: ${c.create} created, ${c.update} updated, ${c.delete} deleted${skipped ? `, ${skipped} skipped` : ''}`) };
+  return { state: ok ? 'success' : 'failure', description: describeStatus(`${verdict}: ${c.create} created, ${c.update} updated, ${c.delete} deleted${skips ? `, ${describeSkipped(skips, skipped)}` : ''}`) };
 }
 
 /** GitHub refuses status descriptions over 140 characters. */

@@ -82,11 +82,16 @@ export async function deployPush(deps: AppDeps, github: GitHubRepository, push: 
   if (!coordination) return applyPush(deps, github, push, undefined);
   let reported = false;
   try {
-    return await coordination.withLock(github.fullName, async (lock) => {
-      const outcome = await reconcileUnderLock(deps, github, push, lock);
-      reported = true;
-      return outcome;
-    });
+    // A Lease created here names the repository from the start: recovery finds it even if no record write succeeds.
+    return await coordination.withLock(
+      github.fullName,
+      async (lock) => {
+        const outcome = await reconcileUnderLock(deps, github, push, lock);
+        reported = true;
+        return outcome;
+      },
+      { record: baseRecord(undefined, github, push) },
+    );
   } catch (error) {
     // Said where people look, at once: the lock could not be taken (held past the wait, or the Lease API failing),
     // or the record could not be written. Restart recovery applies the branch's head once that works again.
@@ -266,11 +271,12 @@ async function applyPush(deps: AppDeps, github: GitHubRepository, push: PushEven
       throw error;
     }
     const view = toReportView(result);
+    const skipped = (planned.decision?.gated ?? []).filter((g) => g.verdict === 'skipped');
     const report = result.rollout;
     for (const target of view.targets) {
       const id = deployments.get(target.target);
       if (id === undefined) continue;
-      const applyStatus = { ok: targetSucceeded(target), description: describeStatus(targetDescription(target)) };
+      const applyStatus = { ok: targetSucceeded(target), description: describeStatus(targetDescription(target, skipped)) };
       const told = report ? rolloutDeploymentStatus(target.target, report, applyStatus) : undefined;
       await github.setDeploymentStatus(id, environmentOf(target.target), told?.state ?? (applyStatus.ok ? 'success' : 'failure'), told?.description ?? applyStatus.description, linksOf(target.target));
     }
@@ -279,14 +285,13 @@ async function applyPush(deps: AppDeps, github: GitHubRepository, push: PushEven
     // same decision). A rollout that stopped is recorded where it stood (`rollout` on the record).
     const rolledOut = !report || (!report.stopped && report.health.every((h) => h.state === 'healthy'));
     const applied = result.targets.every((t) => t.status === 'applied') && rolledOut;
-    const overall = { ...overallStatus(view, result), ...(report ? rolloutCommitStatus(report) : undefined) };
+    const overall = { ...overallStatus(view, result, skipped), ...(report ? rolloutCommitStatus(report) : undefined) };
     if (!quiet) await github.setCommitStatus(push.after, APPLY_STATUS_CONTEXT, overall.state, overall.description);
-    const skipped = (planned.decision?.gated ?? []).filter((g) => g.verdict === 'skipped');
     if (merged) await commentOnMerged(github, merged, await deps.appLogin(), push.after, `${applyReportMarkdown(result)}${report ? rolloutMarkdown(report) : ''}${skippedNote(skipped, merged)}`);
     // Last, so that a crash before it (comment or status not written yet) re-runs the whole reconcile; the re-run
     // edits the same comment and finds the deployments final.
     const appliedAt = deps.coordination ? new Date(deps.coordination.clock.now()).toISOString() : undefined;
-    const appliedPolicy = { allowDeletions: planned.policy.allowDeletions, selfHeal: planned.policy.selfHeal };
+    const appliedPolicy = planned.policy;
     const stopped = report?.stopped;
     const rolloutState = stopped ? { rollout: { commit: push.after, wave: stopped.wave, state: stopped.why === 'window' ? ('waiting' as const) : ('halted' as const), ...(stopped.opensAt ? { until: stopped.opensAt } : {}) } } : {};
     await record(({ attemptedCommit: _commit, attemptOutcome: _outcome, appliedAt: previousAt, appliedPolicy: previousPolicy, rollout: _rollout, ...base }) =>

@@ -10,6 +10,7 @@ import type { GatedChange } from '../core/reconcile/decide-reconcile.js';
 import type { ReconcilePolicy } from '../core/reconcile/governing-policy.js';
 import { renderReport } from '../core/report/render-report.js';
 import { changeCount, toReportView } from '../core/report/report-view.js';
+import { describeSkipped } from '../core/report/skipped-changes.js';
 import { gateMarker } from './deletion-allowance.js';
 import { commandHelp } from './kkp-command.js';
 
@@ -61,7 +62,7 @@ export function titleOf(outcome: PlanOutcome): string {
   const view = toReportView(outcome.plan);
   const c = view.counts;
   if (view.errorCount > 0) return `${view.errorCount} error${view.errorCount === 1 ? '' : 's'} in the plan`;
-  return changeCount(c) === 0 ? 'No changes' : `${c.create} to create, ${c.update} to update, ${c.delete} to delete, ${c.skip} skipped`;
+  return changeCount(c) === 0 && skippedGated(outcome).length === 0 ? 'No changes' : `${c.create} to create, ${c.update} to update, ${c.delete} to delete, ${describeSkipped(c.skip, skippedGated(outcome))}`;
 }
 
 export function formatDiagnosticLine(d: Diagnostic): string {
@@ -97,7 +98,7 @@ function deletionsSection(outcome: PlanOutcome): string[] {
 function policySection(outcome: PlanOutcome): string[] {
   const change = outcome.policyChange;
   if (!change) return [];
-  const show = (p: ReconcilePolicy) => `\`allowDeletions: ${p.allowDeletions}, selfHeal: ${p.selfHeal}\``;
+  const show = (p: ReconcilePolicy) => `\`allowDeletions: ${p.allowDeletions}, selfHeal: ${p.selfHeal}, massDeletion.maxShare: ${p.massDeletion.maxShare}\``;
   return ['> [!IMPORTANT]', `> This pull request changes the policy from ${show(change.from)} to ${show(change.to)}. The new policy governs only what is merged after it: this pull request's own merge is judged by the base branch's policy.`, ''];
 }
 
@@ -136,7 +137,7 @@ export function planCommentBody(outcome: PlanOutcome): string {
 
 /** The check run summary: short, always within GitHub's limit; the plan goes in the check run's text. */
 export function checkSummary(outcome: PlanOutcome): string {
-  const out: string[] = [`**${titleOf(outcome)}** for \`${outcome.headSha.slice(0, 7)}\`.`, ''];
+  const out: string[] = [`**${escapeMarkdown(titleOf(outcome))}** for \`${outcome.headSha.slice(0, 7)}\`.`, ''];
   if (outcome.commentFailure) out.push(`The plan comment could not be written: ${escapeMarkdown(outcome.commentFailure)}. The plan is in this check run.`, '');
   if (outcome.failure) out.push(`Could not plan: ${escapeMarkdown(outcome.failure)}`, '');
   const errors = outcome.diagnostics.filter((d) => d.severity === 'error').length;

@@ -1,5 +1,6 @@
 import { ApiException } from '@kubernetes/client-node';
 import { ApiRequestError, type ApiErrorCause } from '../core/apply/api-request-error.js';
+import { apiStatusReason, describeCauses } from '../core/apply/api-status-reason.js';
 import { ClusterUnreachableError } from '../core/errors.js';
 import { isRequestTimeout } from './request-timeout.js';
 import { connectionFailure, NOT_TRANSIENT, parseRetryAfter, retry, TRANSIENT, type RetryOptions, type Transience } from '../shared/retry.js';
@@ -37,9 +38,10 @@ export async function callKubeApi<T>(target: string, server: string, what: strin
     if (error instanceof ApiException) throw statusError(what, error.code, error.body);
     if (isRequestTimeout(error)) {
       const after = options.timeoutSeconds !== undefined ? ` after ${options.timeoutSeconds} s` : '';
-      throw new ClusterUnreachableError(target, `${target} unreachable (timed out${after}) at ${server} (${what})`);
+      throw new ClusterUnreachableError(target, `${target} unreachable (timed out${after}): ${what}`, { server });
     }
-    throw new ClusterUnreachableError(target, `${target} is unreachable at ${server} (${what}: ${connectionProblem(error)})`);
+    // The server's address is not repeated: for a seed it comes from a kubeconfig Secret (see `server` for the log).
+    throw new ClusterUnreachableError(target, `${target} unreachable (${connectionProblem(error)}): ${what}`, { server });
   }
 }
 
@@ -65,11 +67,11 @@ function headerOf(headers: unknown, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/** A system error code (`ECONNREFUSED`, `CERT_HAS_EXPIRED`), else `connection failed`: a fixed word, never a message. */
 function connectionProblem(error: unknown): string {
   const e = error as { code?: unknown; cause?: { code?: unknown }; name?: unknown };
-  if (typeof e.code === 'string') return e.code;
-  if (typeof e.cause?.code === 'string') return e.cause.code;
-  return typeof e.name === 'string' ? e.name : 'connection failed';
+  const word = [e.code, e.cause?.code, e.name].find((v): v is string => typeof v === 'string' && /^[A-Za-z0-9_]{1,64}$/.test(v));
+  return word ?? 'connection failed';
 }
 
 function statusError(what: string, code: number, rawBody: unknown): ApiRequestError {
@@ -93,10 +95,13 @@ function statusError(what: string, code: number, rawBody: unknown): ApiRequestEr
       )
     : [];
   const reason = typeof status['reason'] === 'string' ? status['reason'] : undefined;
-  const message = typeof status['message'] === 'string' ? status['message'] : `HTTP ${code}`;
-  return new ApiRequestError(`${what} refused (${code}${reason ? ` ${reason}` : ''}): ${message}`, {
-    code,
-    ...(reason ? { reason } : {}),
-    ...(causes.length ? { causes } : {}),
-  });
+  const message = typeof status['message'] === 'string' ? status['message'] : undefined;
+  // The fixed form only (code and a known reason, the causes' field paths and types): the server's words stay in
+  // `serverMessage`, out of every report that reaches GitHub.
+  const causesText = describeCauses(causes);
+  return new ApiRequestError(
+    `${what} refused: ${apiStatusReason({ code, ...(reason ? { reason } : {}), ...(message !== undefined ? { message } : {}) })}${causesText ? ` (${causesText})` : ''}`,
+    { code, ...(reason ? { reason } : {}), ...(causes.length ? { causes } : {}) },
+    message !== undefined ? { serverMessage: message.slice(0, 4_096) } : undefined,
+  );
 }

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PatchStrategy, Watch, type KubernetesObject } from '@kubernetes/client-node';
+// The serializer client-node reads answers with (not re-exported by its index): turns its typed models back into the wire format.
+import { ObjectSerializer } from '@kubernetes/client-node/dist/serializer.js';
 import { ApiRequestError } from '../core/apply/api-request-error.js';
 import type { ApplyOptions, ClusterClient, ClusterWatcher, DeleteOptions, ListOptions, ResourceKind, VersionedList, WatchEventType } from '../core/apply/cluster-client.js';
 import type { ObjectId } from '../core/object-id.js';
@@ -12,7 +14,7 @@ import type { ClusterApi } from './object-api.js';
 const WATCH_TIMEOUT_SECONDS = 300;
 
 /**
- * The `ClusterClient` port over @kubernetes/client-node's `KubernetesObjectApi`: lists (paged), server-side apply
+ * The `ClusterClient` port over @kubernetes/client-node's `KubernetesObjectApi`: lists (paged), reads by name, server-side apply
  * as `kkp-gitops`, deletes with a uid precondition; and, for the server's live-state cache, lists with their
  * resourceVersion and watches (client-node's `Watch`, with bookmarks, on its own connection).
  */
@@ -82,6 +84,17 @@ export function clientNodeClusterClient(cluster: ClusterApi, options: CallOption
       return (await listVersioned(kind, listOptions)).items;
     },
 
+    async get(kind: ResourceKind, name: string, namespace?: string): Promise<KubeObject | undefined> {
+      const spec = { apiVersion: kind.apiVersion, kind: kind.kind, metadata: { name, ...(namespace ? { namespace } : {}) } };
+      try {
+        const object = await call(`get ${kind.plural}`, () => api.read(spec));
+        return { ...wire(object, kind), apiVersion: kind.apiVersion, kind: kind.kind };
+      } catch (error) {
+        if (error instanceof ApiRequestError && error.status.code === 404) return undefined;
+        throw error;
+      }
+    },
+
     async apply(object: KubeObject, applyOptions: ApplyOptions): Promise<void> {
       await call('apply', () =>
         api.patch(object as KubernetesObject, undefined, applyOptions.dryRun ? 'All' : undefined, FIELD_MANAGER, applyOptions.force, PatchStrategy.ServerSideApply),
@@ -118,4 +131,15 @@ function credentialHash(cluster: ClusterApi): string {
  */
 function plain(object: KubernetesObject): KubeObject {
   return Object.getPrototypeOf(object) === Object.prototype ? (object as KubeObject) : (JSON.parse(JSON.stringify(object)) as KubeObject);
+}
+
+/**
+ * An answer as the API sent it. client-node reads built-in kinds into its models, whose property names are not
+ * always the wire's (`x-kubernetes-preserve-unknown-fields` becomes `x_kubernetes_preserve_unknown_fields`, `enum`
+ * `_enum` in a CRD's schema): serialized back with the model of the kind.
+ */
+function wire(object: KubernetesObject, kind: ResourceKind): KubeObject {
+  if (Object.getPrototypeOf(object) === Object.prototype) return object as KubeObject;
+  const version = kind.apiVersion.slice(kind.apiVersion.lastIndexOf('/') + 1);
+  return ObjectSerializer.serialize(object, `${version.charAt(0).toUpperCase()}${version.slice(1)}${kind.kind}`) as KubeObject;
 }

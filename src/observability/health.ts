@@ -17,6 +17,11 @@ export interface HealthOptions {
   readonly timeoutMs?: number;
   /** Told about every failing check with its error (for the log). Default: nothing. */
   readonly onCheckFailure?: (check: string, error: unknown) => void;
+  /**
+   * Facts shown beside the checks that never make the process unready (`kkpCrds`: the KKP release of the master's
+   * CRDs). Fixed words only, no error text. Default: none.
+   */
+  readonly notes?: () => Readonly<Record<string, string>>;
 }
 
 export type CheckResult = { readonly status: 'ok' } | { readonly status: 'timeout' } | { readonly status: 'failed'; readonly kind: string };
@@ -26,6 +31,8 @@ export interface ReadinessReport {
   /** Names of the checks that did not pass, sorted. */
   readonly failing: readonly string[];
   readonly checks: Readonly<Record<string, CheckResult>>;
+  /** `HealthOptions.notes`, when given. */
+  readonly notes?: Readonly<Record<string, string>>;
 }
 
 export interface HealthHandlers {
@@ -72,7 +79,8 @@ export function healthHandlers(options: HealthOptions): HealthHandlers {
       }),
     );
     const failing = results.filter(([, result]) => result.status !== 'ok').map(([name]) => name);
-    return { status: failing.length === 0 ? 'ready' : 'not-ready', failing, checks: Object.fromEntries(results) };
+    const notes = options.notes ? { notes: options.notes() } : {};
+    return { status: failing.length === 0 ? 'ready' : 'not-ready', failing, checks: Object.fromEntries(results), ...notes };
   }
 
   return {

@@ -14,7 +14,15 @@ import { NAMESPACES } from '../emulator/resource-type.js';
 import type { VirtualCluster } from '../emulator/virtual-cluster.js';
 import { KKP_GROUP } from './kkp-crds.js';
 import { DEFAULT_KKP_RELEASE, type KkpRelease } from '../core/kkp-release.js';
-import { CNI_VERSIONS } from '../core/versions/cni-versions.js';
+import { CNI_DEFAULTS, CNI_VERSIONS, defaultCniType } from '../core/versions/cni-versions.js';
+import { defaultVersionsPolicy, providerIncompatibility, versionUpdateProblem } from '../core/versions/versions-policy.js';
+import { versionConditions } from '../core/versions/version-conditions.js';
+import { parseCidr } from '../core/validate/cidr.js';
+import { RESOURCE_NAME } from '../core/validate/rules/seed-etcd-backup-destination.js';
+import { INITIAL_GROUP_LABEL, SERVICE_ACCOUNT_PREFIX } from '../core/validate/rules/user-service-account.js';
+import { clusterNameProblem } from '../core/validate/rules/cluster-name.js';
+import { KUBEVIRT_OPERATING_SYSTEMS } from '../core/validate/rules/datacenter-kubevirt-os.js';
+import { ENVOY_DURATION_FIELDS, envoyDurationProblem, parseGoDuration } from '../core/validate/rules/seed-envoy-connection-settings.js';
 
 
 /** The field manager of the defaulting webhook's changes. */
@@ -22,10 +30,12 @@ export const KKP_DEFAULTING_MANAGER = 'kubermatic-webhook';
 export const SEED_WEBHOOK = 'seeds.kubermatic.k8c.io';
 export const CLUSTER_WEBHOOK = 'clusters.kubermatic.k8c.io';
 
-/** KKP's defaults for a Cluster (KKP 2.2x): what live objects carry although Git never set it. */
+/**
+ * KKP's defaults for a Cluster: what live objects carry although Git never set it. The CNI plugin depends on the
+ * release and the provider (`CNI_DEFAULTS`, `defaultCniType` in src/core/versions/cni-versions.ts).
+ */
 export const CLUSTER_DEFAULTS = {
   exposeStrategy: 'NodePort',
-  cniPlugin: { type: 'canal', version: 'v3.29' },
   pods: '172.25.0.0/16',
   services: '10.240.16.0/20',
   proxyMode: 'ipvs',
@@ -96,6 +106,9 @@ export function seedAdmission(options: KkpAdmissionOptions): AdmissionPlugin {
         const providers = providersOf(dc);
         if (providers.length === 0) throw admissionDenied(SEED_WEBHOOK, `datacenter "${dcName}" has no provider defined`);
         if (providers.length > 1) throw admissionDenied(SEED_WEBHOOK, `datacenter "${dcName}" has more than one provider defined: ${providers.join(', ')}`);
+        const images = obj(obj(obj(obj(obj(obj(dc)['spec'])['kubevirt'])['images'])['http'])['operatingSystems']);
+        const unsupported = Object.keys(images).find((os) => !KUBEVIRT_OPERATING_SYSTEMS.includes(os));
+        if (unsupported !== undefined) throw admissionDenied(SEED_WEBHOOK, `invalid/not supported operating system specified: ${unsupported}`);
         const before = datacentersOf(request.oldObject)[dcName];
         const previous = before === undefined ? [] : providersOf(before);
         if (previous.length === 1 && previous[0] !== providers[0]) {
@@ -110,6 +123,34 @@ export function seedAdmission(options: KkpAdmissionOptions): AdmissionPlugin {
           }
         }
       }
+      const spec = obj(seed['spec']);
+      const ranges = Array.isArray(spec['defaultAPIServerAllowedIPRanges']) ? (spec['defaultAPIServerAllowedIPRanges'] as unknown[]) : [];
+      const badRange = ranges.find((r) => typeof r !== 'string' || parseCidr(r) === undefined);
+      if (badRange !== undefined) throw admissionDenied(SEED_WEBHOOK, `${String(badRange)} is not a valid IP range`);
+      if ((options.kkpVersion ?? DEFAULT_KKP_RELEASE) === 'v2.31') {
+        const problem = authenticationProblem(spec, datacenters);
+        if (problem !== undefined) throw admissionDenied(SEED_WEBHOOK, problem);
+      }
+      if ((options.kkpVersion ?? DEFAULT_KKP_RELEASE) !== 'v2.29') {
+        const settings = obj(obj(obj(spec['nodeportProxy'])['envoy'])['connectionSettings']);
+        for (const field of ENVOY_DURATION_FIELDS) {
+          const value = settings[field];
+          if (value === undefined || value === null) continue;
+          if (typeof value !== 'string' || parseGoDuration(value) === undefined) throw admissionDenied(SEED_WEBHOOK, `time: invalid duration ${JSON.stringify(String(value))}`);
+          const problem = envoyDurationProblem(value);
+          if (problem !== undefined) throw admissionDenied(SEED_WEBHOOK, `spec.nodeportProxy.envoy.connectionSettings.${field} ${problem}`);
+        }
+      }
+      const backup = spec['etcdBackupRestore'];
+      if (isPlainObject(backup)) {
+        const destinations = Object.keys(obj(backup['destinations']));
+        if (destinations.length === 0) throw admissionDenied(SEED_WEBHOOK, 'invalid etcd backup configuration: must define at least one backup destination');
+        const chosen = backup['defaultDestination'];
+        if (typeof chosen === 'string' && chosen !== '' && !destinations.includes(chosen)) {
+          throw admissionDenied(SEED_WEBHOOK, `invalid etcd backup configuration: default destination "${chosen}" does not exist`);
+        }
+        if (destinations.some((d) => !RESOURCE_NAME.test(d))) throw admissionDenied(SEED_WEBHOOK, `destination name is invalid, must match ${RESOURCE_NAME.source}`);
+      }
       const removed = Object.keys(datacentersOf(request.oldObject)).filter((dc) => !(dc in datacenters));
       if (removed.length > 0) {
         const users = clustersOn(options.seed(name)).filter((c) => removed.includes(clusterDc(c) ?? ''));
@@ -122,6 +163,25 @@ export function seedAdmission(options: KkpAdmissionOptions): AdmissionPlugin {
   };
 }
 
+/** KKP v2.31's `validateAuthenticationConfiguration` (pkg/webhook/seed/validation.go), of the Seed and its datacenters. */
+function authenticationProblem(spec: Obj, datacenters: Obj): string | undefined {
+  const filled = (o: Obj, key: string) => typeof o[key] === 'string' && o[key] !== '';
+  for (const [name, dc] of Object.entries(datacenters)) {
+    const auth = obj(obj(obj(dc)['spec'])['authenticationConfiguration']);
+    if (isPlainObject(obj(obj(dc)['spec'])['authenticationConfiguration']) && (!filled(auth, 'secretName') || !filled(auth, 'secretKey'))) {
+      return `datacenter "${name}": spec.authenticationConfiguration must contain a valid secret reference with secretName and secretKey`;
+    }
+  }
+  const hasAuth = isPlainObject(spec['authenticationConfiguration']);
+  const hasOidc = isPlainObject(spec['oidcProviderConfiguration']);
+  if (hasAuth && hasOidc) return 'only one of spec.authenticationConfiguration and spec.oidcProviderConfiguration can be set';
+  const auth = obj(spec['authenticationConfiguration']);
+  if (hasAuth && (!filled(auth, 'secretName') || !filled(auth, 'secretKey'))) return 'spec.authenticationConfiguration must contain a valid secret reference with secretName and secretKey';
+  const oidc = obj(spec['oidcProviderConfiguration']);
+  if (hasOidc && (!filled(oidc, 'issuerURL') || !filled(oidc, 'issuerClientID'))) return 'spec.oidcProviderConfiguration must specify issuerURL and issuerClientID';
+  return undefined;
+}
+
 export const USER_WEBHOOK = 'users.kubermatic.k8c.io';
 export const GROUP_PROJECT_BINDING_WEBHOOK = 'groupprojectbindings.kubermatic.k8c.io';
 
@@ -130,7 +190,7 @@ export const GROUP_PROJECT_BINDING_WEBHOOK = 'groupprojectbindings.kubermatic.k8
  * viewer and keeps its e-mail (pkg/validation/user.go); one GroupProjectBinding per group and project
  * (pkg/ee/validation/groupprojectbinding).
  */
-export function userAdmission(): AdmissionPlugin {
+export function userAdmission(options: Pick<KkpAdmissionOptions, 'kkpVersion'> = {}): AdmissionPlugin {
   return {
     name: USER_WEBHOOK,
     validate(request) {
@@ -139,9 +199,22 @@ export function userAdmission(): AdmissionPlugin {
         const spec = obj(request.object['spec']);
         const errors: FieldError[] = [];
         if (spec['admin'] === true && spec['isGlobalViewer'] === true) errors.push({ field: 'spec.isGlobalViewer', type: 'Forbidden', detail: 'admin users cannot be global viewers' });
+        errors.push(...serviceAccountErrors(request.object, request.operation === 'CREATE'));
         const before = obj(request.oldObject?.['spec'])['email'];
         if (request.operation === 'UPDATE' && before !== undefined && before !== spec['email']) {
           errors.push({ field: 'spec.email', type: 'Invalid', value: spec['email'] ?? null, detail: 'this field is immutable' });
+        }
+        const projectBefore = obj(request.oldObject?.['spec'])['project'] ?? '';
+        if (request.operation === 'UPDATE' && projectBefore !== (spec['project'] ?? '')) {
+          errors.push({ field: 'spec.project', type: 'Invalid', value: spec['project'] ?? '', detail: 'this field is immutable' });
+        }
+        // pkg/validation/user.go `ValidateUserEmailUniqueness` (KKP v2.30 and later): e-mails unique regardless of case.
+        const email = spec['email'];
+        if ((options.kkpVersion ?? DEFAULT_KKP_RELEASE) !== 'v2.29' && typeof email === 'string' && email !== '') {
+          const twin = request.cluster.list(request.type, undefined).entries.find(
+            (e) => e.object.metadata.name !== request.object?.metadata.name && String(obj(e.object['spec'])['email'] ?? '').toLowerCase() === email.toLowerCase(),
+          );
+          if (twin) errors.push({ field: 'spec.email', type: 'Duplicate', value: email });
         }
         if (errors.length) throw invalid(request.type.kind, request.type.group, request.object.metadata.name ?? '', errors);
       }
@@ -157,6 +230,25 @@ export function userAdmission(): AdmissionPlugin {
   };
 }
 
+/** pkg/validation/user.go `ValidateUser`, `ValidateUserCreate`: service account Users and regular ones. */
+function serviceAccountErrors(user: KubeObject, created: boolean): FieldError[] {
+  const spec = obj(user['spec']);
+  const email = typeof spec['email'] === 'string' ? spec['email'] : '';
+  const project = typeof spec['project'] === 'string' ? spec['project'] : '';
+  const errors: FieldError[] = [];
+  if ((user.metadata.name ?? '').startsWith(SERVICE_ACCOUNT_PREFIX)) {
+    if (project === '') errors.push({ field: 'spec.project', type: 'Required', detail: 'service accounts must reference a project' });
+    if (!email.startsWith(SERVICE_ACCOUNT_PREFIX)) errors.push({ field: 'spec.email', type: 'Forbidden', detail: `service account users must have an email address starting with "${SERVICE_ACCOUNT_PREFIX}"` });
+    if (created && user.metadata.labels?.[INITIAL_GROUP_LABEL] === undefined) {
+      errors.push({ field: 'metadata.labels', type: 'Required', detail: `service accounts must define their group using a "${INITIAL_GROUP_LABEL}" label` });
+    }
+  } else {
+    if (project !== '') errors.push({ field: 'spec.project', type: 'Forbidden', detail: 'regular users must not set a project reference' });
+    if (email.startsWith(SERVICE_ACCOUNT_PREFIX)) errors.push({ field: 'spec.email', type: 'Forbidden', detail: `regular users must not have an email address starting with "${SERVICE_ACCOUNT_PREFIX}"` });
+  }
+  return errors;
+}
+
 function setDefault(target: Obj, key: string, value: unknown): void {
   if (target[key] === undefined || target[key] === '') target[key] = value;
 }
@@ -167,7 +259,7 @@ function cloudProvider(cloud: Obj): string | undefined {
 }
 
 /** KKP's Cluster defaulting: returns a new object with the defaults filled in. */
-export function defaultCluster(cluster: KubeObject, seed: KubeObject | undefined): KubeObject {
+export function defaultCluster(cluster: KubeObject, seed: KubeObject | undefined, release: KkpRelease = DEFAULT_KKP_RELEASE): KubeObject {
   const spec: Obj = { ...obj(cluster['spec']) };
   const cloud: Obj = { ...obj(spec['cloud']) };
   const provider = cloudProvider(cloud);
@@ -175,11 +267,12 @@ export function defaultCluster(cluster: KubeObject, seed: KubeObject | undefined
   spec['cloud'] = cloud;
   const seedExpose = obj(seed?.['spec'])['exposeStrategy'];
   setDefault(spec, 'exposeStrategy', typeof seedExpose === 'string' && seedExpose ? seedExpose : CLUSTER_DEFAULTS.exposeStrategy);
+  // pkg/defaulting/cluster.go: no CNI plugin → the release's default one (canal on edge, else cilium) at its default
+  // version; a plugin without a version → that plugin's default version.
   const cni: Obj = { ...obj(spec['cniPlugin']) };
-  if (cni['type'] === undefined) {
-    cni['type'] = CLUSTER_DEFAULTS.cniPlugin.type;
-    setDefault(cni, 'version', CLUSTER_DEFAULTS.cniPlugin.version);
-  }
+  if (cni['type'] === undefined || cni['type'] === '') cni['type'] = defaultCniType(provider);
+  const defaultVersion = (CNI_DEFAULTS[release] as Readonly<Record<string, string>>)[String(cni['type'])];
+  if (defaultVersion !== undefined) setDefault(cni, 'version', defaultVersion);
   spec['cniPlugin'] = cni;
   const network: Obj = { ...obj(spec['clusterNetwork']) };
   const pods: Obj = { ...obj(network['pods']) };
@@ -304,6 +397,27 @@ export function clusterSpecErrors(cluster: KubeObject, release: KkpRelease): Fie
   return errors;
 }
 
+/**
+ * KKP's version manager on a new Cluster (operation CREATE) or a changed version (UPGRADE): the release's provider
+ * incompatibilities for the cluster's provider and conditions (pkg/validation/cluster.go `ValidateVersion`,
+ * pkg/version/manager.go). Refused as KKP does, `Unsupported value` with the versions it would accept.
+ */
+function providerIncompatibilityErrors(cluster: KubeObject, old: KubeObject | undefined, release: KkpRelease): FieldError[] {
+  const spec = obj(cluster['spec']);
+  const version = spec['version'];
+  if (typeof version !== 'string') return [];
+  const from = old ? at(old, ['spec', 'version']) : undefined;
+  if (old && (typeof from !== 'string' || from === version)) return [];
+  const policy = defaultVersionsPolicy(release);
+  const provider = cloudProvider(obj(spec['cloud']));
+  const operation = old ? 'UPGRADE' : 'CREATE';
+  const conditions = versionConditions(provider, spec);
+  const accepted = (v: string) => providerIncompatibility(policy, { version: v, provider: provider ?? '', operation, conditions }) === undefined;
+  if (accepted(version)) return [];
+  const supported = policy.versions.filter((v) => accepted(v) && (typeof from !== 'string' || (v !== from && versionUpdateProblem(policy, from, v) === undefined)));
+  return [{ field: 'spec.version', type: 'NotSupported', value: version, ...(supported.length > 0 ? { supported } : {}) }];
+}
+
 /** KKP's checks of a Cluster update beyond the immutable fields (pkg/validation/cluster.go `ValidateClusterUpdate`). */
 function clusterUpdateErrors(cluster: KubeObject, old: KubeObject): FieldError[] {
   const errors: FieldError[] = [];
@@ -333,7 +447,7 @@ export function clusterAdmission(seedName: string, options: KkpAdmissionOptions)
     fieldManager: KKP_DEFAULTING_MANAGER,
     mutate(request) {
       if (!isKind(request, 'Cluster') || !request.object || request.object.metadata.deletionTimestamp) return undefined;
-      const defaulted = defaultCluster(request.object, seedObject());
+      const defaulted = defaultCluster(request.object, seedObject(), options.kkpVersion ?? DEFAULT_KKP_RELEASE);
       const spec = obj(obj(request.type.schema)['properties'])['spec'];
       return { ...defaulted, spec: withGoZeroValues(defaulted['spec'], spec) };
     },
@@ -342,10 +456,14 @@ export function clusterAdmission(seedName: string, options: KkpAdmissionOptions)
       const cluster = request.object;
       const name = cluster.metadata.name ?? '';
       const errors: FieldError[] = [];
+      // pkg/webhook/cluster/validation ValidateCreate: the name, before anything else.
+      const nameProblem = request.operation === 'CREATE' ? clusterNameProblem(name) : undefined;
+      if (nameProblem !== undefined) throw admissionDenied(CLUSTER_WEBHOOK, `cluster name "${name}" ${nameProblem}`);
       if (request.operation === 'CREATE' && !cluster.metadata.labels?.['project-id']) {
         errors.push({ field: 'metadata.labels[project-id]', type: 'Required', detail: 'clusters must belong to a project' });
       }
       errors.push(...clusterSpecErrors(cluster, options.kkpVersion ?? DEFAULT_KKP_RELEASE));
+      errors.push(...providerIncompatibilityErrors(cluster, request.operation === 'UPDATE' ? request.oldObject : undefined, options.kkpVersion ?? DEFAULT_KKP_RELEASE));
       if (request.operation === 'UPDATE' && request.oldObject) {
         errors.push(...clusterUpdateErrors(cluster, request.oldObject));
         for (const rule of IMMUTABLE) {

@@ -98,7 +98,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   try {
     for (const [index, name] of names.entries()) {
       const port = options.port ? options.port + index : 0;
-      const admission = name === MASTER ? [seedAdmission(lookups), userAdmission()] : [clusterAdmission(name, lookups)];
+      const admission = name === MASTER ? [seedAdmission(lookups), userAdmission(lookups)] : [clusterAdmission(name, lookups)];
       const cluster = await startEmulator({
         name,
         host,

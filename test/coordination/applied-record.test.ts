@@ -8,6 +8,7 @@ describe('the applied-commit record on a Lease', () => {
     defaultBranch: 'main',
     appliedCommit: 'a'.repeat(40),
     appliedAt: '2030-01-01T00:00:00.000Z',
+    appliedPolicy: { allowDeletions: true, selfHeal: false, massDeletion: { maxShare: 0.8 } },
     applyingCommit: 'b'.repeat(40),
     applyingHolder: 'kkp-gitops-0-12-abcd',
     deployments: [1001, 1002],
@@ -35,6 +36,13 @@ describe('the applied-commit record on a Lease', () => {
     expect(readAppliedRecord({ annotations: {} })).toBeUndefined();
     const read = readAppliedRecord({ annotations: { [RECORD_ANNOTATIONS.repository]: 'acme/x', [RECORD_ANNOTATIONS.deployments]: '12, nope,,-3', [RECORD_ANNOTATIONS.installationId]: 'x', [RECORD_ANNOTATIONS.attemptOutcome]: 'maybe' } });
     expect(read).toEqual({ repository: 'acme/x', deployments: [12] });
+  });
+
+  it('reads a policy written before the mass-deletion share was recorded with the default share, and drops a share outside 0..1', () => {
+    const policyOf = (text: string) => readAppliedRecord({ annotations: { [RECORD_ANNOTATIONS.repository]: 'acme/x', [RECORD_ANNOTATIONS.appliedPolicy]: text } })?.appliedPolicy;
+    expect(policyOf('allowDeletions=true,selfHeal=true')).toEqual({ allowDeletions: true, selfHeal: true, massDeletion: { maxShare: 0.5 } });
+    expect(policyOf('allowDeletions=true,selfHeal=true,massDeletionMaxShare=0.25')).toEqual({ allowDeletions: true, selfHeal: true, massDeletion: { maxShare: 0.25 } });
+    expect(policyOf('allowDeletions=true,selfHeal=true,massDeletionMaxShare=7')).toBeUndefined();
   });
 
   it('keeps annotations that are not its own', () => {

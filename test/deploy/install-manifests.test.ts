@@ -88,9 +88,11 @@ describe('install manifests', () => {
     );
   });
 
-  it('grants cluster-wide only the cluster-scoped KKP kinds the master holds', () => {
+  it('grants cluster-wide only the cluster-scoped KKP kinds the master holds, and reading CRDs for the release check', () => {
     const clusterRole = find('ClusterRole') as unknown as { rules: PolicyRule[] };
-    expect(grants(clusterRole.rules)).toEqual(expand('kubermatic.k8c.io', ['projects', 'users', 'userprojectbindings', 'groupprojectbindings', 'usersshkeys'], WRITE).sort());
+    expect(grants(clusterRole.rules)).toEqual(
+      [...expand('kubermatic.k8c.io', ['projects', 'users', 'userprojectbindings', 'groupprojectbindings', 'usersshkeys'], WRITE), 'apiextensions.k8s.io/customresourcedefinitions:get'].sort(),
+    );
   });
 
   it('uses no wildcard, resource name or non-resource URL in any rule', () => {

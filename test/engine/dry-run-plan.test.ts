@@ -44,7 +44,8 @@ describe('the server-side dry-run in every plan', () => {
 
     const { plan, diagnostics } = await h.plan();
     const refused = change(plan, 'master', 'shop4x7k2m');
-    expect(refused?.errors).toEqual([expect.stringContaining('spec.name: Too long: may not be more than 10 bytes')]);
+    // The fixed form: code, reason and the cause's field path and type; not the server's own words.
+    expect(refused?.errors).toEqual(['the API server refused the dry-run: dry-run apply refused: 422 Invalid (spec.name: FieldValueTooLong)']);
     expect(diagnostics.filter((d) => d.rule === DRY_RUN_RULE).map((d) => [d.file, d.line, d.pointer, d.severity])).toEqual([['projects/shop/project.yaml', 6, '/spec/name', 'error']]);
     expect(h.writes()).toEqual([]);
   });

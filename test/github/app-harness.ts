@@ -4,6 +4,7 @@
  * from `examples/` with real Git, pushed to the GitHub server's bare repository.
  */
 
+import type { KkpRelease } from '../../src/core/kkp-release.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,10 +62,12 @@ export interface AppHarnessOptions {
    * token of deploy/base's ServiceAccount (`masterKubeconfig`). Default: false (the app is the master's administrator).
    */
   readonly deployRbac?: boolean;
+  /** The KKP release whose CRDs the sandbox serves. Default: the newest. */
+  readonly kkpVersion?: KkpRelease;
 }
 
 export async function startAppHarness(options: AppHarnessOptions = {}): Promise<AppHarness & { readonly masterKubeconfig: string }> {
-  const sandbox = await startSandbox({ port: 0, ...(options.deployRbac ? { masterAuthorization: true } : {}) });
+  const sandbox = await startSandbox({ port: 0, ...(options.deployRbac ? { masterAuthorization: true } : {}), ...(options.kkpVersion ? { kkpVersion: options.kkpVersion } : {}) });
   const masterKubeconfig = options.deployRbac ? deployRbacKubeconfig(sandbox) : sandbox.kubeconfigYaml;
   const gh = await startGitHubServer({ permissions: appPermissions() });
   const repo = gh.addRepository({ owner: 'acme', name: options.repository ?? 'kkp-config' });

@@ -256,7 +256,7 @@ describe('the GitHub App over HTTP', () => {
   it('skips the deletion of a cluster on merge when nobody allowed it, and says so on the pull request', async () => {
     const pr = openPullRequest('drop-staging', () => removeCluster(CLUSTER_FILE));
     await h.deliverAndWait(pullRequestDelivery(h.gh, pr, 'opened'));
-    expect(h.gh.store.checkRuns.find((r) => r.headSha === pr.head.sha)).toMatchObject({ conclusion: 'neutral' });
+    expect(h.gh.store.checkRuns.find((r) => r.headSha === pr.head.sha)).toMatchObject({ conclusion: 'neutral', output: { title: expect.stringMatching(/, 0 to delete, 1 skipped \(deletions not allowed: seed-eu: Cluster\/shop-staging-eu\)$/) } });
     expect(planComments(pr)[0]!.body).toContain('will be **skipped** on merge');
     const { before, after } = merge(pr);
     await h.deliverAndWait(pushDelivery(h.gh, h.repo, 'main', before));
@@ -267,8 +267,12 @@ describe('the GitHub App over HTTP', () => {
     // Never green over a cluster that differs from Git: the skipped deletion is on the status and the deployment.
     const statuses = h.gh.store.statuses.filter((s) => s.sha === after && s.context === APPLY_STATUS_CONTEXT);
     expect(statuses.map((s) => s.state)).toEqual(['pending', 'failure']);
-    expect(statuses.at(-1)!.description).toContain('1 skipped');
-    expect(h.gh.store.deployments.find((d) => d.sha === after && d.environment === 'kkp/seed-eu')!.statuses.at(-1)).toMatchObject({ state: 'failure' });
+    expect(statuses.at(-1)!.description).toMatch(/^Not all applied: .*, 0 deleted, 1 skipped \(deletions not allowed: seed-eu: Cluster\/shop-staging-eu\)$/);
+    const seedEu = h.gh.store.deployments.find((d) => d.sha === after && d.environment === 'kkp/seed-eu')!.statuses.at(-1)!;
+    expect(seedEu).toMatchObject({ state: 'failure' });
+    expect(seedEu.description).toMatch(/^Not all applied: .* 1 skipped \(deletions not allowed: seed-eu: Cluster\/shop-staging-eu\)$/);
+    // The other targets skipped nothing: their deployments name nothing.
+    expect(h.gh.store.deployments.find((d) => d.sha === after && d.environment === 'kkp/master')!.statuses.at(-1)!.description).toMatch(/0 skipped$/);
   });
 
   it('deletes a cluster on merge after /kkp allow-deletions for the final head, and a new push revokes the allowance', async () => {

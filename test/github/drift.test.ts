@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DRIFT_CHECK } from '../../src/github/drift.js';
+import { DRIFT_CHECK } from '../../src/github/drift/drift-check-run.js';
 import { pushDelivery } from '../support/github-server/webhook-payloads.js';
 import { startAppHarness, type AppHarness } from './app-harness.js';
 

@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CHECK_NAME } from '../../src/github/app-deps.js';
 import { ALLOWANCE_CONTEXT } from '../../src/github/deletion-allowance.js';
-import { DRIFT_CHECK } from '../../src/github/drift.js';
+import { DRIFT_CHECK } from '../../src/github/drift/drift-check-run.js';
 import { exampleWorkTree } from '../support/example-work-tree.js';
 import { checkRunRerequestedDelivery, checkSuiteRerequestedDelivery, installationDelivery, installationRepositoriesDelivery, issueCommentDelivery, pullRequestDelivery, pushDelivery } from '../support/github-server/webhook-payloads.js';
-import type { PullRequestRecord } from '../support/github-server/store.js';
+import type { PullRequestRecord, RepositoryRecord } from '../support/github-server/store.js';
 import { openApiProblems } from '../support/github-server/openapi-conformance.js';
 import { startAppHarness, type AppHarness } from './app-harness.js';
 
@@ -154,17 +154,65 @@ describe("GitHub's permission model", () => {
     expect(reports.map((r) => r.repository)).not.toContain('acme/scratch');
   });
 
-  it('knows the repositories of a new installation at once: recovery applies them and drift checks them', async () => {
-    const fleet = h.gh.addRepository({ owner: 'acme', name: 'fleet-us' });
-    const { work, git } = exampleWorkTree(fleet.gitDir, 'kkp-fleet-us-');
+  /** A new repository of acme's installation (or of `installationId`) whose main holds the example. */
+  function exampleRepository(name: string, installationId?: number): RepositoryRecord {
+    const repository = h.gh.addRepository({ owner: 'acme', name, ...(installationId !== undefined ? { installationId } : {}) });
+    const { work, git } = exampleWorkTree(repository.gitDir, `kkp-${name}-`);
     scratch.push(work);
     git('add', '-A');
-    git('commit', '--quiet', '-m', 'fleet us');
+    git('commit', '--quiet', '-m', name);
     git('push', '--quiet', 'origin', 'main');
+    return repository;
+  }
+
+  it('knows the repositories of a new installation at once: recovery applies them and drift checks them', async () => {
+    const fleet = exampleRepository('fleet-us');
     await h.deliverAndWait(installationDelivery(h.gh, 'created', [fleet]));
     await h.app.idle();
     expect(h.gh.store.deployments.some((d) => d.repositoryId === fleet.id)).toBe(true);
     expect((await h.app.checkDrift()).map((r) => r.repository)).toContain('acme/fleet-us');
+  });
+
+  it('forgets a repository removed from the installation: no recovery, no drift check, and its deliveries are ignored', async () => {
+    const fleet = h.gh.store.repository('acme', 'fleet-eu')!;
+    expect(h.gh.store.deployments.some((d) => d.repositoryId === fleet.id)).toBe(true);
+    await h.deliverAndWait(installationRepositoriesDelivery(h.gh, 'removed', [fleet]));
+    const since = h.gh.requests.length;
+    const deployments = () => h.gh.store.deployments.filter((d) => d.repositoryId === fleet.id).length;
+    const deployed = deployments();
+    // Its record on the Lease still names it; a new commit on its main and a (re)delivered push are not served.
+    const { work, git } = exampleWorkTree(fleet.gitDir, 'kkp-fleet-removed-');
+    scratch.push(work);
+    git('fetch', '--quiet', 'origin', 'main');
+    git('reset', '--quiet', '--hard', 'FETCH_HEAD');
+    const before = git('rev-parse', 'HEAD');
+    git('commit', '--quiet', '--allow-empty', '-m', 'after removal');
+    git('push', '--quiet', 'origin', 'main');
+    const push = await h.deliverAndWait(pushDelivery(h.gh, fleet, 'main', before));
+    expect(push.status).toBe(200);
+    await h.app.recover();
+    await h.app.idle();
+    expect((await h.app.checkDrift()).map((r) => r.repository)).not.toContain('acme/fleet-eu');
+    expect(h.gh.requests.slice(since).filter((r) => r.path.startsWith('/repos/acme/fleet-eu'))).toEqual([]);
+    expect(deployments()).toBe(deployed);
+  });
+
+  it('forgets every repository of a deleted installation, and knows them again when the app is installed again', async () => {
+    const solo = exampleRepository('fleet-ap', 4242);
+    await h.deliverAndWait(installationDelivery(h.gh, 'created', [solo]));
+    await h.app.idle();
+    expect((await h.app.checkDrift()).map((r) => r.repository)).toContain('acme/fleet-ap');
+    await h.deliverAndWait(installationDelivery(h.gh, 'deleted', [solo]));
+    const since = h.gh.requests.length;
+    await h.app.recover();
+    await h.app.idle();
+    expect((await h.app.checkDrift()).map((r) => r.repository)).not.toContain('acme/fleet-ap');
+    expect(h.gh.requests.slice(since).filter((r) => r.path.startsWith('/repos/acme/fleet-ap'))).toEqual([]);
+    // The other installation's repositories are still served.
+    expect((await h.app.checkDrift()).map((r) => r.repository)).toContain('acme/kkp-config');
+    await h.deliverAndWait(installationDelivery(h.gh, 'created', [solo]));
+    await h.app.idle();
+    expect((await h.app.checkDrift()).map((r) => r.repository)).toContain('acme/fleet-ap');
   });
 
   it("sent only requests GitHub's OpenAPI description documents, and got only answers it allows", () => {

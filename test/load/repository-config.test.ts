@@ -21,7 +21,7 @@ describe('repository config', () => {
       exclude: [],
       edition: 'enterprise',
       kkpVersion: 'v2.31',
-      policy: { allowDeletions: false, selfHeal: false },
+      policy: { allowDeletions: false, selfHeal: false, massDeletion: { maxShare: 0.5 } },
       rollout: { wait: true, timeoutSeconds: 600, haltOnFailure: true, waves: [] },
       limits: { maxDocumentBytes: 1_048_576, maxAliases: 100, maxFileBytes: 4_194_304, maxFiles: 20_000, maxTotalBytes: 268_435_456, maxDocumentsPerFile: 1_000, maxDepth: 64 },
     });
@@ -54,10 +54,19 @@ describe('repository config', () => {
       edition: 'community',
       kkpVersion: 'v2.29',
       repository: 'acme/kkp-config',
-      policy: { allowDeletions: false, selfHeal: true },
+      policy: { allowDeletions: false, selfHeal: true, massDeletion: { maxShare: 0.5 } },
       rollout: DEFAULT_REPOSITORY_CONFIG.rollout,
       limits: { ...DEFAULT_REPOSITORY_CONFIG.limits, maxAliases: 5 },
     });
+  });
+
+  it('reads the mass-deletion share from policy.massDeletion.maxShare, and refuses one outside 0..1 for the default', async () => {
+    const set = await configOf(`${HEAD}spec:\n  policy:\n    allowDeletions: true\n    massDeletion: {maxShare: 0.9}\n`, {});
+    expect(set.diagnostics).toEqual([]);
+    expect(set.config.policy).toEqual({ allowDeletions: true, selfHeal: false, massDeletion: { maxShare: 0.9 } });
+    const wrong = await configOf(`${HEAD}spec:\n  policy:\n    massDeletion:\n      maxShare: 2\n`, {});
+    expect(wrong.diagnostics).toEqual([['config/invalid-value', 6, '/spec/policy/massDeletion/maxShare']]);
+    expect(wrong.config.policy.massDeletion).toEqual({ maxShare: 0.5 });
   });
 
   it('makes a paths entry that matches no file an error, as it would turn every object into a deletion', async () => {

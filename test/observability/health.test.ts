@@ -41,6 +41,13 @@ describe('health endpoints', () => {
     expect(JSON.parse(response.body)).toEqual({ status: 'ready', failing: [], checks: { github: { status: 'ok' }, master: { status: 'ok' } } });
   });
 
+  it('shows notes beside the checks without letting them make the process unready', async () => {
+    const { get } = await serve({ checks: { master: ok }, notes: () => ({ kkpCrds: 'none' }) });
+    const response = await get('/readyz');
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({ status: 'ready', failing: [], checks: { master: { status: 'ok' } }, notes: { kkpCrds: 'none' } });
+  });
+
   it('answers 503 naming the failing check and its kind, without the error message', async () => {
     const failures: string[] = [];
     const { get } = await serve({

@@ -39,6 +39,13 @@ describe('kkp-gitops serve', () => {
     expect((await get('/readyz')).status).toBe(200);
   });
 
+  it("logs at start which KKP release the master's CRDs are, and notes it on /readyz", async () => {
+    await waitFor(() => bot.output().includes("the master's KKP CRDs are"), 10_000, () => `no KKP CRD line in:\n${bot.output()}`);
+    const line = bot.output().split('\n').find((l) => l.includes("the master's KKP CRDs are"))!;
+    expect(JSON.parse(line)).toMatchObject({ kkpCrds: 'v2.31', msg: "the master's KKP CRDs are those of KKP v2.31" });
+    expect(JSON.parse((await get('/readyz')).body)).toMatchObject({ notes: { kkpCrds: 'v2.31' } });
+  });
+
   it('counts a push delivery, the changes it applied and the apply duration on /metrics', async () => {
     const before = (await get('/metrics')).body;
     expect(sample(before, 'kkp_gitops_webhook_deliveries_total', { event: 'push', outcome: 'handled' }) ?? 0).toBe(0);

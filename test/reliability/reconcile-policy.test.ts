@@ -3,12 +3,12 @@
  * the policy that governs is the last applied commit's, deletions run only when a person allowed exactly them for
  * the head they saw, rollback is a normal reconcile, and statuses never say more than what happened.
  */
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { removeExampleCluster } from '../support/example-work-tree.js';
 import { ALLOWANCE_CONTEXT } from '../../src/github/deletion-allowance.js';
-import { DRIFT_CHECK } from '../../src/github/drift.js';
+import { DRIFT_CHECK } from '../../src/github/drift/drift-check-run.js';
 import type { BotProcess } from '../support/bot-process.js';
 import { issueCommentDelivery, pullRequestDelivery } from '../support/github-server/webhook-payloads.js';
 import type { PullRequestRecord } from '../support/github-server/store.js';
@@ -196,6 +196,28 @@ describe('one reconcile with one policy (issue 11)', () => {
     expect(liveCluster('seed-eu', 'shop-staging-eu')).toBeDefined();
   }, 240_000);
 
+  it('7: the mass-deletion share set in kkp-gitops.yaml governs the commits after it, never the commit that raises it', async () => {
+    const { bot } = await started();
+    const master = h.sandbox.clusters.get('master')!.api;
+    const bindings = () => master.list(master.typeOf('kubermatic.k8c.io/v1', 'UserProjectBinding')!, undefined).entries.length;
+    expect(bindings()).toBe(6);
+    // Four of six bindings (more than half, less than 0.8) go in the commit that raises the share: the old share governs.
+    const raise = h.commitAndPush('raise the share, drop four bindings', () => {
+      h.edit('kkp-gitops.yaml', /selfHeal: (true|false)/, 'selfHeal: $1\n    massDeletion: {maxShare: 0.8}');
+      for (const file of ['webshop7k2/bindings/bob.yaml', 'platform5x/bindings/erin.yaml', 'datalake3q/bindings/carol.yaml', 'datalake3q/bindings/dave.yaml']) rmSync(join(h.work, 'projects', file));
+    });
+    await h.deliver(bot, h.push(raise.before, raise.after));
+    await h.waitForDeploy(raise.after, LONG);
+    expect(bindings(), output(bot)).toBe(6);
+    expect(lastStatus(raise.after)?.description).toContain('4 skipped (deletions not allowed: master: UserProjectBinding/');
+    // The next commit is governed by the applied one's share (0.8): the same four deletions run without an allowance.
+    const next = h.commitAndPush('rename a cluster', () => h.edit(CLUSTER_FILE, /humanReadableName: .*/, 'humanReadableName: Shop staging renamed'));
+    await h.deliver(bot, h.push(next.before, next.after));
+    await h.waitForDeploy(next.after, LONG);
+    expect(bindings(), output(bot)).toBe(2);
+    expect(lastStatus(next.after)?.state).toBe('success');
+  }, 240_000);
+
   it('8: the check run completes when the plan comment cannot be written, saying why', async () => {
     const { bot } = await started();
     const pr = h.openPullRequest('rename', () => h.edit(CLUSTER_FILE, /humanReadableName: .*/, 'humanReadableName: Renamed'));
@@ -231,5 +253,22 @@ describe('one reconcile with one policy (issue 11)', () => {
     master.faults.clear();
     await waitFor(() => h.record('appliedCommit') === after, LONG, () => `not applied after the outage\n${output(bot)}`);
     expect(h.applyStatuses(after).at(-1)).toBe('success');
+  }, 240_000);
+
+  it('8: a record that cannot be written once the lock is taken (the Lease API failing) is on the commit status at once, and recovery applies the commit later', async () => {
+    const bot = h.bot({ extraEnv: RECOVERY_ENV });
+    await bot.start();
+    const c0 = h.git('rev-parse', 'HEAD');
+    // The first reconcile creates the Lease (the lock); writing the record on it is an update, and every update fails.
+    const master = h.sandbox.clusters.get('master')!;
+    master.faults.set({ failureRate: 1, failureStatus: 500, verbs: ['update'] });
+    await h.deliver(bot, h.push(ZERO, c0));
+    await waitFor(() => h.applyStatuses(c0).includes('error'), LONG, () => `no error status on ${c0.slice(0, 7)}: [${h.applyStatuses(c0).join(', ')}]\n${output(bot)}`);
+    expect(h.gh.store.statuses.find((s) => s.sha === c0 && s.state === 'error')!.description).toContain('recovery will apply');
+    // Nothing was written to a cluster before the record said so.
+    expect(h.deploymentsOf(c0)).toEqual([]);
+    master.faults.clear();
+    await waitFor(() => h.record('appliedCommit') === c0, LONG, () => `not applied after the outage\n${output(bot)}`);
+    expect(h.applyStatuses(c0).at(-1)).toBe('success');
   }, 240_000);
 });

@@ -5,7 +5,7 @@ import { refusal } from '../support/refusal.js';
 import type { KubeObject } from '../../src/emulator/kube-object.js';
 import type { ResourceType } from '../../src/emulator/resource-type.js';
 import type { VirtualCluster } from '../../src/emulator/virtual-cluster.js';
-import { CLUSTER_DEFAULTS, KKP_DEFAULTING_MANAGER } from '../../src/sandbox/kkp-admission.js';
+import { CLUSTER_DEFAULTS, defaultCluster, KKP_DEFAULTING_MANAGER } from '../../src/sandbox/kkp-admission.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/start-sandbox.js';
 
 const seed = (name: string, datacenters: Record<string, unknown>): KubeObject => ({
@@ -55,9 +55,23 @@ describe('KKP admission in the sandbox', () => {
     );
   });
 
+  it('refuses a KubeVirt datacenter with images of an operating system KKP does not support', () => {
+    const kubevirt = (os: string) => ({ spec: { kubevirt: { images: { http: { operatingSystems: { [os]: { '9': 'https://images.example.com/os.img' } } } } } } });
+    const dcs = { 'aws-eu-central-1': { spec: { aws: { region: 'eu-central-1' } } } };
+    expect(refusal(() => apply(master, seeds, seed('seed-eu', { ...dcs, 'kv-fra': kubevirt('centos') }))).status.message).toMatch(/denied the request: invalid\/not supported operating system specified: centos$/);
+    apply(master, seeds, seed('seed-eu', { ...dcs, 'kv-fra': kubevirt('rockylinux') }));
+    apply(master, seeds, seed('seed-eu', dcs));
+  });
+
   it('refuses a datacenter without a provider', () => {
     const error = refusal(() => apply(master, seeds, seed('seed-eu', { 'aws-eu-central-1': { spec: { aws: { region: 'eu-central-1' } } }, empty: { spec: {} } })));
     expect(error.status.message).toContain('datacenter "empty" has no provider defined');
+  });
+
+  it('refuses creating a cluster whose name is longer than 36 characters or not an RFC 1035 label', () => {
+    expect(refusal(() => apply(eu, clusters, cluster('a'.repeat(37), 'aws-eu-central-1'))).status.message).toMatch(/denied the request: cluster name "a{37}" is 37 characters long, more than KKP's maximum of 36$/);
+    expect(refusal(() => apply(eu, clusters, cluster('1shop', 'aws-eu-central-1'))).status.message).toMatch(/cluster name "1shop" is not a valid RFC 1035 label/);
+    apply(eu, clusters, cluster('a'.repeat(36), 'aws-eu-central-1'));
   });
 
   it('refuses a cluster whose datacenter belongs to another seed', () => {
@@ -72,7 +86,8 @@ describe('KKP admission in the sandbox', () => {
     const spec = result.object['spec'] as Record<string, Record<string, unknown>>;
     expect(spec['cloud']?.['providerName']).toBe('aws');
     expect(spec['exposeStrategy']).toBe(CLUSTER_DEFAULTS.exposeStrategy);
-    expect(spec['cniPlugin']).toEqual(CLUSTER_DEFAULTS.cniPlugin);
+    // KKP v2.31 (the sandbox's default release) defaults cilium 1.19.4 on every provider but edge.
+    expect(spec['cniPlugin']).toEqual({ type: 'cilium', version: '1.19.4' });
     expect(spec['clusterNetwork']).toEqual({
       pods: { cidrBlocks: ['172.25.0.0/16'] },
       services: { cidrBlocks: ['10.240.16.0/20'] },
@@ -88,6 +103,19 @@ describe('KKP admission in the sandbox', () => {
 
     const again = apply(eu, clusters, cluster('defaulted', 'aws-eu-central-1'));
     expect(again.object.metadata.resourceVersion).toBe(result.object.metadata.resourceVersion);
+  });
+
+  it("defaults the CNI plugin as the selected release does: cilium but canal on edge, each plugin's default version", () => {
+    const spec = (release: 'v2.29' | 'v2.30' | 'v2.31', cloud: Record<string, unknown>, cniPlugin?: Record<string, unknown>) =>
+      defaultCluster({ ...cluster('c', 'dc'), spec: { cloud: { dc: 'dc', ...cloud }, ...(cniPlugin ? { cniPlugin } : {}) } }, undefined, release)['spec'] as Record<string, unknown>;
+    const aws = { aws: {} };
+    expect(spec('v2.29', aws)['cniPlugin']).toEqual({ type: 'cilium', version: '1.18.10' });
+    expect(spec('v2.30', aws)['cniPlugin']).toEqual({ type: 'cilium', version: '1.18.10' });
+    expect(spec('v2.31', aws)['cniPlugin']).toEqual({ type: 'cilium', version: '1.19.4' });
+    expect(spec('v2.29', { edge: {} })['cniPlugin']).toEqual({ type: 'canal', version: 'v3.30' });
+    expect(spec('v2.31', { edge: {} })['cniPlugin']).toEqual({ type: 'canal', version: 'v3.31' });
+    expect(spec('v2.31', aws, { type: 'canal' })['cniPlugin']).toEqual({ type: 'canal', version: 'v3.31' });
+    expect(spec('v2.31', aws, { type: 'canal', version: 'v3.29' })['cniPlugin']).toEqual({ type: 'canal', version: 'v3.29' });
   });
 
   it('refuses changing immutable cluster fields with Invalid', () => {
@@ -143,6 +171,68 @@ describe('KKP admission in the sandbox', () => {
     apply(eu, clusters, cluster('ccm', 'aws-eu-central-1', { features: { externalCloudProvider: true }, enableUserSSHKeyAgent: true }));
     expect(refusal(() => apply(eu, clusters, cluster('ccm', 'aws-eu-central-1', { features: { externalCloudProvider: false }, enableUserSSHKeyAgent: true }))).status.message).toMatch(/cannot be disabled/);
     expect(refusal(() => apply(eu, clusters, cluster('ccm', 'aws-eu-central-1', { features: { externalCloudProvider: true }, enableUserSSHKeyAgent: false }))).status.message).toMatch(/enableUserSSHKeyAgent: Invalid value/);
+  });
+
+  it("refuses upgrading an in-tree cluster to a version KKP's provider incompatibilities forbid, and allows it with the external cloud provider", () => {
+    apply(eu, clusters, { ...cluster('in-tree', 'aws-eu-central-1'), spec: { ...(cluster('in-tree', 'aws-eu-central-1')['spec'] as object), version: '1.34.8' } });
+    const error = refusal(() => apply(eu, clusters, cluster('in-tree', 'aws-eu-central-1')));
+    expect(error.status.code).toBe(422);
+    expect(error.status.message).toMatch(/spec\.version: Unsupported value: "1\.35\.7"$/);
+    apply(eu, clusters, { ...cluster('external', 'aws-eu-central-1', { features: { externalCloudProvider: true } }), spec: { ...(cluster('external', 'aws-eu-central-1', { features: { externalCloudProvider: true } })['spec'] as object), version: '1.34.8' } });
+    apply(eu, clusters, cluster('external', 'aws-eu-central-1', { features: { externalCloudProvider: true } }));
+    expect(eu.find(clusters, undefined, 'external')?.['spec']).toMatchObject({ version: '1.35.7' });
+  });
+
+  it('refuses a Seed with an allowed IP range that is no CIDR, or an etcd backup without destinations, with a bad name or an unknown default', () => {
+    const dcs = { 'aws-eu-central-1': { spec: { aws: { region: 'eu-central-1' } } } };
+    const withSpec = (extra: Record<string, unknown>) => ({ ...seed('seed-eu', dcs), spec: { ...(seed('seed-eu', dcs)['spec'] as object), ...extra } });
+    expect(refusal(() => apply(master, seeds, withSpec({ defaultAPIServerAllowedIPRanges: ['10.0.0.0/8', '10.0.0.300/8'] }))).status.message).toMatch(/10\.0\.0\.300\/8 is not a valid IP range$/);
+    expect(refusal(() => apply(master, seeds, withSpec({ etcdBackupRestore: { destinations: {} } }))).status.message).toMatch(/must define at least one backup destination$/);
+    const destination = { bucketName: 'b', endpoint: 's3.amazonaws.com' };
+    expect(refusal(() => apply(master, seeds, withSpec({ etcdBackupRestore: { destinations: { s3: destination }, defaultDestination: 'minio' } }))).status.message).toMatch(/default destination "minio" does not exist$/);
+    expect(refusal(() => apply(master, seeds, withSpec({ etcdBackupRestore: { destinations: { S3_Old: destination } } }))).status.message).toMatch(/destination name is invalid/);
+    apply(master, seeds, withSpec({ defaultAPIServerAllowedIPRanges: ['10.0.0.0/8'], etcdBackupRestore: { destinations: { s3: destination }, defaultDestination: 's3' } }));
+  });
+
+  it('refuses a service account User without project, prefixed e-mail or initialGroup label, and a regular User with either', () => {
+    const users = master.typeOf('kubermatic.k8c.io/v1', 'User')!;
+    const user = (name: string, spec: Record<string, unknown>, labels?: Record<string, string>): KubeObject => ({ apiVersion: 'kubermatic.k8c.io/v1', kind: 'User', metadata: { name, ...(labels ? { labels } : {}) }, spec: { name, ...spec } });
+    expect(refusal(() => apply(master, users, user('serviceaccount-ci', { email: 'ci@example.com' }))).status.message).toBe(
+      'User.kubermatic.k8c.io "serviceaccount-ci" is invalid: [spec.project: Required value: service accounts must reference a project, spec.email: Forbidden: service account users must have an email address starting with "serviceaccount-", metadata.labels: Required value: service accounts must define their group using a "initialGroup" label]',
+    );
+    expect(refusal(() => apply(master, users, user('dave', { email: 'serviceaccount-dave@localhost', project: 'p1' }))).status.message).toMatch(/spec\.project: Forbidden: regular users must not set a project reference, spec\.email: Forbidden/);
+    apply(master, users, user('serviceaccount-ci', { email: 'serviceaccount-ci@localhost', project: 'p1' }, { initialGroup: 'editors-p1' }));
+    // The label is needed to create the service account only.
+    apply(master, users, user('serviceaccount-ci', { email: 'serviceaccount-ci@localhost', project: 'p1' }));
+    expect(refusal(() => apply(master, users, user('serviceaccount-ci', { email: 'serviceaccount-ci@localhost', project: 'p2' }))).status.message).toMatch(/spec\.project: Invalid value: "p2": this field is immutable/);
+  });
+
+  it('refuses a Seed with both authentication and OIDC configuration, or either incomplete (KKP v2.31)', () => {
+    const dcs = { 'aws-eu-central-1': { spec: { aws: { region: 'eu-central-1' } } } };
+    const withSpec = (extra: Record<string, unknown>) => ({ ...seed('seed-eu', dcs), spec: { ...(seed('seed-eu', dcs)['spec'] as object), ...extra } });
+    const authentication = { secretName: 'auth', secretKey: 'config.yaml' };
+    const oidc = { issuerURL: 'https://dex.example.com', issuerClientID: 'kkp', issuerClientSecret: 's' };
+    expect(refusal(() => apply(master, seeds, withSpec({ authenticationConfiguration: authentication, oidcProviderConfiguration: oidc }))).status.message).toMatch(/only one of spec\.authenticationConfiguration and spec\.oidcProviderConfiguration can be set$/);
+    expect(refusal(() => apply(master, seeds, withSpec({ oidcProviderConfiguration: { ...oidc, issuerURL: '' } }))).status.message).toMatch(/must specify issuerURL and issuerClientID$/);
+    apply(master, seeds, withSpec({ authenticationConfiguration: authentication }));
+    apply(master, seeds, seed('seed-eu', dcs));
+  });
+
+  it('refuses envoy connection settings below 1s, negative or no duration', () => {
+    const dcs = { 'aws-eu-central-1': { spec: { aws: { region: 'eu-central-1' } } } };
+    const withSettings = (connectionSettings: Record<string, unknown>) => ({ ...seed('seed-eu', dcs), spec: { ...(seed('seed-eu', dcs)['spec'] as object), nodeportProxy: { envoy: { connectionSettings } } } });
+    expect(refusal(() => apply(master, seeds, withSettings({ sniListenerIdleTimeout: '500ms' }))).status.message).toMatch(/connectionSettings\.sniListenerIdleTimeout must be 0 or >= 1s$/);
+    expect(refusal(() => apply(master, seeds, withSettings({ upstreamTCPKeepaliveTime: '-1s' }))).status.message).toMatch(/upstreamTCPKeepaliveTime must be >= 0$/);
+    expect(refusal(() => apply(master, seeds, withSettings({ upstreamTCPKeepaliveTime: '10 seconds' }))).status.message).toMatch(/time: invalid duration "10 seconds"$/);
+    apply(master, seeds, withSettings({ sniListenerIdleTimeout: '0', tunnelingStreamIdleTimeout: '1h30m' }));
+    apply(master, seeds, seed('seed-eu', dcs));
+  });
+
+  it('refuses a second User with the same e-mail regardless of case', () => {
+    const users = master.typeOf('kubermatic.k8c.io/v1', 'User')!;
+    const user = (name: string, email: string): KubeObject => ({ apiVersion: 'kubermatic.k8c.io/v1', kind: 'User', metadata: { name }, spec: { name, email } });
+    apply(master, users, user('first', 'same@example.com'));
+    expect(refusal(() => apply(master, users, user('second', 'Same@Example.com'))).status.message).toMatch(/spec\.email: Duplicate value: "Same@Example\.com"/);
   });
 
   it('refuses an admin global viewer, a case-only e-mail change and a second GroupProjectBinding of a group and project', () => {

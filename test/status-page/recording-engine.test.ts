@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApplyResult } from '../../src/core/apply/apply-result.js';
+import { DEFAULT_REPOSITORY_CONFIG } from '../../src/core/config/repository-config.js';
 import type { LoadedRepository } from '../../src/core/load/loaded-repository.js';
 import type { Plan } from '../../src/core/plan/plan.js';
 import type { KkpEngine } from '../../src/engine/kkp-engine.js';
@@ -17,7 +18,7 @@ function engine(fail: boolean): KkpEngine {
     load: async () => head,
     reconcile: async () => {
       if (fail) throw new Error('master unreachable');
-      return { diagnostics: [], plan, policy: { allowDeletions: false, selfHeal: false }, release: async () => undefined };
+      return { diagnostics: [], plan, policy: DEFAULT_REPOSITORY_CONFIG.policy, release: async () => undefined };
     },
     apply: async () => result,
   };

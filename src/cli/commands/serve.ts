@@ -16,6 +16,7 @@ import { PROBOT_WEBHOOK_PATH_UNUSED, withWebhookGuard } from '../../github/webho
 import { createKubeConnector, type KubeConnectorOptions } from '../../kube/kube-connector.js';
 import { createLiveStateCache } from '../../kube/live-cache/live-state-cache.js';
 import { masterReachable } from '../../kube/master-reachable.js';
+import { masterCrdRelease } from '../../kube/master-crd-release.js';
 import { installGracefulShutdown } from '../../observability/graceful-shutdown.js';
 import { healthHandlers } from '../../observability/health.js';
 import { createMetrics } from '../../observability/metrics.js';
@@ -62,6 +63,8 @@ export async function run(args: string[]): Promise<number> {
   const kkp = createKkpApp({ config, engine, liveCache, metrics });
 
   let probot: Probot | undefined;
+  // Which KKP release the master's CRDs are: logged at start, a note of /readyz (repositories' plans warn per spec.kkpVersion).
+  const crds = masterCrdRelease({ cluster });
   const health = healthHandlers({
     timeoutMs: settings.readyTimeoutMs,
     checks: {
@@ -73,6 +76,7 @@ export async function run(args: string[]): Promise<number> {
       master: masterReachable(cluster),
     },
     onCheckFailure: (check, error) => probot?.log.warn({ check, err: describeError(error) }, 'readiness check failed'),
+    notes: () => ({ kkpCrds: crds.last().release }),
   });
 
   const routes = observabilityRoutes({ metrics, health });
@@ -104,6 +108,7 @@ export async function run(args: string[]): Promise<number> {
   // Octokit with bounded rate-limit retries and no blind re-sends of writes (the GitHub port retries safely).
   const Octokit = status.octokitPlugin ? (KkpOctokit.plugin(status.octokitPlugin as never) as typeof KkpOctokit) : KkpOctokit;
   const server = await setupMode.during(() => runProbot(guarded, { Octokit, env }));
+  void crds.check().then((answer) => (answer.warn ? probot?.log.warn({ kkpCrds: answer.release }, answer.summary) : probot?.log.info({ kkpCrds: answer.release }, answer.summary)));
 
   const shutdown = installGracefulShutdown({
     server: { close: (done?: (error?: Error) => void) => void server.stop().then(() => done?.(), (error: Error) => done?.(error)) } as never,

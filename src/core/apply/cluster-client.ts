@@ -66,6 +66,11 @@ export interface ClusterClient {
   readonly target: string;
   /** Every object of a kind; each item carries `apiVersion` and `kind`. */
   list(kind: ResourceKind, options?: ListOptions): Promise<KubeObject[]>;
+  /**
+   * One object by name, or undefined when it does not exist (404). Absent on clients that cannot read single
+   * objects; the plan then skips what needs it (the master's CRD check, `crd-drift.ts`).
+   */
+  get?(kind: ResourceKind, name: string, namespace?: string): Promise<KubeObject | undefined>;
   /** Server-side apply with field manager `kkp-gitops`. */
   apply(object: KubeObject, options: ApplyOptions): Promise<void>;
   /**

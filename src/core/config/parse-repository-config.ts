@@ -57,7 +57,7 @@ function withDefaults(spec: ConfigSpec): RepositoryConfig {
     edition: spec.edition ?? defaults.edition,
     kkpVersion: spec.kkpVersion ?? defaults.kkpVersion,
     ...(spec.repository === undefined ? {} : { repository: spec.repository }),
-    policy: { ...defaults.policy, ...spec.policy },
+    policy: { ...defaults.policy, ...spec.policy, massDeletion: { ...defaults.policy.massDeletion, ...spec.policy?.massDeletion } },
     limits: { ...defaults.limits, ...spec.limits },
     rollout: rolloutConfig(spec.rollout),
   };

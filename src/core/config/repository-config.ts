@@ -11,6 +11,9 @@ export type Edition = NonNullable<ConfigSpec['edition']>;
 /** The `spec` of `kkp-gitops.yaml` as written: every field optional. Generated from the schema. */
 export type RepositoryConfigInput = ConfigSpec;
 
+/** `T` with every field present and read-only, nested objects too: the shape of a section once its defaults are in. */
+export type Complete<T> = { readonly [K in keyof T]-?: NonNullable<T[K]> extends object ? Complete<NonNullable<T[K]>> : NonNullable<T[K]> };
+
 export interface RepositoryConfig {
   /** Folders (or globs) to read, relative to the root. Default: the whole repository (`['.']`). */
   readonly paths: readonly string[];
@@ -22,7 +25,7 @@ export interface RepositoryConfig {
   readonly kkpVersion: KkpRelease;
   /** Identity stamped on rendered objects so other repositories' objects are never pruned. Default: set by the caller (remote or folder name). */
   readonly repository?: string;
-  readonly policy: Readonly<Required<NonNullable<ConfigSpec['policy']>>>;
+  readonly policy: Complete<NonNullable<ConfigSpec['policy']>>;
   readonly limits: Readonly<Required<NonNullable<ConfigSpec['limits']>>>;
   /** How a default-branch commit rolls out: health gating, waves, change windows (`spec.rollout`). */
   readonly rollout: RolloutConfig;
@@ -63,7 +66,7 @@ export const DEFAULT_REPOSITORY_CONFIG: RepositoryConfig = Object.freeze({
   exclude: Object.freeze([]),
   edition: 'enterprise',
   kkpVersion: DEFAULT_KKP_RELEASE,
-  policy: Object.freeze({ allowDeletions: false, selfHeal: false }),
+  policy: Object.freeze({ allowDeletions: false, selfHeal: false, massDeletion: Object.freeze({ maxShare: 0.5 }) }),
   rollout: DEFAULT_ROLLOUT,
   limits: Object.freeze({ maxDocumentBytes: 1_048_576, maxAliases: 100, maxFileBytes: 4_194_304, maxFiles: 20_000, maxTotalBytes: 268_435_456, maxDocumentsPerFile: 1_000, maxDepth: 64 }),
 });

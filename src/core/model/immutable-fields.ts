@@ -51,6 +51,8 @@ export const IMMUTABLE_FIELDS: readonly ImmutableField[] = [
   { kind: 'Cluster', rule: 'change/cluster-immutable-field', name: 'spec.clusterNetwork.nodeLocalDNSCacheEnabled', path: ['spec', 'clusterNetwork', 'nodeLocalDNSCacheEnabled'] },
   // pkg/validation/user.go: the e-mail never changes, compared exactly (a change of case is a change).
   { kind: 'User', rule: 'change/user-email', name: 'spec.email', path: ['spec', 'email'] },
+  // pkg/validation/user.go `ValidateUserUpdate`: a (service account) User keeps its project.
+  { kind: 'User', rule: 'change/user-project', name: 'spec.project', path: ['spec', 'project'] },
   { kind: 'UserSSHKey', rule: 'change/ssh-key-project', name: 'spec.project', path: ['spec', 'project'] },
 ];
 

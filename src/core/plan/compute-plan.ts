@@ -12,6 +12,7 @@ import { ownedFields } from './owned-fields.js';
 import type { ChangeCache } from './plan-cache.js';
 import type { Change, FieldChange, Plan, PlanOptions, PlanStage, StagePhase, TargetPlan } from './plan.js';
 import { kindsOfTarget } from './target-kinds.js';
+import { applyOrderOf } from '../apply/apply-order.js';
 
 interface PlannedChange {
   readonly phase: StagePhase;
@@ -96,7 +97,8 @@ function planTarget(target: string, desired: readonly DesiredObject[], liveObjec
 function planObjectOnce(desired: DesiredObject, live: KubeObject | undefined, context: PlanContext): PlannedChange {
   const comparedWith = context.cache ? comparisonKey(desired, live, context) : undefined;
   const cached = comparedWith === undefined ? undefined : context.cache!.get(desired, comparedWith);
-  if (cached) return { phase: 'apply', order: orderOf(desired.id), change: cached };
+  // The same order as planned the first time, the apply order table's refinement included.
+  if (cached) return { phase: 'apply', order: applyOrderOf(orderOf(desired.id), cached), change: cached };
   const planned = planObject(desired, live, context);
   if (comparedWith !== undefined) context.cache!.set(desired, comparedWith, planned.change);
   return planned;
@@ -150,7 +152,8 @@ function planObject(desired: DesiredObject, live: KubeObject | undefined, contex
     reason = 'drift (edited outside Git); correcting drift is turned off';
   }
   const change: Change = { ...base, action, diff: withoutStamp(diff), drift, destructive, ...(adoption ? { adoption } : {}), errors, ...(reason ? { reason } : {}) };
-  return { phase: 'apply', order, change };
+  // Within its kind, the apply order table may put the change first (a Seed giving up a datacenter).
+  return { phase: 'apply', order: applyOrderOf(order, change), change };
 }
 
 /** A Seed may be written only when the master holds the kubeconfig Secret it references (KKP's webhook checks it). */

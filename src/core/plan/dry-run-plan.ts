@@ -13,6 +13,7 @@
  * marked not dry-run, with the server's words, instead of failing.
  */
 import { ApiRequestError } from '../apply/api-request-error.js';
+import { structuredCauses } from '../apply/api-status-reason.js';
 import type { ClusterClient, TargetClients } from '../apply/cluster-client.js';
 import { mapLimited } from '../apply/map-limited.js';
 import { describeError, KkpGitopsError } from '../errors.js';
@@ -75,6 +76,18 @@ export async function dryRunPlan(plan: Plan, live: LiveState, clients: TargetCli
   return { plan: { ...plan, targets }, refusals };
 }
 
+const UNDECLARED = /\.([A-Za-z0-9_.[\]"/-]+): field not declared in schema/g;
+
+/**
+ * The fields a refusal is about: its causes' field paths, else the `.spec.x: field not declared in schema` paths a
+ * strict apply names in its message (only those paths are taken from it, as structured data).
+ */
+function refusedFields(error: ApiRequestError): string[] {
+  const fromCauses = structuredCauses(error.status.causes).flatMap((c) => (c.field ? [c.field] : []));
+  if (fromCauses.length > 0) return fromCauses;
+  return [...(error.serverMessage ?? '').matchAll(UNDECLARED)].map((m) => m[1] as string).filter((f) => f.length <= 256);
+}
+
 type Judgement = { readonly change: Change; readonly refusal?: DryRunRefusal } | { readonly unreachable: string };
 
 /** Refusals about the object alone: strict decoding (unknown or duplicate fields) and schema validation. */
@@ -89,9 +102,10 @@ async function judge(client: ClusterClient, change: Change, live: KubeObject | u
       if (accompanied && !OBJECT_REFUSALS.has(error.status.code)) {
         return { change: { ...change, notDryRun: `refused before the plan's other changes are applied: ${error.message}` } };
       }
+      // `error.message` is the fixed form (code, known reason, the causes' field paths and types): never the server's words.
       const message = `the API server refused the dry-run: ${error.message}`;
       const refused: Change = { ...change, errors: [...change.errors, message] };
-      const fields = (error.status.causes ?? []).map((c) => c.field).filter((f): f is string => typeof f === 'string' && f !== '');
+      const fields = refusedFields(error);
       return { change: refused, refusal: { change: refused, message, fields } };
     }
     if (error instanceof KkpGitopsError) return { unreachable: `not dry-run: ${describeError(error)}` };

@@ -14,6 +14,9 @@ import { dryRunPlan } from './dry-run-plan.js';
 import type { PlanCache } from './plan-cache.js';
 import type { Plan, PlanOptions } from './plan.js';
 import { readLiveState } from './read-live-state.js';
+import { crdDriftDiagnostics } from '../versions/crd-drift.js';
+import { MASTER_TARGET } from '../render/desired-state.js';
+import { CONFIG_FILE } from '../load/load-repository.js';
 import { unhealthyUpdates } from '../health/unhealthy-updates.js';
 import type { LiveState } from './live-state.js';
 
@@ -39,6 +42,11 @@ export interface PlanRepositoryInput extends PlanOptions {
    * Default: true. An apply that writes right after planning may turn it off: its writes are judged anyway.
    */
   readonly serverDryRun?: boolean;
+  /**
+   * Compare the master's KKP CRDs with the release of `spec.kkpVersion` (see `crd-drift.ts`): a warning on the
+   * configuration file when they differ. Default: as `serverDryRun` (plans check, an apply right after planning not).
+   */
+  readonly checkCrds?: boolean;
   /**
    * Rendered objects and planned changes of earlier plans (`createPlanCache`), so that a plan renders, hashes and
    * diffs only what changed since: a long-lived planner passes the same cache to every plan. Default: none.
@@ -68,10 +76,14 @@ export async function planRepository(input: PlanRepositoryInput): Promise<Reposi
     ...(input.correctDrift !== undefined ? { correctDrift: input.correctDrift } : {}),
     ...(input.cache ? { cache: input.cache.changes } : {}),
   });
-  if (input.serverDryRun === false) return { diagnostics, plan: withHealth(planned, live), desired, clients };
+  // The master's KKP CRDs are those of the selected release, or the plan warns (a few GETs, at the same time as the dry-run).
+  const master = clients.get(MASTER_TARGET);
+  const crdCheck = (input.checkCrds ?? input.serverDryRun !== false) && master ? crdDriftDiagnostics(master, { release: input.head.config.kkpVersion, configFile: CONFIG_FILE }) : Promise.resolve([]);
+  if (input.serverDryRun === false) return { diagnostics: [...diagnostics, ...(await crdCheck)], plan: withHealth(planned, live), desired, clients };
   // The API servers judge every create and update (one dry-run request each; none for a no-op plan).
-  const { plan, refusals } = await dryRunPlan(planned, live, clients);
-  return { diagnostics: [...diagnostics, ...dryRunDiagnostics(refusals, input.head)], plan: withHealth(plan, live), desired, clients };
+  const [{ plan, refusals }, crdDiagnostics] = await Promise.all([dryRunPlan(planned, live, clients), crdCheck]);
+  return { diagnostics: [...diagnostics, ...crdDiagnostics, ...dryRunDiagnostics(refusals, input.head)], plan: withHealth(plan, live), desired, clients };
+
 }
 
 /** The plan with each target's updates to objects KKP reports unhealthy now (see `unhealthyUpdates`). */

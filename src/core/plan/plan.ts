@@ -45,7 +45,10 @@ export type StagePhase = 'apply' | 'delete';
 /** Changes that may run together: one apply-order step of the kind table. */
 export interface PlanStage {
   readonly phase: StagePhase;
-  /** The kind table's `applyOrder` of the kinds in this stage. */
+  /**
+   * The kind table's `applyOrder` of the kinds in this stage, or a step earlier for changes the apply order table
+   * puts first (src/core/apply/apply-order.ts: a Seed giving up a datacenter runs at 9.5, before the Seeds at 10).
+   */
   readonly order: number;
   readonly kinds: readonly string[];
   readonly changes: readonly Change[];

@@ -10,25 +10,18 @@ import { allowedKeys, type Allowance } from './allowance.js';
 import { gateKeyOf, needsAllowance } from './gated-change.js';
 import type { ReconcilePolicy } from './governing-policy.js';
 
-export interface MassDeletionGuard {
-  /**
-   * A plan deleting more than this share of the managed objects of a kind (or all of them) needs an allowance for
-   * each of those deletions, whatever the policy. Default: 0.5 (more than half). 1 turns it off for all but "all of them".
-   */
-  readonly maxShare?: number;
-}
-
-export const DEFAULT_MASS_DELETION_SHARE = 0.5;
-
 export interface DecideReconcileInput {
   /** Planned with every change proposed (`allowDeletions: true`). */
   readonly plan: Plan;
-  /** The governing policy (`governingPolicy`): the last applied commit's, or the pull request base's. */
+  /**
+   * The governing policy (`governingPolicy`): the last applied commit's, or the pull request base's. Its
+   * `massDeletion.maxShare` sets the mass-deletion guard: deleting more than that share of the managed objects of a
+   * kind (or all of them) needs an allowance for each of those deletions, whatever `allowDeletions` says.
+   */
   readonly policy: ReconcilePolicy;
   readonly allowances?: readonly Allowance[];
   /** The commit the allowances must answer. Default: `plan.commit`. */
   readonly head?: string;
-  readonly guard?: MassDeletionGuard;
   /** `paths`/`exclude` or the configuration changed since the governing commit: every deletion needs an allowance. */
   readonly configChanged?: boolean;
 }
@@ -39,6 +32,8 @@ export type GateVerdict = 'allowed-by-policy' | 'allowed-by-allowance' | 'skippe
 export interface GatedChange {
   /** `gateKeyOf(change)`. */
   readonly key: string;
+  /** The target the change is for (`master`, `seed-eu`). */
+  readonly target: string;
   readonly verdict: GateVerdict;
   /** Held by the mass-deletion guard (or a configuration change): the policy alone does not allow it. */
   readonly guarded: boolean;
@@ -57,22 +52,22 @@ export interface ReconcileDecision {
 export function decideReconcile(input: DecideReconcileInput): ReconcileDecision {
   const { plan, policy } = input;
   const allowed = allowedKeys(input.allowances ?? [], input.head ?? plan.commit);
-  const guardedKinds = massDeletedKinds(plan, input.guard?.maxShare ?? DEFAULT_MASS_DELETION_SHARE);
+  const guardedKinds = massDeletedKinds(plan, policy.massDeletion.maxShare);
   const gated: GatedChange[] = [];
   const decide = (change: Change): Change => {
     const guarded = change.action === 'delete' && (input.configChanged === true || guardedKinds.has(change.id.kind));
     if (!guarded && !needsAllowance(change)) return change;
     const key = gateKeyOf(change);
     if (allowed.has(key)) {
-      gated.push({ key, verdict: 'allowed-by-allowance', guarded });
+      gated.push({ key, target: change.id.target, verdict: 'allowed-by-allowance', guarded });
       return change;
     }
     if (policy.allowDeletions && !guarded) {
-      gated.push({ key, verdict: 'allowed-by-policy', guarded });
+      gated.push({ key, target: change.id.target, verdict: 'allowed-by-policy', guarded });
       return change;
     }
-    const reason = reasonOf(change, guarded, input.configChanged === true);
-    gated.push({ key, verdict: 'skipped', guarded, reason });
+    const reason = reasonOf(change, guarded, input.configChanged === true, policy.massDeletion.maxShare);
+    gated.push({ key, target: change.id.target, verdict: 'skipped', guarded, reason });
     const { manifest: _manifest, ...rest } = change;
     return { ...rest, action: 'skip', reason };
   };
@@ -84,15 +79,23 @@ export function decideReconcile(input: DecideReconcileInput): ReconcileDecision 
   };
 }
 
-function reasonOf(change: Change, guarded: boolean, configChanged: boolean): string {
+function reasonOf(change: Change, guarded: boolean, configChanged: boolean, maxShare: number): string {
   if (guarded) {
     return configChanged
       ? `deletes a ${change.id.kind} while the configuration (paths or kkp-gitops.yaml) changed: needs an explicit allowance`
-      : `deletes more than half (or all) of the managed ${change.id.kind} objects: needs an explicit allowance (mass-deletion guard)`;
+      : `deletes ${shareText(maxShare)} of the managed ${change.id.kind} objects: needs an explicit allowance (mass-deletion guard)`;
   }
   if (change.adoption) return 'adopts a live object kkp-gitops did not create: needs an explicit allowance, like a deletion';
   if (change.action === 'update') return 'removes datacenters from the Seed: destructive, needs an explicit allowance';
   return `deleting a ${change.id.kind} is destructive: needs an explicit allowance to delete`;
+}
+
+/** `more than half (or all)`, `all`, `any`, `more than 30% (or all)`. */
+function shareText(maxShare: number): string {
+  if (maxShare <= 0) return 'any';
+  if (maxShare >= 1) return 'all';
+  if (maxShare === 0.5) return 'more than half (or all)';
+  return `more than ${Math.round(maxShare * 1000) / 10}% (or all)`;
 }
 
 /**
@@ -100,6 +103,7 @@ function reasonOf(change: Change, guarded: boolean, configChanged: boolean): str
  * target: the ones it keeps (update, unchanged, skip) and the ones it deletes. Adoptions are not managed yet.
  */
 function massDeletedKinds(plan: Plan, maxShare: number): Set<string> {
+  // maxShare 0: every deletion is guarded (n > 0 always holds below).
   const managed = new Map<string, number>();
   const deleted = new Map<string, number>();
   for (const target of plan.targets) {

@@ -14,7 +14,7 @@ export function governingPolicy(applied: Pick<RepositoryConfig, 'policy'> | unde
 
 /** Whether two policies differ in any field. */
 export function policyChanged(before: ReconcilePolicy, after: ReconcilePolicy): boolean {
-  return before.allowDeletions !== after.allowDeletions || before.selfHeal !== after.selfHeal;
+  return before.allowDeletions !== after.allowDeletions || before.selfHeal !== after.selfHeal || before.massDeletion.maxShare !== after.massDeletion.maxShare;
 }
 
 /** Whether the head reads other files than the governing configuration (`paths` or `exclude` changed). */

@@ -11,7 +11,7 @@ import type { LoadedRepository } from '../load/loaded-repository.js';
 import type { PlanCache } from '../plan/plan-cache.js';
 import { planRepository, type RepositoryPlan } from '../plan/plan-repository.js';
 import type { Allowance } from './allowance.js';
-import { decideReconcile, type MassDeletionGuard, type ReconcileDecision } from './decide-reconcile.js';
+import { decideReconcile, type ReconcileDecision } from './decide-reconcile.js';
 import { governingPolicy, pathsChanged, policyChanged, type ReconcilePolicy } from './governing-policy.js';
 
 export interface ReconcileRepositoryInput {
@@ -30,7 +30,6 @@ export interface ReconcileRepositoryInput {
   readonly repository?: string;
   /** Drift-only changes are corrected (default) or skipped. */
   readonly correctDrift?: boolean;
-  readonly guard?: MassDeletionGuard;
   /** How seeds are reached (see `ReadLiveStateOptions.seedAccess`): `live` for untrusted pull requests. Default: `desired`. */
   readonly seedAccess?: 'desired' | 'live';
   /** Let the targets' API servers judge every create and update (see `planRepository`). Default: true. */
@@ -70,7 +69,6 @@ export async function reconcileRepository(input: ReconcileRepositoryInput): Prom
     policy,
     ...(input.allowances ? { allowances: input.allowances } : {}),
     head: input.head.commit ?? planned.plan.commit ?? '',
-    ...(input.guard ? { guard: input.guard } : {}),
     configChanged: pathsChanged(input.governing, input.head.config) || policyChange.policyChange !== undefined,
   });
   return { ...planned, plan: decision.plan, decision, policy, ...policyChange };

@@ -3,6 +3,7 @@ import type { DatacenterEntry } from '../model/collect-datacenters.js';
 import { arrayAt, stringAt, valueAt } from '../model/plain-data.js';
 import { PROJECT_ID_LABEL } from '../model/immutable-fields.js';
 import { providerKeysOf, type Provider } from '../model/providers.js';
+import { defaultCniType } from '../versions/cni-versions.js';
 import type { RepositoryIndex } from './repository-index.js';
 
 /** Facts about a Cluster document that several rules need, read defensively. */
@@ -63,5 +64,5 @@ export function effectiveCni(cluster: SourceDocument): { readonly type: string; 
   const type = stringAt(cluster.value, 'spec', 'cniPlugin', 'type');
   const version = stringAt(cluster.value, 'spec', 'cniPlugin', 'version') ?? '';
   if (type !== undefined) return { type, version, written: true };
-  return { type: valueAt(cluster.value, 'spec', 'cloud', 'edge') !== undefined ? 'canal' : 'cilium', version: '', written: false };
+  return { type: defaultCniType(valueAt(cluster.value, 'spec', 'cloud', 'edge') !== undefined ? 'edge' : undefined), version: '', written: false };
 }

@@ -1,5 +1,8 @@
 import type { SourceDocument } from '../load/source-document.js';
-import { immutableFieldChange, immutableFieldsOf, type CompareOptions, type FieldChange, type ImmutableField } from '../model/immutable-fields.js';
+import { describeValue, immutableFieldChange, immutableFieldsOf, type CompareOptions, type FieldChange, type ImmutableField } from '../model/immutable-fields.js';
+import { diagnosticAt } from './diagnostic-at.js';
+import type { RepositoryIndex } from './repository-index.js';
+import type { Rule } from './rule.js';
 import { pointerOf } from '../model/json-pointer.js';
 
 export interface ImmutableChange {
@@ -17,4 +20,37 @@ export function immutableChanges(rule: string, before: SourceDocument, after: So
     if (change) changes.push({ field, change, pointer: pointerOf(...(field.locate?.(after.value) ?? field.path)) });
   }
   return changes;
+}
+
+export interface ImmutableFieldRuleOptions {
+  readonly id: string;
+  readonly kind: 'User' | 'UserSSHKey';
+  readonly description: string;
+  /** The base's object of the same name. */
+  readonly before: (base: RepositoryIndex, name: string) => SourceDocument | undefined;
+  /** The message for a change of one object (`e-mail of User "alice" cannot change`), without the values. */
+  readonly message: (name: string) => string;
+  readonly hint: string;
+}
+
+/** A change rule for fields of KKP's immutable-field table that one rule reports: one diagnostic per changed field. */
+export function immutableFieldRule(options: ImmutableFieldRuleOptions): Rule {
+  return {
+    id: options.id,
+    description: options.description,
+    check({ head, base }) {
+      if (!base) return [];
+      return head.documentsOf(options.kind).flatMap((doc) => {
+        const before = options.before(base, doc.name);
+        if (!before) return [];
+        return immutableChanges(options.id, before, doc).map(({ change, pointer }) =>
+          diagnosticAt(doc, pointer, {
+            rule: options.id,
+            message: `${options.message(doc.name)} (${describeValue(change.before)} → ${describeValue(change.after)})`,
+            hint: options.hint,
+          }),
+        );
+      });
+    },
+  };
 }

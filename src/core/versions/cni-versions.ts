@@ -24,3 +24,19 @@ export const CNI_VERSIONS: Readonly<Record<KkpRelease, Readonly<Record<string, r
     none: [''],
   },
 };
+
+/**
+ * The CNI plugin KKP's Cluster defaulting gives a cluster that names none (pkg/defaulting/cluster.go: canal on an
+ * edge cluster, else cilium), and the version it gives a plugin whose version is empty (pkg/cni/version.go
+ * `GetDefaultCNIPluginVersion`), per release at its tag.
+ */
+export const CNI_DEFAULTS: Readonly<Record<KkpRelease, { readonly canal: string; readonly cilium: string }>> = {
+  'v2.29': { canal: 'v3.30', cilium: '1.18.10' },
+  'v2.30': { canal: 'v3.31', cilium: '1.18.10' },
+  'v2.31': { canal: 'v3.31', cilium: '1.19.4' },
+};
+
+/** The default CNI plugin type of a cluster: canal on the edge provider, cilium on every other. */
+export function defaultCniType(provider: string | undefined): 'canal' | 'cilium' {
+  return provider === 'edge' ? 'canal' : 'cilium';
+}

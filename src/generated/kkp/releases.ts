@@ -92,7 +92,17 @@ export const KKP_RELEASE_VERSIONS = {
         "condition": "inTreeProvider",
         "operation": "UPGRADE"
       }
-    ]
+    ],
+    "crdFingerprints": {
+      "clusters.kubermatic.k8c.io": "d5b54cb23c6c9213",
+      "groupprojectbindings.kubermatic.k8c.io": "8701906c23231054",
+      "kubermaticconfigurations.kubermatic.k8c.io": "b652c74d9e93c024",
+      "projects.kubermatic.k8c.io": "e97ddc821eff8979",
+      "seeds.kubermatic.k8c.io": "d7c29ed8de379a5a",
+      "userprojectbindings.kubermatic.k8c.io": "afcbebe96a788fb0",
+      "users.kubermatic.k8c.io": "bb10d96d56a64cb5",
+      "usersshkeys.kubermatic.k8c.io": "ab7bd6019835d8df"
+    }
   },
   "v2.30": {
     "release": "v2.30",
@@ -176,7 +186,17 @@ export const KKP_RELEASE_VERSIONS = {
         "condition": "inTreeProvider",
         "operation": "UPGRADE"
       }
-    ]
+    ],
+    "crdFingerprints": {
+      "clusters.kubermatic.k8c.io": "4917a5ecfa2cd7d7",
+      "groupprojectbindings.kubermatic.k8c.io": "8701906c23231054",
+      "kubermaticconfigurations.kubermatic.k8c.io": "8a6382b7833da543",
+      "projects.kubermatic.k8c.io": "e97ddc821eff8979",
+      "seeds.kubermatic.k8c.io": "4cc84a151a58868e",
+      "userprojectbindings.kubermatic.k8c.io": "afcbebe96a788fb0",
+      "users.kubermatic.k8c.io": "4f9a6115aed40953",
+      "usersshkeys.kubermatic.k8c.io": "b057072dd192872a"
+    }
   },
   "v2.31": {
     "release": "v2.31",
@@ -256,6 +276,16 @@ export const KKP_RELEASE_VERSIONS = {
         "condition": "inTreeProvider",
         "operation": "UPGRADE"
       }
-    ]
+    ],
+    "crdFingerprints": {
+      "clusters.kubermatic.k8c.io": "74d6e89610afb74d",
+      "groupprojectbindings.kubermatic.k8c.io": "8701906c23231054",
+      "kubermaticconfigurations.kubermatic.k8c.io": "367848d7ccd6c5cf",
+      "projects.kubermatic.k8c.io": "e97ddc821eff8979",
+      "seeds.kubermatic.k8c.io": "8ccb1f86895c0926",
+      "userprojectbindings.kubermatic.k8c.io": "afcbebe96a788fb0",
+      "users.kubermatic.k8c.io": "4f9a6115aed40953",
+      "usersshkeys.kubermatic.k8c.io": "b057072dd192872a"
+    }
   }
 } as const;

@@ -10778,7 +10778,7 @@ return errors === 0;
 }
 
 export const Config = validate120;
-const schema124 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://kkp-gitops.dev/schemas/config.schema.json","title":"Config","description":"The repository configuration, kkp-gitops.yaml at the root of a desired-state repository. Every field is optional.","type":"object","required":["apiVersion","kind"],"additionalProperties":false,"properties":{"apiVersion":{"const":"gitops.kkp.dev/v1alpha1"},"kind":{"const":"Config"},"metadata":{"title":"ConfigMeta","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"annotations":{"type":"object","additionalProperties":{"type":"string"}}}},"spec":{"title":"ConfigSpec","type":"object","additionalProperties":false,"properties":{"paths":{"description":"Folders or globs to read, relative to the root. Default: the whole repository (['.']).","type":"array","minItems":1,"items":{"$ref":"#/definitions/relativePattern"}},"exclude":{"description":"Globs (or folders) to leave out. Default: none.","type":"array","items":{"$ref":"#/definitions/relativePattern"}},"kkpVersion":{"description":"KKP release the repository targets: its CRDs (schemas, sandbox), built-in Kubernetes versions and updates. Default: the newest (v2.31).","type":"string","enum":["v2.29","v2.30","v2.31"]},"edition":{"description":"KKP edition. Community allows one seed only, named kubermatic. Default: enterprise.","type":"string","enum":["enterprise","community"]},"repository":{"description":"Identity of this repository (owner/name), stamped on rendered objects. Default: set by the caller.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9_.-]+)?$"},"policy":{"title":"ConfigPolicy","type":"object","additionalProperties":false,"properties":{"allowDeletions":{"description":"Destructive deletions (Cluster, Seed, Datacenter) run without an explicit allowance. Default: false.","type":"boolean"},"selfHeal":{"description":"Drift found on the default branch is corrected automatically. Default: false.","type":"boolean"}}},"rollout":{"title":"ConfigRollout","description":"How a commit of the default branch reaches the targets: the master first, then the seeds wave by wave, each target waiting until KKP reports what it changed healthy.","type":"object","additionalProperties":false,"properties":{"wait":{"description":"Wait after applying each target until KKP reports every changed object healthy; its deployment is success only then. Default: true.","type":"boolean"},"timeoutSeconds":{"description":"How long each target may take to become healthy before its deployment fails. Default: 600 (10 minutes).","type":"integer","minimum":1,"maximum":86400},"haltOnFailure":{"description":"An unhealthy wave stops the rollout: the later waves keep the previous commit until the next commit or /kkp resume. Default: true.","type":"boolean"},"waves":{"description":"Ordered waves of seeds; a seed belongs to the first wave that matches it, seeds no wave matches form a last wave. Default: one wave of every seed.","type":"array","minItems":1,"maxItems":50,"items":{"description":"A wave: a list of seed-name globs (* and ?), or the same list as seeds with change windows.","anyOf":[{"$ref":"#/definitions/seedGlobs"},{"title":"ConfigRolloutWave","type":"object","additionalProperties":false,"required":["seeds"],"properties":{"seeds":{"$ref":"#/definitions/seedGlobs"},"windows":{"description":"When this wave may start; outside every window it waits. Default: always.","type":"array","minItems":1,"maxItems":20,"items":{"$ref":"#/definitions/changeWindow"}}}}]}}}},"limits":{"title":"ConfigLimits","type":"object","additionalProperties":false,"properties":{"maxDocumentBytes":{"description":"Largest YAML document accepted, in bytes. Default: 1048576 (1 MiB).","type":"integer","minimum":1024,"maximum":67108864},"maxAliases":{"description":"Most alias expansions in one document (alias-bomb guard). Default: 100.","type":"integer","minimum":0,"maximum":100000},"maxFileBytes":{"description":"Largest file read, in bytes: its size is taken from the Git tree (or the folder) before any byte is read. Default: 4194304 (4 MiB).","type":"integer","minimum":1024,"maximum":16777216},"maxFiles":{"description":"Most YAML files read from the repository; the rest are not read. Default: 20000.","type":"integer","minimum":1,"maximum":1000000},"maxTotalBytes":{"description":"Most bytes of YAML read from the repository in all; files beyond are not read. Default: 268435456 (256 MiB).","type":"integer","minimum":1024,"maximum":4294967296},"maxDocumentsPerFile":{"description":"Most YAML documents in one file. Default: 1000.","type":"integer","minimum":1,"maximum":100000},"maxDepth":{"description":"Deepest nesting of mappings and sequences in a document. Default: 64.","type":"integer","minimum":2,"maximum":256}}}}}},"definitions":{"seedGlobs":{"description":"Seed-name globs (* and ?).","type":"array","minItems":1,"maxItems":100,"items":{"type":"string","minLength":1,"maxLength":100,"pattern":"^[a-z0-9*?][a-z0-9*?.-]*$"}},"changeWindow":{"title":"ConfigChangeWindow","description":"A weekly change window: on these days, from..to local time in the time zone.","type":"object","additionalProperties":false,"required":["days","from","to"],"properties":{"days":{"description":"Days of the week (Mon ... Sun) or ranges (Mon-Fri).","type":"array","minItems":1,"maxItems":7,"items":{"type":"string","pattern":"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)(-(Mon|Tue|Wed|Thu|Fri|Sat|Sun))?$"}},"from":{"description":"Start, HH:MM (24-hour) local time.","type":"string","pattern":"^([01][0-9]|2[0-3]):[0-5][0-9]$"},"to":{"description":"End, HH:MM (24-hour) local time, exclusive; at or before from: the window ends the next day.","type":"string","pattern":"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"},"timezone":{"description":"IANA time zone (Europe/Berlin). Default: UTC.","type":"string","minLength":1,"maxLength":64,"pattern":"^[A-Za-z][A-Za-z0-9_+/-]*$"}}},"relativePattern":{"description":"A repository-relative folder, file or glob (*, **, ?); no absolute paths, no '..'.","type":"string","minLength":1,"pattern":"^(?!/)(?!(?:.*/)?\\.\\.(?:/|$)).+$"}}};
+const schema124 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://kkp-gitops.dev/schemas/config.schema.json","title":"Config","description":"The repository configuration, kkp-gitops.yaml at the root of a desired-state repository. Every field is optional.","type":"object","required":["apiVersion","kind"],"additionalProperties":false,"properties":{"apiVersion":{"const":"gitops.kkp.dev/v1alpha1"},"kind":{"const":"Config"},"metadata":{"title":"ConfigMeta","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"annotations":{"type":"object","additionalProperties":{"type":"string"}}}},"spec":{"title":"ConfigSpec","type":"object","additionalProperties":false,"properties":{"paths":{"description":"Folders or globs to read, relative to the root. Default: the whole repository (['.']).","type":"array","minItems":1,"items":{"$ref":"#/definitions/relativePattern"}},"exclude":{"description":"Globs (or folders) to leave out. Default: none.","type":"array","items":{"$ref":"#/definitions/relativePattern"}},"kkpVersion":{"description":"KKP release the repository targets: its CRDs (schemas, sandbox), built-in Kubernetes versions and updates. Default: the newest (v2.31).","type":"string","enum":["v2.29","v2.30","v2.31"]},"edition":{"description":"KKP edition. Community allows one seed only, named kubermatic. Default: enterprise.","type":"string","enum":["enterprise","community"]},"repository":{"description":"Identity of this repository (owner/name), stamped on rendered objects. Default: set by the caller.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9_.-]+)?$"},"policy":{"title":"ConfigPolicy","type":"object","additionalProperties":false,"properties":{"allowDeletions":{"description":"Destructive deletions (Cluster, Seed, Datacenter) run without an explicit allowance. Default: false.","type":"boolean"},"selfHeal":{"description":"Drift found on the default branch is corrected automatically. Default: false.","type":"boolean"},"massDeletion":{"title":"ConfigMassDeletion","description":"The mass-deletion guard: a plan that deletes a large share of the managed objects of a kind needs an explicit allowance for each of those deletions, whatever allowDeletions says.","type":"object","additionalProperties":false,"properties":{"maxShare":{"description":"Largest share (0 to 1) of the managed objects of one kind a plan may delete without an explicit allowance; deleting all of them always needs one. 0: every deletion needs one. Default: 0.5 (more than half needs one).","type":"number","minimum":0,"maximum":1}}}}},"rollout":{"title":"ConfigRollout","description":"How a commit of the default branch reaches the targets: the master first, then the seeds wave by wave, each target waiting until KKP reports what it changed healthy.","type":"object","additionalProperties":false,"properties":{"wait":{"description":"Wait after applying each target until KKP reports every changed object healthy; its deployment is success only then. Default: true.","type":"boolean"},"timeoutSeconds":{"description":"How long each target may take to become healthy before its deployment fails. Default: 600 (10 minutes).","type":"integer","minimum":1,"maximum":86400},"haltOnFailure":{"description":"An unhealthy wave stops the rollout: the later waves keep the previous commit until the next commit or /kkp resume. Default: true.","type":"boolean"},"waves":{"description":"Ordered waves of seeds; a seed belongs to the first wave that matches it, seeds no wave matches form a last wave. Default: one wave of every seed.","type":"array","minItems":1,"maxItems":50,"items":{"description":"A wave: a list of seed-name globs (* and ?), or the same list as seeds with change windows.","anyOf":[{"$ref":"#/definitions/seedGlobs"},{"title":"ConfigRolloutWave","type":"object","additionalProperties":false,"required":["seeds"],"properties":{"seeds":{"$ref":"#/definitions/seedGlobs"},"windows":{"description":"When this wave may start; outside every window it waits. Default: always.","type":"array","minItems":1,"maxItems":20,"items":{"$ref":"#/definitions/changeWindow"}}}}]}}}},"limits":{"title":"ConfigLimits","type":"object","additionalProperties":false,"properties":{"maxDocumentBytes":{"description":"Largest YAML document accepted, in bytes. Default: 1048576 (1 MiB).","type":"integer","minimum":1024,"maximum":67108864},"maxAliases":{"description":"Most alias expansions in one document (alias-bomb guard). Default: 100.","type":"integer","minimum":0,"maximum":100000},"maxFileBytes":{"description":"Largest file read, in bytes: its size is taken from the Git tree (or the folder) before any byte is read. Default: 4194304 (4 MiB).","type":"integer","minimum":1024,"maximum":16777216},"maxFiles":{"description":"Most YAML files read from the repository; the rest are not read. Default: 20000.","type":"integer","minimum":1,"maximum":1000000},"maxTotalBytes":{"description":"Most bytes of YAML read from the repository in all; files beyond are not read. Default: 268435456 (256 MiB).","type":"integer","minimum":1024,"maximum":4294967296},"maxDocumentsPerFile":{"description":"Most YAML documents in one file. Default: 1000.","type":"integer","minimum":1,"maximum":100000},"maxDepth":{"description":"Deepest nesting of mappings and sequences in a document. Default: 64.","type":"integer","minimum":2,"maximum":256}}}}}},"definitions":{"seedGlobs":{"description":"Seed-name globs (* and ?).","type":"array","minItems":1,"maxItems":100,"items":{"type":"string","minLength":1,"maxLength":100,"pattern":"^[a-z0-9*?][a-z0-9*?.-]*$"}},"changeWindow":{"title":"ConfigChangeWindow","description":"A weekly change window: on these days, from..to local time in the time zone.","type":"object","additionalProperties":false,"required":["days","from","to"],"properties":{"days":{"description":"Days of the week (Mon ... Sun) or ranges (Mon-Fri).","type":"array","minItems":1,"maxItems":7,"items":{"type":"string","pattern":"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)(-(Mon|Tue|Wed|Thu|Fri|Sat|Sun))?$"}},"from":{"description":"Start, HH:MM (24-hour) local time.","type":"string","pattern":"^([01][0-9]|2[0-3]):[0-5][0-9]$"},"to":{"description":"End, HH:MM (24-hour) local time, exclusive; at or before from: the window ends the next day.","type":"string","pattern":"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"},"timezone":{"description":"IANA time zone (Europe/Berlin). Default: UTC.","type":"string","minLength":1,"maxLength":64,"pattern":"^[A-Za-z][A-Za-z0-9_+/-]*$"}}},"relativePattern":{"description":"A repository-relative folder, file or glob (*, **, ?); no absolute paths, no '..'.","type":"string","minLength":1,"pattern":"^(?!/)(?!(?:.*/)?\\.\\.(?:/|$)).+$"}}};
 const schema125 = {"description":"A repository-relative folder, file or glob (*, **, ?); no absolute paths, no '..'.","type":"string","minLength":1,"pattern":"^(?!/)(?!(?:.*/)?\\.\\.(?:/|$)).+$"};
 const schema127 = {"description":"Seed-name globs (* and ?).","type":"array","minItems":1,"maxItems":100,"items":{"type":"string","minLength":1,"maxLength":100,"pattern":"^[a-z0-9*?][a-z0-9*?.-]*$"}};
 const schema129 = {"title":"ConfigChangeWindow","description":"A weekly change window: on these days, from..to local time in the time zone.","type":"object","additionalProperties":false,"required":["days","from","to"],"properties":{"days":{"description":"Days of the week (Mon ... Sun) or ranges (Mon-Fri).","type":"array","minItems":1,"maxItems":7,"items":{"type":"string","pattern":"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)(-(Mon|Tue|Wed|Thu|Fri|Sat|Sun))?$"}},"from":{"description":"Start, HH:MM (24-hour) local time.","type":"string","pattern":"^([01][0-9]|2[0-3]):[0-5][0-9]$"},"to":{"description":"End, HH:MM (24-hour) local time, exclusive; at or before from: the window ends the next day.","type":"string","pattern":"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"},"timezone":{"description":"IANA time zone (Europe/Berlin). Default: UTC.","type":"string","minLength":1,"maxLength":64,"pattern":"^[A-Za-z][A-Za-z0-9_+/-]*$"}}};
@@ -11143,7 +11143,7 @@ if(data6.policy !== undefined){
 let data14 = data6.policy;
 if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
 for(const key4 in data14){
-if(!((key4 === "allowDeletions") || (key4 === "selfHeal"))){
+if(!(((key4 === "allowDeletions") || (key4 === "selfHeal")) || (key4 === "massDeletion"))){
 const err28 = {instancePath:instancePath+"/spec/policy",schemaPath:"#/properties/spec/properties/policy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema124.properties.spec.properties.policy,data:data14};
 if(vErrors === null){
 vErrors = [err28];
@@ -11180,9 +11180,12 @@ vErrors.push(err30);
 errors++;
 }
 }
-}
-else {
-const err31 = {instancePath:instancePath+"/spec/policy",schemaPath:"#/properties/spec/properties/policy/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema124.properties.spec.properties.policy.type,parentSchema:schema124.properties.spec.properties.policy,data:data14};
+if(data14.massDeletion !== undefined){
+let data17 = data14.massDeletion;
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+for(const key5 in data17){
+if(!(key5 === "maxShare")){
+const err31 = {instancePath:instancePath+"/spec/policy/massDeletion",schemaPath:"#/properties/spec/properties/policy/properties/massDeletion/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema124.properties.spec.properties.policy.properties.massDeletion,data:data17};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -11192,12 +11195,11 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(data6.rollout !== undefined){
-let data17 = data6.rollout;
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-for(const key5 in data17){
-if(!((((key5 === "wait") || (key5 === "timeoutSeconds")) || (key5 === "haltOnFailure")) || (key5 === "waves"))){
-const err32 = {instancePath:instancePath+"/spec/rollout",schemaPath:"#/properties/spec/properties/rollout/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema124.properties.spec.properties.rollout,data:data17};
+if(data17.maxShare !== undefined){
+let data18 = data17.maxShare;
+if((typeof data18 == "number") && (isFinite(data18))){
+if(data18 > 1 || isNaN(data18)){
+const err32 = {instancePath:instancePath+"/spec/policy/massDeletion/maxShare",schemaPath:"#/properties/spec/properties/policy/properties/massDeletion/properties/maxShare/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema124.properties.spec.properties.policy.properties.massDeletion.properties.maxShare,data:data18};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -11206,11 +11208,8 @@ vErrors.push(err32);
 }
 errors++;
 }
-}
-if(data17.wait !== undefined){
-let data18 = data17.wait;
-if(typeof data18 !== "boolean"){
-const err33 = {instancePath:instancePath+"/spec/rollout/wait",schemaPath:"#/properties/spec/properties/rollout/properties/wait/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema124.properties.spec.properties.rollout.properties.wait.type,parentSchema:schema124.properties.spec.properties.rollout.properties.wait,data:data18};
+if(data18 < 0 || isNaN(data18)){
+const err33 = {instancePath:instancePath+"/spec/policy/massDeletion/maxShare",schemaPath:"#/properties/spec/properties/policy/properties/massDeletion/properties/maxShare/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema124.properties.spec.properties.policy.properties.massDeletion.properties.maxShare,data:data18};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -11220,10 +11219,8 @@ vErrors.push(err33);
 errors++;
 }
 }
-if(data17.timeoutSeconds !== undefined){
-let data19 = data17.timeoutSeconds;
-if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
-const err34 = {instancePath:instancePath+"/spec/rollout/timeoutSeconds",schemaPath:"#/properties/spec/properties/rollout/properties/timeoutSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema124.properties.spec.properties.rollout.properties.timeoutSeconds.type,parentSchema:schema124.properties.spec.properties.rollout.properties.timeoutSeconds,data:data19};
+else {
+const err34 = {instancePath:instancePath+"/spec/policy/massDeletion/maxShare",schemaPath:"#/properties/spec/properties/policy/properties/massDeletion/properties/maxShare/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema124.properties.spec.properties.policy.properties.massDeletion.properties.maxShare.type,parentSchema:schema124.properties.spec.properties.policy.properties.massDeletion.properties.maxShare,data:data18};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -11232,9 +11229,10 @@ vErrors.push(err34);
 }
 errors++;
 }
-if((typeof data19 == "number") && (isFinite(data19))){
-if(data19 > 86400 || isNaN(data19)){
-const err35 = {instancePath:instancePath+"/spec/rollout/timeoutSeconds",schemaPath:"#/properties/spec/properties/rollout/properties/timeoutSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400",schema:86400,parentSchema:schema124.properties.spec.properties.rollout.properties.timeoutSeconds,data:data19};
+}
+}
+else {
+const err35 = {instancePath:instancePath+"/spec/policy/massDeletion",schemaPath:"#/properties/spec/properties/policy/properties/massDeletion/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema124.properties.spec.properties.policy.properties.massDeletion.type,parentSchema:schema124.properties.spec.properties.policy.properties.massDeletion,data:data17};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -11243,8 +11241,10 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(data19 < 1 || isNaN(data19)){
-const err36 = {instancePath:instancePath+"/spec/rollout/timeoutSeconds",schemaPath:"#/properties/spec/properties/rollout/properties/timeoutSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema124.properties.spec.properties.rollout.properties.timeoutSeconds,data:data19};
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/spec/policy",schemaPath:"#/properties/spec/properties/policy/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema124.properties.spec.properties.policy.type,parentSchema:schema124.properties.spec.properties.policy,data:data14};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -11254,11 +11254,12 @@ vErrors.push(err36);
 errors++;
 }
 }
-}
-if(data17.haltOnFailure !== undefined){
-let data20 = data17.haltOnFailure;
-if(typeof data20 !== "boolean"){
-const err37 = {instancePath:instancePath+"/spec/rollout/haltOnFailure",schemaPath:"#/properties/spec/properties/rollout/properties/haltOnFailure/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema124.properties.spec.properties.rollout.properties.haltOnFailure.type,parentSchema:schema124.properties.spec.properties.rollout.properties.haltOnFailure,data:data20};
+if(data6.rollout !== undefined){
+let data19 = data6.rollout;
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+for(const key6 in data19){
+if(!((((key6 === "wait") || (key6 === "timeoutSeconds")) || (key6 === "haltOnFailure")) || (key6 === "waves"))){
+const err37 = {instancePath:instancePath+"/spec/rollout",schemaPath:"#/properties/spec/properties/rollout/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema124.properties.spec.properties.rollout,data:data19};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -11268,11 +11269,10 @@ vErrors.push(err37);
 errors++;
 }
 }
-if(data17.waves !== undefined){
-let data21 = data17.waves;
-if(Array.isArray(data21)){
-if(data21.length > 50){
-const err38 = {instancePath:instancePath+"/spec/rollout/waves",schemaPath:"#/properties/spec/properties/rollout/properties/waves/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items",schema:50,parentSchema:schema124.properties.spec.properties.rollout.properties.waves,data:data21};
+if(data19.wait !== undefined){
+let data20 = data19.wait;
+if(typeof data20 !== "boolean"){
+const err38 = {instancePath:instancePath+"/spec/rollout/wait",schemaPath:"#/properties/spec/properties/rollout/properties/wait/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema124.properties.spec.properties.rollout.properties.wait.type,parentSchema:schema124.properties.spec.properties.rollout.properties.wait,data:data20};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -11281,8 +11281,11 @@ vErrors.push(err38);
 }
 errors++;
 }
-if(data21.length < 1){
-const err39 = {instancePath:instancePath+"/spec/rollout/waves",schemaPath:"#/properties/spec/properties/rollout/properties/waves/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema124.properties.spec.properties.rollout.properties.waves,data:data21};
+}
+if(data19.timeoutSeconds !== undefined){
+let data21 = data19.timeoutSeconds;
+if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
+const err39 = {instancePath:instancePath+"/spec/rollout/timeoutSeconds",schemaPath:"#/properties/spec/properties/rollout/properties/timeoutSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema124.properties.spec.properties.rollout.properties.timeoutSeconds.type,parentSchema:schema124.properties.spec.properties.rollout.properties.timeoutSeconds,data:data21};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -11291,15 +11294,9 @@ vErrors.push(err39);
 }
 errors++;
 }
-const len2 = data21.length;
-for(let i2=0; i2<len2; i2++){
-let data22 = data21[i2];
-const _errs52 = errors;
-let valid14 = false;
-const _errs53 = errors;
-if(Array.isArray(data22)){
-if(data22.length > 100){
-const err40 = {instancePath:instancePath+"/spec/rollout/waves/" + i2,schemaPath:"#/definitions/seedGlobs/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema127,data:data22};
+if((typeof data21 == "number") && (isFinite(data21))){
+if(data21 > 86400 || isNaN(data21)){
+const err40 = {instancePath:instancePath+"/spec/rollout/timeoutSeconds",schemaPath:"#/properties/spec/properties/rollout/properties/timeoutSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400",schema:86400,parentSchema:schema124.properties.spec.properties.rollout.properties.timeoutSeconds,data:data21};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -11308,8 +11305,8 @@ vErrors.push(err40);
 }
 errors++;
 }
-if(data22.length < 1){
-const err41 = {instancePath:instancePath+"/spec/rollout/waves/" + i2,schemaPath:"#/definitions/seedGlobs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema127,data:data22};
+if(data21 < 1 || isNaN(data21)){
+const err41 = {instancePath:instancePath+"/spec/rollout/timeoutSeconds",schemaPath:"#/properties/spec/properties/rollout/properties/timeoutSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema124.properties.spec.properties.rollout.properties.timeoutSeconds,data:data21};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -11318,12 +11315,12 @@ vErrors.push(err41);
 }
 errors++;
 }
-const len3 = data22.length;
-for(let i3=0; i3<len3; i3++){
-let data23 = data22[i3];
-if(typeof data23 === "string"){
-if(func2(data23) > 100){
-const err42 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/" + i3,schemaPath:"#/definitions/seedGlobs/items/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema127.items,data:data23};
+}
+}
+if(data19.haltOnFailure !== undefined){
+let data22 = data19.haltOnFailure;
+if(typeof data22 !== "boolean"){
+const err42 = {instancePath:instancePath+"/spec/rollout/haltOnFailure",schemaPath:"#/properties/spec/properties/rollout/properties/haltOnFailure/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema124.properties.spec.properties.rollout.properties.haltOnFailure.type,parentSchema:schema124.properties.spec.properties.rollout.properties.haltOnFailure,data:data22};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -11332,8 +11329,12 @@ vErrors.push(err42);
 }
 errors++;
 }
-if(func2(data23) < 1){
-const err43 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/" + i3,schemaPath:"#/definitions/seedGlobs/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema127.items,data:data23};
+}
+if(data19.waves !== undefined){
+let data23 = data19.waves;
+if(Array.isArray(data23)){
+if(data23.length > 50){
+const err43 = {instancePath:instancePath+"/spec/rollout/waves",schemaPath:"#/properties/spec/properties/rollout/properties/waves/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items",schema:50,parentSchema:schema124.properties.spec.properties.rollout.properties.waves,data:data23};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -11342,8 +11343,8 @@ vErrors.push(err43);
 }
 errors++;
 }
-if(!pattern8.test(data23)){
-const err44 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/" + i3,schemaPath:"#/definitions/seedGlobs/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9*?][a-z0-9*?.-]*$"},message:"must match pattern \""+"^[a-z0-9*?][a-z0-9*?.-]*$"+"\"",schema:"^[a-z0-9*?][a-z0-9*?.-]*$",parentSchema:schema127.items,data:data23};
+if(data23.length < 1){
+const err44 = {instancePath:instancePath+"/spec/rollout/waves",schemaPath:"#/properties/spec/properties/rollout/properties/waves/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema124.properties.spec.properties.rollout.properties.waves,data:data23};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -11352,9 +11353,15 @@ vErrors.push(err44);
 }
 errors++;
 }
-}
-else {
-const err45 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/" + i3,schemaPath:"#/definitions/seedGlobs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema127.items.type,parentSchema:schema127.items,data:data23};
+const len2 = data23.length;
+for(let i2=0; i2<len2; i2++){
+let data24 = data23[i2];
+const _errs57 = errors;
+let valid15 = false;
+const _errs58 = errors;
+if(Array.isArray(data24)){
+if(data24.length > 100){
+const err45 = {instancePath:instancePath+"/spec/rollout/waves/" + i2,schemaPath:"#/definitions/seedGlobs/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema127,data:data24};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -11363,10 +11370,8 @@ vErrors.push(err45);
 }
 errors++;
 }
-}
-}
-else {
-const err46 = {instancePath:instancePath+"/spec/rollout/waves/" + i2,schemaPath:"#/definitions/seedGlobs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema127.type,parentSchema:schema127,data:data22};
+if(data24.length < 1){
+const err46 = {instancePath:instancePath+"/spec/rollout/waves/" + i2,schemaPath:"#/definitions/seedGlobs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema127,data:data24};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -11375,13 +11380,12 @@ vErrors.push(err46);
 }
 errors++;
 }
-var _valid0 = _errs53 === errors;
-valid14 = valid14 || _valid0;
-if(!valid14){
-const _errs58 = errors;
-if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
-if(data22.seeds === undefined){
-const err47 = {instancePath:instancePath+"/spec/rollout/waves/" + i2,schemaPath:"#/properties/spec/properties/rollout/properties/waves/items/anyOf/1/required",keyword:"required",params:{missingProperty: "seeds"},message:"must have required property '"+"seeds"+"'",schema:schema124.properties.spec.properties.rollout.properties.waves.items.anyOf[1].required,parentSchema:schema124.properties.spec.properties.rollout.properties.waves.items.anyOf[1],data:data22};
+const len3 = data24.length;
+for(let i3=0; i3<len3; i3++){
+let data25 = data24[i3];
+if(typeof data25 === "string"){
+if(func2(data25) > 100){
+const err47 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/" + i3,schemaPath:"#/definitions/seedGlobs/items/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema127.items,data:data25};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -11390,9 +11394,8 @@ vErrors.push(err47);
 }
 errors++;
 }
-for(const key6 in data22){
-if(!((key6 === "seeds") || (key6 === "windows"))){
-const err48 = {instancePath:instancePath+"/spec/rollout/waves/" + i2,schemaPath:"#/properties/spec/properties/rollout/properties/waves/items/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema124.properties.spec.properties.rollout.properties.waves.items.anyOf[1],data:data22};
+if(func2(data25) < 1){
+const err48 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/" + i3,schemaPath:"#/definitions/seedGlobs/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema127.items,data:data25};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -11401,12 +11404,8 @@ vErrors.push(err48);
 }
 errors++;
 }
-}
-if(data22.seeds !== undefined){
-let data24 = data22.seeds;
-if(Array.isArray(data24)){
-if(data24.length > 100){
-const err49 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/seeds",schemaPath:"#/definitions/seedGlobs/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema127,data:data24};
+if(!pattern8.test(data25)){
+const err49 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/" + i3,schemaPath:"#/definitions/seedGlobs/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9*?][a-z0-9*?.-]*$"},message:"must match pattern \""+"^[a-z0-9*?][a-z0-9*?.-]*$"+"\"",schema:"^[a-z0-9*?][a-z0-9*?.-]*$",parentSchema:schema127.items,data:data25};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -11415,8 +11414,9 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(data24.length < 1){
-const err50 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/seeds",schemaPath:"#/definitions/seedGlobs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema127,data:data24};
+}
+else {
+const err50 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/" + i3,schemaPath:"#/definitions/seedGlobs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema127.items.type,parentSchema:schema127.items,data:data25};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -11425,12 +11425,10 @@ vErrors.push(err50);
 }
 errors++;
 }
-const len4 = data24.length;
-for(let i4=0; i4<len4; i4++){
-let data25 = data24[i4];
-if(typeof data25 === "string"){
-if(func2(data25) > 100){
-const err51 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/seeds/" + i4,schemaPath:"#/definitions/seedGlobs/items/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema127.items,data:data25};
+}
+}
+else {
+const err51 = {instancePath:instancePath+"/spec/rollout/waves/" + i2,schemaPath:"#/definitions/seedGlobs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema127.type,parentSchema:schema127,data:data24};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -11439,8 +11437,13 @@ vErrors.push(err51);
 }
 errors++;
 }
-if(func2(data25) < 1){
-const err52 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/seeds/" + i4,schemaPath:"#/definitions/seedGlobs/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema127.items,data:data25};
+var _valid0 = _errs58 === errors;
+valid15 = valid15 || _valid0;
+if(!valid15){
+const _errs63 = errors;
+if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+if(data24.seeds === undefined){
+const err52 = {instancePath:instancePath+"/spec/rollout/waves/" + i2,schemaPath:"#/properties/spec/properties/rollout/properties/waves/items/anyOf/1/required",keyword:"required",params:{missingProperty: "seeds"},message:"must have required property '"+"seeds"+"'",schema:schema124.properties.spec.properties.rollout.properties.waves.items.anyOf[1].required,parentSchema:schema124.properties.spec.properties.rollout.properties.waves.items.anyOf[1],data:data24};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -11449,8 +11452,9 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(!pattern8.test(data25)){
-const err53 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/seeds/" + i4,schemaPath:"#/definitions/seedGlobs/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9*?][a-z0-9*?.-]*$"},message:"must match pattern \""+"^[a-z0-9*?][a-z0-9*?.-]*$"+"\"",schema:"^[a-z0-9*?][a-z0-9*?.-]*$",parentSchema:schema127.items,data:data25};
+for(const key7 in data24){
+if(!((key7 === "seeds") || (key7 === "windows"))){
+const err53 = {instancePath:instancePath+"/spec/rollout/waves/" + i2,schemaPath:"#/properties/spec/properties/rollout/properties/waves/items/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema124.properties.spec.properties.rollout.properties.waves.items.anyOf[1],data:data24};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -11460,8 +11464,11 @@ vErrors.push(err53);
 errors++;
 }
 }
-else {
-const err54 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/seeds/" + i4,schemaPath:"#/definitions/seedGlobs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema127.items.type,parentSchema:schema127.items,data:data25};
+if(data24.seeds !== undefined){
+let data26 = data24.seeds;
+if(Array.isArray(data26)){
+if(data26.length > 100){
+const err54 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/seeds",schemaPath:"#/definitions/seedGlobs/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema127,data:data26};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -11470,10 +11477,8 @@ vErrors.push(err54);
 }
 errors++;
 }
-}
-}
-else {
-const err55 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/seeds",schemaPath:"#/definitions/seedGlobs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema127.type,parentSchema:schema127,data:data24};
+if(data26.length < 1){
+const err55 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/seeds",schemaPath:"#/definitions/seedGlobs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema127,data:data26};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -11482,12 +11487,12 @@ vErrors.push(err55);
 }
 errors++;
 }
-}
-if(data22.windows !== undefined){
-let data26 = data22.windows;
-if(Array.isArray(data26)){
-if(data26.length > 20){
-const err56 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows",schemaPath:"#/properties/spec/properties/rollout/properties/waves/items/anyOf/1/properties/windows/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items",schema:20,parentSchema:schema124.properties.spec.properties.rollout.properties.waves.items.anyOf[1].properties.windows,data:data26};
+const len4 = data26.length;
+for(let i4=0; i4<len4; i4++){
+let data27 = data26[i4];
+if(typeof data27 === "string"){
+if(func2(data27) > 100){
+const err56 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/seeds/" + i4,schemaPath:"#/definitions/seedGlobs/items/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema127.items,data:data27};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -11496,8 +11501,8 @@ vErrors.push(err56);
 }
 errors++;
 }
-if(data26.length < 1){
-const err57 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows",schemaPath:"#/properties/spec/properties/rollout/properties/waves/items/anyOf/1/properties/windows/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema124.properties.spec.properties.rollout.properties.waves.items.anyOf[1].properties.windows,data:data26};
+if(func2(data27) < 1){
+const err57 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/seeds/" + i4,schemaPath:"#/definitions/seedGlobs/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema127.items,data:data27};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -11506,12 +11511,8 @@ vErrors.push(err57);
 }
 errors++;
 }
-const len5 = data26.length;
-for(let i5=0; i5<len5; i5++){
-let data27 = data26[i5];
-if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
-if(data27.days === undefined){
-const err58 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows/" + i5,schemaPath:"#/definitions/changeWindow/required",keyword:"required",params:{missingProperty: "days"},message:"must have required property '"+"days"+"'",schema:schema129.required,parentSchema:schema129,data:data27};
+if(!pattern8.test(data27)){
+const err58 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/seeds/" + i4,schemaPath:"#/definitions/seedGlobs/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9*?][a-z0-9*?.-]*$"},message:"must match pattern \""+"^[a-z0-9*?][a-z0-9*?.-]*$"+"\"",schema:"^[a-z0-9*?][a-z0-9*?.-]*$",parentSchema:schema127.items,data:data27};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -11520,8 +11521,9 @@ vErrors.push(err58);
 }
 errors++;
 }
-if(data27.from === undefined){
-const err59 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows/" + i5,schemaPath:"#/definitions/changeWindow/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema129.required,parentSchema:schema129,data:data27};
+}
+else {
+const err59 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/seeds/" + i4,schemaPath:"#/definitions/seedGlobs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema127.items.type,parentSchema:schema127.items,data:data27};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -11530,8 +11532,10 @@ vErrors.push(err59);
 }
 errors++;
 }
-if(data27.to === undefined){
-const err60 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows/" + i5,schemaPath:"#/definitions/changeWindow/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'",schema:schema129.required,parentSchema:schema129,data:data27};
+}
+}
+else {
+const err60 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/seeds",schemaPath:"#/definitions/seedGlobs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema127.type,parentSchema:schema127,data:data26};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -11540,9 +11544,12 @@ vErrors.push(err60);
 }
 errors++;
 }
-for(const key7 in data27){
-if(!((((key7 === "days") || (key7 === "from")) || (key7 === "to")) || (key7 === "timezone"))){
-const err61 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows/" + i5,schemaPath:"#/definitions/changeWindow/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema129,data:data27};
+}
+if(data24.windows !== undefined){
+let data28 = data24.windows;
+if(Array.isArray(data28)){
+if(data28.length > 20){
+const err61 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows",schemaPath:"#/properties/spec/properties/rollout/properties/waves/items/anyOf/1/properties/windows/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items",schema:20,parentSchema:schema124.properties.spec.properties.rollout.properties.waves.items.anyOf[1].properties.windows,data:data28};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -11551,12 +11558,8 @@ vErrors.push(err61);
 }
 errors++;
 }
-}
-if(data27.days !== undefined){
-let data28 = data27.days;
-if(Array.isArray(data28)){
-if(data28.length > 7){
-const err62 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows/" + i5+"/days",schemaPath:"#/definitions/changeWindow/properties/days/maxItems",keyword:"maxItems",params:{limit: 7},message:"must NOT have more than 7 items",schema:7,parentSchema:schema129.properties.days,data:data28};
+if(data28.length < 1){
+const err62 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows",schemaPath:"#/properties/spec/properties/rollout/properties/waves/items/anyOf/1/properties/windows/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema124.properties.spec.properties.rollout.properties.waves.items.anyOf[1].properties.windows,data:data28};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -11565,8 +11568,12 @@ vErrors.push(err62);
 }
 errors++;
 }
-if(data28.length < 1){
-const err63 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows/" + i5+"/days",schemaPath:"#/definitions/changeWindow/properties/days/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema129.properties.days,data:data28};
+const len5 = data28.length;
+for(let i5=0; i5<len5; i5++){
+let data29 = data28[i5];
+if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+if(data29.days === undefined){
+const err63 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows/" + i5,schemaPath:"#/definitions/changeWindow/required",keyword:"required",params:{missingProperty: "days"},message:"must have required property '"+"days"+"'",schema:schema129.required,parentSchema:schema129,data:data29};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -11575,12 +11582,8 @@ vErrors.push(err63);
 }
 errors++;
 }
-const len6 = data28.length;
-for(let i6=0; i6<len6; i6++){
-let data29 = data28[i6];
-if(typeof data29 === "string"){
-if(!pattern10.test(data29)){
-const err64 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows/" + i5+"/days/" + i6,schemaPath:"#/definitions/changeWindow/properties/days/items/pattern",keyword:"pattern",params:{pattern: "^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)(-(Mon|Tue|Wed|Thu|Fri|Sat|Sun))?$"},message:"must match pattern \""+"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)(-(Mon|Tue|Wed|Thu|Fri|Sat|Sun))?$"+"\"",schema:"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)(-(Mon|Tue|Wed|Thu|Fri|Sat|Sun))?$",parentSchema:schema129.properties.days.items,data:data29};
+if(data29.from === undefined){
+const err64 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows/" + i5,schemaPath:"#/definitions/changeWindow/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema129.required,parentSchema:schema129,data:data29};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -11589,9 +11592,8 @@ vErrors.push(err64);
 }
 errors++;
 }
-}
-else {
-const err65 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows/" + i5+"/days/" + i6,schemaPath:"#/definitions/changeWindow/properties/days/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema129.properties.days.items.type,parentSchema:schema129.properties.days.items,data:data29};
+if(data29.to === undefined){
+const err65 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows/" + i5,schemaPath:"#/definitions/changeWindow/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'",schema:schema129.required,parentSchema:schema129,data:data29};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -11600,10 +11602,9 @@ vErrors.push(err65);
 }
 errors++;
 }
-}
-}
-else {
-const err66 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows/" + i5+"/days",schemaPath:"#/definitions/changeWindow/properties/days/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema129.properties.days.type,parentSchema:schema129.properties.days,data:data28};
+for(const key8 in data29){
+if(!((((key8 === "days") || (key8 === "from")) || (key8 === "to")) || (key8 === "timezone"))){
+const err66 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows/" + i5,schemaPath:"#/definitions/changeWindow/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema129,data:data29};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -11613,11 +11614,11 @@ vErrors.push(err66);
 errors++;
 }
 }
-if(data27.from !== undefined){
-let data30 = data27.from;
-if(typeof data30 === "string"){
-if(!pattern11.test(data30)){
-const err67 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows/" + i5+"/from",schemaPath:"#/definitions/changeWindow/properties/from/pattern",keyword:"pattern",params:{pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$"},message:"must match pattern \""+"^([01][0-9]|2[0-3]):[0-5][0-9]$"+"\"",schema:"^([01][0-9]|2[0-3]):[0-5][0-9]$",parentSchema:schema129.properties.from,data:data30};
+if(data29.days !== undefined){
+let data30 = data29.days;
+if(Array.isArray(data30)){
+if(data30.length > 7){
+const err67 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows/" + i5+"/days",schemaPath:"#/definitions/changeWindow/properties/days/maxItems",keyword:"maxItems",params:{limit: 7},message:"must NOT have more than 7 items",schema:7,parentSchema:schema129.properties.days,data:data30};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -11626,9 +11627,8 @@ vErrors.push(err67);
 }
 errors++;
 }
-}
-else {
-const err68 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows/" + i5+"/from",schemaPath:"#/definitions/changeWindow/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema129.properties.from.type,parentSchema:schema129.properties.from,data:data30};
+if(data30.length < 1){
+const err68 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows/" + i5+"/days",schemaPath:"#/definitions/changeWindow/properties/days/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema129.properties.days,data:data30};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -11637,12 +11637,12 @@ vErrors.push(err68);
 }
 errors++;
 }
-}
-if(data27.to !== undefined){
-let data31 = data27.to;
+const len6 = data30.length;
+for(let i6=0; i6<len6; i6++){
+let data31 = data30[i6];
 if(typeof data31 === "string"){
-if(!pattern12.test(data31)){
-const err69 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows/" + i5+"/to",schemaPath:"#/definitions/changeWindow/properties/to/pattern",keyword:"pattern",params:{pattern: "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"},message:"must match pattern \""+"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"+"\"",schema:"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$",parentSchema:schema129.properties.to,data:data31};
+if(!pattern10.test(data31)){
+const err69 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows/" + i5+"/days/" + i6,schemaPath:"#/definitions/changeWindow/properties/days/items/pattern",keyword:"pattern",params:{pattern: "^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)(-(Mon|Tue|Wed|Thu|Fri|Sat|Sun))?$"},message:"must match pattern \""+"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)(-(Mon|Tue|Wed|Thu|Fri|Sat|Sun))?$"+"\"",schema:"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)(-(Mon|Tue|Wed|Thu|Fri|Sat|Sun))?$",parentSchema:schema129.properties.days.items,data:data31};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -11653,7 +11653,7 @@ errors++;
 }
 }
 else {
-const err70 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows/" + i5+"/to",schemaPath:"#/definitions/changeWindow/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema129.properties.to.type,parentSchema:schema129.properties.to,data:data31};
+const err70 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows/" + i5+"/days/" + i6,schemaPath:"#/definitions/changeWindow/properties/days/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema129.properties.days.items.type,parentSchema:schema129.properties.days.items,data:data31};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -11663,11 +11663,9 @@ vErrors.push(err70);
 errors++;
 }
 }
-if(data27.timezone !== undefined){
-let data32 = data27.timezone;
-if(typeof data32 === "string"){
-if(func2(data32) > 64){
-const err71 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows/" + i5+"/timezone",schemaPath:"#/definitions/changeWindow/properties/timezone/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema129.properties.timezone,data:data32};
+}
+else {
+const err71 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows/" + i5+"/days",schemaPath:"#/definitions/changeWindow/properties/days/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema129.properties.days.type,parentSchema:schema129.properties.days,data:data30};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -11676,8 +11674,12 @@ vErrors.push(err71);
 }
 errors++;
 }
-if(func2(data32) < 1){
-const err72 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows/" + i5+"/timezone",schemaPath:"#/definitions/changeWindow/properties/timezone/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema129.properties.timezone,data:data32};
+}
+if(data29.from !== undefined){
+let data32 = data29.from;
+if(typeof data32 === "string"){
+if(!pattern11.test(data32)){
+const err72 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows/" + i5+"/from",schemaPath:"#/definitions/changeWindow/properties/from/pattern",keyword:"pattern",params:{pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$"},message:"must match pattern \""+"^([01][0-9]|2[0-3]):[0-5][0-9]$"+"\"",schema:"^([01][0-9]|2[0-3]):[0-5][0-9]$",parentSchema:schema129.properties.from,data:data32};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -11686,8 +11688,9 @@ vErrors.push(err72);
 }
 errors++;
 }
-if(!pattern13.test(data32)){
-const err73 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows/" + i5+"/timezone",schemaPath:"#/definitions/changeWindow/properties/timezone/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_+/-]*$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_+/-]*$"+"\"",schema:"^[A-Za-z][A-Za-z0-9_+/-]*$",parentSchema:schema129.properties.timezone,data:data32};
+}
+else {
+const err73 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows/" + i5+"/from",schemaPath:"#/definitions/changeWindow/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema129.properties.from.type,parentSchema:schema129.properties.from,data:data32};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -11697,8 +11700,11 @@ vErrors.push(err73);
 errors++;
 }
 }
-else {
-const err74 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows/" + i5+"/timezone",schemaPath:"#/definitions/changeWindow/properties/timezone/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema129.properties.timezone.type,parentSchema:schema129.properties.timezone,data:data32};
+if(data29.to !== undefined){
+let data33 = data29.to;
+if(typeof data33 === "string"){
+if(!pattern12.test(data33)){
+const err74 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows/" + i5+"/to",schemaPath:"#/definitions/changeWindow/properties/to/pattern",keyword:"pattern",params:{pattern: "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"},message:"must match pattern \""+"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"+"\"",schema:"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$",parentSchema:schema129.properties.to,data:data33};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -11708,9 +11714,8 @@ vErrors.push(err74);
 errors++;
 }
 }
-}
 else {
-const err75 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows/" + i5,schemaPath:"#/definitions/changeWindow/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema129.type,parentSchema:schema129,data:data27};
+const err75 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows/" + i5+"/to",schemaPath:"#/definitions/changeWindow/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema129.properties.to.type,parentSchema:schema129.properties.to,data:data33};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -11720,9 +11725,11 @@ vErrors.push(err75);
 errors++;
 }
 }
-}
-else {
-const err76 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows",schemaPath:"#/properties/spec/properties/rollout/properties/waves/items/anyOf/1/properties/windows/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema124.properties.spec.properties.rollout.properties.waves.items.anyOf[1].properties.windows.type,parentSchema:schema124.properties.spec.properties.rollout.properties.waves.items.anyOf[1].properties.windows,data:data26};
+if(data29.timezone !== undefined){
+let data34 = data29.timezone;
+if(typeof data34 === "string"){
+if(func2(data34) > 64){
+const err76 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows/" + i5+"/timezone",schemaPath:"#/definitions/changeWindow/properties/timezone/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema129.properties.timezone,data:data34};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -11731,10 +11738,8 @@ vErrors.push(err76);
 }
 errors++;
 }
-}
-}
-else {
-const err77 = {instancePath:instancePath+"/spec/rollout/waves/" + i2,schemaPath:"#/properties/spec/properties/rollout/properties/waves/items/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema124.properties.spec.properties.rollout.properties.waves.items.anyOf[1].type,parentSchema:schema124.properties.spec.properties.rollout.properties.waves.items.anyOf[1],data:data22};
+if(func2(data34) < 1){
+const err77 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows/" + i5+"/timezone",schemaPath:"#/definitions/changeWindow/properties/timezone/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema129.properties.timezone,data:data34};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -11743,11 +11748,8 @@ vErrors.push(err77);
 }
 errors++;
 }
-var _valid0 = _errs58 === errors;
-valid14 = valid14 || _valid0;
-}
-if(!valid14){
-const err78 = {instancePath:instancePath+"/spec/rollout/waves/" + i2,schemaPath:"#/properties/spec/properties/rollout/properties/waves/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema124.properties.spec.properties.rollout.properties.waves.items.anyOf,parentSchema:schema124.properties.spec.properties.rollout.properties.waves.items,data:data22};
+if(!pattern13.test(data34)){
+const err78 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows/" + i5+"/timezone",schemaPath:"#/definitions/changeWindow/properties/timezone/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_+/-]*$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_+/-]*$"+"\"",schema:"^[A-Za-z][A-Za-z0-9_+/-]*$",parentSchema:schema129.properties.timezone,data:data34};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -11756,21 +11758,9 @@ vErrors.push(err78);
 }
 errors++;
 }
-else {
-errors = _errs52;
-if(vErrors !== null){
-if(_errs52){
-vErrors.length = _errs52;
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err79 = {instancePath:instancePath+"/spec/rollout/waves",schemaPath:"#/properties/spec/properties/rollout/properties/waves/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema124.properties.spec.properties.rollout.properties.waves.type,parentSchema:schema124.properties.spec.properties.rollout.properties.waves,data:data21};
+const err79 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows/" + i5+"/timezone",schemaPath:"#/definitions/changeWindow/properties/timezone/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema129.properties.timezone.type,parentSchema:schema129.properties.timezone,data:data34};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -11782,7 +11772,7 @@ errors++;
 }
 }
 else {
-const err80 = {instancePath:instancePath+"/spec/rollout",schemaPath:"#/properties/spec/properties/rollout/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema124.properties.spec.properties.rollout.type,parentSchema:schema124.properties.spec.properties.rollout,data:data17};
+const err80 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows/" + i5,schemaPath:"#/definitions/changeWindow/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema129.type,parentSchema:schema129,data:data29};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -11792,12 +11782,9 @@ vErrors.push(err80);
 errors++;
 }
 }
-if(data6.limits !== undefined){
-let data33 = data6.limits;
-if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
-for(const key8 in data33){
-if(!(((((((key8 === "maxDocumentBytes") || (key8 === "maxAliases")) || (key8 === "maxFileBytes")) || (key8 === "maxFiles")) || (key8 === "maxTotalBytes")) || (key8 === "maxDocumentsPerFile")) || (key8 === "maxDepth"))){
-const err81 = {instancePath:instancePath+"/spec/limits",schemaPath:"#/properties/spec/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema124.properties.spec.properties.limits,data:data33};
+}
+else {
+const err81 = {instancePath:instancePath+"/spec/rollout/waves/" + i2+"/windows",schemaPath:"#/properties/spec/properties/rollout/properties/waves/items/anyOf/1/properties/windows/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema124.properties.spec.properties.rollout.properties.waves.items.anyOf[1].properties.windows.type,parentSchema:schema124.properties.spec.properties.rollout.properties.waves.items.anyOf[1].properties.windows,data:data28};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -11807,10 +11794,9 @@ vErrors.push(err81);
 errors++;
 }
 }
-if(data33.maxDocumentBytes !== undefined){
-let data34 = data33.maxDocumentBytes;
-if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){
-const err82 = {instancePath:instancePath+"/spec/limits/maxDocumentBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxDocumentBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema124.properties.spec.properties.limits.properties.maxDocumentBytes.type,parentSchema:schema124.properties.spec.properties.limits.properties.maxDocumentBytes,data:data34};
+}
+else {
+const err82 = {instancePath:instancePath+"/spec/rollout/waves/" + i2,schemaPath:"#/properties/spec/properties/rollout/properties/waves/items/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema124.properties.spec.properties.rollout.properties.waves.items.anyOf[1].type,parentSchema:schema124.properties.spec.properties.rollout.properties.waves.items.anyOf[1],data:data24};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -11819,9 +11805,11 @@ vErrors.push(err82);
 }
 errors++;
 }
-if((typeof data34 == "number") && (isFinite(data34))){
-if(data34 > 67108864 || isNaN(data34)){
-const err83 = {instancePath:instancePath+"/spec/limits/maxDocumentBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxDocumentBytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 67108864},message:"must be <= 67108864",schema:67108864,parentSchema:schema124.properties.spec.properties.limits.properties.maxDocumentBytes,data:data34};
+var _valid0 = _errs63 === errors;
+valid15 = valid15 || _valid0;
+}
+if(!valid15){
+const err83 = {instancePath:instancePath+"/spec/rollout/waves/" + i2,schemaPath:"#/properties/spec/properties/rollout/properties/waves/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema124.properties.spec.properties.rollout.properties.waves.items.anyOf,parentSchema:schema124.properties.spec.properties.rollout.properties.waves.items,data:data24};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -11830,8 +11818,21 @@ vErrors.push(err83);
 }
 errors++;
 }
-if(data34 < 1024 || isNaN(data34)){
-const err84 = {instancePath:instancePath+"/spec/limits/maxDocumentBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxDocumentBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024",schema:1024,parentSchema:schema124.properties.spec.properties.limits.properties.maxDocumentBytes,data:data34};
+else {
+errors = _errs57;
+if(vErrors !== null){
+if(_errs57){
+vErrors.length = _errs57;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err84 = {instancePath:instancePath+"/spec/rollout/waves",schemaPath:"#/properties/spec/properties/rollout/properties/waves/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema124.properties.spec.properties.rollout.properties.waves.type,parentSchema:schema124.properties.spec.properties.rollout.properties.waves,data:data23};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -11842,10 +11843,8 @@ errors++;
 }
 }
 }
-if(data33.maxAliases !== undefined){
-let data35 = data33.maxAliases;
-if(!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35)))){
-const err85 = {instancePath:instancePath+"/spec/limits/maxAliases",schemaPath:"#/properties/spec/properties/limits/properties/maxAliases/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema124.properties.spec.properties.limits.properties.maxAliases.type,parentSchema:schema124.properties.spec.properties.limits.properties.maxAliases,data:data35};
+else {
+const err85 = {instancePath:instancePath+"/spec/rollout",schemaPath:"#/properties/spec/properties/rollout/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema124.properties.spec.properties.rollout.type,parentSchema:schema124.properties.spec.properties.rollout,data:data19};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -11854,9 +11853,13 @@ vErrors.push(err85);
 }
 errors++;
 }
-if((typeof data35 == "number") && (isFinite(data35))){
-if(data35 > 100000 || isNaN(data35)){
-const err86 = {instancePath:instancePath+"/spec/limits/maxAliases",schemaPath:"#/properties/spec/properties/limits/properties/maxAliases/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema124.properties.spec.properties.limits.properties.maxAliases,data:data35};
+}
+if(data6.limits !== undefined){
+let data35 = data6.limits;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+for(const key9 in data35){
+if(!(((((((key9 === "maxDocumentBytes") || (key9 === "maxAliases")) || (key9 === "maxFileBytes")) || (key9 === "maxFiles")) || (key9 === "maxTotalBytes")) || (key9 === "maxDocumentsPerFile")) || (key9 === "maxDepth"))){
+const err86 = {instancePath:instancePath+"/spec/limits",schemaPath:"#/properties/spec/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema124.properties.spec.properties.limits,data:data35};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -11865,8 +11868,11 @@ vErrors.push(err86);
 }
 errors++;
 }
-if(data35 < 0 || isNaN(data35)){
-const err87 = {instancePath:instancePath+"/spec/limits/maxAliases",schemaPath:"#/properties/spec/properties/limits/properties/maxAliases/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema124.properties.spec.properties.limits.properties.maxAliases,data:data35};
+}
+if(data35.maxDocumentBytes !== undefined){
+let data36 = data35.maxDocumentBytes;
+if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
+const err87 = {instancePath:instancePath+"/spec/limits/maxDocumentBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxDocumentBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema124.properties.spec.properties.limits.properties.maxDocumentBytes.type,parentSchema:schema124.properties.spec.properties.limits.properties.maxDocumentBytes,data:data36};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -11875,12 +11881,9 @@ vErrors.push(err87);
 }
 errors++;
 }
-}
-}
-if(data33.maxFileBytes !== undefined){
-let data36 = data33.maxFileBytes;
-if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
-const err88 = {instancePath:instancePath+"/spec/limits/maxFileBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxFileBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema124.properties.spec.properties.limits.properties.maxFileBytes.type,parentSchema:schema124.properties.spec.properties.limits.properties.maxFileBytes,data:data36};
+if((typeof data36 == "number") && (isFinite(data36))){
+if(data36 > 67108864 || isNaN(data36)){
+const err88 = {instancePath:instancePath+"/spec/limits/maxDocumentBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxDocumentBytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 67108864},message:"must be <= 67108864",schema:67108864,parentSchema:schema124.properties.spec.properties.limits.properties.maxDocumentBytes,data:data36};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -11889,9 +11892,8 @@ vErrors.push(err88);
 }
 errors++;
 }
-if((typeof data36 == "number") && (isFinite(data36))){
-if(data36 > 16777216 || isNaN(data36)){
-const err89 = {instancePath:instancePath+"/spec/limits/maxFileBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxFileBytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16777216},message:"must be <= 16777216",schema:16777216,parentSchema:schema124.properties.spec.properties.limits.properties.maxFileBytes,data:data36};
+if(data36 < 1024 || isNaN(data36)){
+const err89 = {instancePath:instancePath+"/spec/limits/maxDocumentBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxDocumentBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024",schema:1024,parentSchema:schema124.properties.spec.properties.limits.properties.maxDocumentBytes,data:data36};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -11900,8 +11902,12 @@ vErrors.push(err89);
 }
 errors++;
 }
-if(data36 < 1024 || isNaN(data36)){
-const err90 = {instancePath:instancePath+"/spec/limits/maxFileBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxFileBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024",schema:1024,parentSchema:schema124.properties.spec.properties.limits.properties.maxFileBytes,data:data36};
+}
+}
+if(data35.maxAliases !== undefined){
+let data37 = data35.maxAliases;
+if(!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))){
+const err90 = {instancePath:instancePath+"/spec/limits/maxAliases",schemaPath:"#/properties/spec/properties/limits/properties/maxAliases/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema124.properties.spec.properties.limits.properties.maxAliases.type,parentSchema:schema124.properties.spec.properties.limits.properties.maxAliases,data:data37};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -11910,12 +11916,9 @@ vErrors.push(err90);
 }
 errors++;
 }
-}
-}
-if(data33.maxFiles !== undefined){
-let data37 = data33.maxFiles;
-if(!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))){
-const err91 = {instancePath:instancePath+"/spec/limits/maxFiles",schemaPath:"#/properties/spec/properties/limits/properties/maxFiles/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema124.properties.spec.properties.limits.properties.maxFiles.type,parentSchema:schema124.properties.spec.properties.limits.properties.maxFiles,data:data37};
+if((typeof data37 == "number") && (isFinite(data37))){
+if(data37 > 100000 || isNaN(data37)){
+const err91 = {instancePath:instancePath+"/spec/limits/maxAliases",schemaPath:"#/properties/spec/properties/limits/properties/maxAliases/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema124.properties.spec.properties.limits.properties.maxAliases,data:data37};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -11924,9 +11927,8 @@ vErrors.push(err91);
 }
 errors++;
 }
-if((typeof data37 == "number") && (isFinite(data37))){
-if(data37 > 1000000 || isNaN(data37)){
-const err92 = {instancePath:instancePath+"/spec/limits/maxFiles",schemaPath:"#/properties/spec/properties/limits/properties/maxFiles/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000",schema:1000000,parentSchema:schema124.properties.spec.properties.limits.properties.maxFiles,data:data37};
+if(data37 < 0 || isNaN(data37)){
+const err92 = {instancePath:instancePath+"/spec/limits/maxAliases",schemaPath:"#/properties/spec/properties/limits/properties/maxAliases/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema124.properties.spec.properties.limits.properties.maxAliases,data:data37};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -11935,8 +11937,12 @@ vErrors.push(err92);
 }
 errors++;
 }
-if(data37 < 1 || isNaN(data37)){
-const err93 = {instancePath:instancePath+"/spec/limits/maxFiles",schemaPath:"#/properties/spec/properties/limits/properties/maxFiles/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema124.properties.spec.properties.limits.properties.maxFiles,data:data37};
+}
+}
+if(data35.maxFileBytes !== undefined){
+let data38 = data35.maxFileBytes;
+if(!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))){
+const err93 = {instancePath:instancePath+"/spec/limits/maxFileBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxFileBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema124.properties.spec.properties.limits.properties.maxFileBytes.type,parentSchema:schema124.properties.spec.properties.limits.properties.maxFileBytes,data:data38};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -11945,12 +11951,9 @@ vErrors.push(err93);
 }
 errors++;
 }
-}
-}
-if(data33.maxTotalBytes !== undefined){
-let data38 = data33.maxTotalBytes;
-if(!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))){
-const err94 = {instancePath:instancePath+"/spec/limits/maxTotalBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxTotalBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema124.properties.spec.properties.limits.properties.maxTotalBytes.type,parentSchema:schema124.properties.spec.properties.limits.properties.maxTotalBytes,data:data38};
+if((typeof data38 == "number") && (isFinite(data38))){
+if(data38 > 16777216 || isNaN(data38)){
+const err94 = {instancePath:instancePath+"/spec/limits/maxFileBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxFileBytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16777216},message:"must be <= 16777216",schema:16777216,parentSchema:schema124.properties.spec.properties.limits.properties.maxFileBytes,data:data38};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -11959,9 +11962,8 @@ vErrors.push(err94);
 }
 errors++;
 }
-if((typeof data38 == "number") && (isFinite(data38))){
-if(data38 > 4294967296 || isNaN(data38)){
-const err95 = {instancePath:instancePath+"/spec/limits/maxTotalBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxTotalBytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967296},message:"must be <= 4294967296",schema:4294967296,parentSchema:schema124.properties.spec.properties.limits.properties.maxTotalBytes,data:data38};
+if(data38 < 1024 || isNaN(data38)){
+const err95 = {instancePath:instancePath+"/spec/limits/maxFileBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxFileBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024",schema:1024,parentSchema:schema124.properties.spec.properties.limits.properties.maxFileBytes,data:data38};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -11970,8 +11972,12 @@ vErrors.push(err95);
 }
 errors++;
 }
-if(data38 < 1024 || isNaN(data38)){
-const err96 = {instancePath:instancePath+"/spec/limits/maxTotalBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxTotalBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024",schema:1024,parentSchema:schema124.properties.spec.properties.limits.properties.maxTotalBytes,data:data38};
+}
+}
+if(data35.maxFiles !== undefined){
+let data39 = data35.maxFiles;
+if(!(((typeof data39 == "number") && (!(data39 % 1) && !isNaN(data39))) && (isFinite(data39)))){
+const err96 = {instancePath:instancePath+"/spec/limits/maxFiles",schemaPath:"#/properties/spec/properties/limits/properties/maxFiles/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema124.properties.spec.properties.limits.properties.maxFiles.type,parentSchema:schema124.properties.spec.properties.limits.properties.maxFiles,data:data39};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -11980,12 +11986,9 @@ vErrors.push(err96);
 }
 errors++;
 }
-}
-}
-if(data33.maxDocumentsPerFile !== undefined){
-let data39 = data33.maxDocumentsPerFile;
-if(!(((typeof data39 == "number") && (!(data39 % 1) && !isNaN(data39))) && (isFinite(data39)))){
-const err97 = {instancePath:instancePath+"/spec/limits/maxDocumentsPerFile",schemaPath:"#/properties/spec/properties/limits/properties/maxDocumentsPerFile/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema124.properties.spec.properties.limits.properties.maxDocumentsPerFile.type,parentSchema:schema124.properties.spec.properties.limits.properties.maxDocumentsPerFile,data:data39};
+if((typeof data39 == "number") && (isFinite(data39))){
+if(data39 > 1000000 || isNaN(data39)){
+const err97 = {instancePath:instancePath+"/spec/limits/maxFiles",schemaPath:"#/properties/spec/properties/limits/properties/maxFiles/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000",schema:1000000,parentSchema:schema124.properties.spec.properties.limits.properties.maxFiles,data:data39};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -11994,9 +11997,8 @@ vErrors.push(err97);
 }
 errors++;
 }
-if((typeof data39 == "number") && (isFinite(data39))){
-if(data39 > 100000 || isNaN(data39)){
-const err98 = {instancePath:instancePath+"/spec/limits/maxDocumentsPerFile",schemaPath:"#/properties/spec/properties/limits/properties/maxDocumentsPerFile/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema124.properties.spec.properties.limits.properties.maxDocumentsPerFile,data:data39};
+if(data39 < 1 || isNaN(data39)){
+const err98 = {instancePath:instancePath+"/spec/limits/maxFiles",schemaPath:"#/properties/spec/properties/limits/properties/maxFiles/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema124.properties.spec.properties.limits.properties.maxFiles,data:data39};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -12005,8 +12007,12 @@ vErrors.push(err98);
 }
 errors++;
 }
-if(data39 < 1 || isNaN(data39)){
-const err99 = {instancePath:instancePath+"/spec/limits/maxDocumentsPerFile",schemaPath:"#/properties/spec/properties/limits/properties/maxDocumentsPerFile/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema124.properties.spec.properties.limits.properties.maxDocumentsPerFile,data:data39};
+}
+}
+if(data35.maxTotalBytes !== undefined){
+let data40 = data35.maxTotalBytes;
+if(!(((typeof data40 == "number") && (!(data40 % 1) && !isNaN(data40))) && (isFinite(data40)))){
+const err99 = {instancePath:instancePath+"/spec/limits/maxTotalBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxTotalBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema124.properties.spec.properties.limits.properties.maxTotalBytes.type,parentSchema:schema124.properties.spec.properties.limits.properties.maxTotalBytes,data:data40};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -12015,12 +12021,9 @@ vErrors.push(err99);
 }
 errors++;
 }
-}
-}
-if(data33.maxDepth !== undefined){
-let data40 = data33.maxDepth;
-if(!(((typeof data40 == "number") && (!(data40 % 1) && !isNaN(data40))) && (isFinite(data40)))){
-const err100 = {instancePath:instancePath+"/spec/limits/maxDepth",schemaPath:"#/properties/spec/properties/limits/properties/maxDepth/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema124.properties.spec.properties.limits.properties.maxDepth.type,parentSchema:schema124.properties.spec.properties.limits.properties.maxDepth,data:data40};
+if((typeof data40 == "number") && (isFinite(data40))){
+if(data40 > 4294967296 || isNaN(data40)){
+const err100 = {instancePath:instancePath+"/spec/limits/maxTotalBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxTotalBytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967296},message:"must be <= 4294967296",schema:4294967296,parentSchema:schema124.properties.spec.properties.limits.properties.maxTotalBytes,data:data40};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -12029,9 +12032,8 @@ vErrors.push(err100);
 }
 errors++;
 }
-if((typeof data40 == "number") && (isFinite(data40))){
-if(data40 > 256 || isNaN(data40)){
-const err101 = {instancePath:instancePath+"/spec/limits/maxDepth",schemaPath:"#/properties/spec/properties/limits/properties/maxDepth/maximum",keyword:"maximum",params:{comparison: "<=", limit: 256},message:"must be <= 256",schema:256,parentSchema:schema124.properties.spec.properties.limits.properties.maxDepth,data:data40};
+if(data40 < 1024 || isNaN(data40)){
+const err101 = {instancePath:instancePath+"/spec/limits/maxTotalBytes",schemaPath:"#/properties/spec/properties/limits/properties/maxTotalBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024",schema:1024,parentSchema:schema124.properties.spec.properties.limits.properties.maxTotalBytes,data:data40};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -12040,8 +12042,12 @@ vErrors.push(err101);
 }
 errors++;
 }
-if(data40 < 2 || isNaN(data40)){
-const err102 = {instancePath:instancePath+"/spec/limits/maxDepth",schemaPath:"#/properties/spec/properties/limits/properties/maxDepth/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2",schema:2,parentSchema:schema124.properties.spec.properties.limits.properties.maxDepth,data:data40};
+}
+}
+if(data35.maxDocumentsPerFile !== undefined){
+let data41 = data35.maxDocumentsPerFile;
+if(!(((typeof data41 == "number") && (!(data41 % 1) && !isNaN(data41))) && (isFinite(data41)))){
+const err102 = {instancePath:instancePath+"/spec/limits/maxDocumentsPerFile",schemaPath:"#/properties/spec/properties/limits/properties/maxDocumentsPerFile/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema124.properties.spec.properties.limits.properties.maxDocumentsPerFile.type,parentSchema:schema124.properties.spec.properties.limits.properties.maxDocumentsPerFile,data:data41};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -12050,11 +12056,9 @@ vErrors.push(err102);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err103 = {instancePath:instancePath+"/spec/limits",schemaPath:"#/properties/spec/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema124.properties.spec.properties.limits.type,parentSchema:schema124.properties.spec.properties.limits,data:data33};
+if((typeof data41 == "number") && (isFinite(data41))){
+if(data41 > 100000 || isNaN(data41)){
+const err103 = {instancePath:instancePath+"/spec/limits/maxDocumentsPerFile",schemaPath:"#/properties/spec/properties/limits/properties/maxDocumentsPerFile/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema124.properties.spec.properties.limits.properties.maxDocumentsPerFile,data:data41};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -12063,10 +12067,8 @@ vErrors.push(err103);
 }
 errors++;
 }
-}
-}
-else {
-const err104 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema124.properties.spec.type,parentSchema:schema124.properties.spec,data:data6};
+if(data41 < 1 || isNaN(data41)){
+const err104 = {instancePath:instancePath+"/spec/limits/maxDocumentsPerFile",schemaPath:"#/properties/spec/properties/limits/properties/maxDocumentsPerFile/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema124.properties.spec.properties.limits.properties.maxDocumentsPerFile,data:data41};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -12077,13 +12079,73 @@ errors++;
 }
 }
 }
-else {
-const err105 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema124.type,parentSchema:schema124,data};
+if(data35.maxDepth !== undefined){
+let data42 = data35.maxDepth;
+if(!(((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42))) && (isFinite(data42)))){
+const err105 = {instancePath:instancePath+"/spec/limits/maxDepth",schemaPath:"#/properties/spec/properties/limits/properties/maxDepth/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema124.properties.spec.properties.limits.properties.maxDepth.type,parentSchema:schema124.properties.spec.properties.limits.properties.maxDepth,data:data42};
 if(vErrors === null){
 vErrors = [err105];
 }
 else {
 vErrors.push(err105);
+}
+errors++;
+}
+if((typeof data42 == "number") && (isFinite(data42))){
+if(data42 > 256 || isNaN(data42)){
+const err106 = {instancePath:instancePath+"/spec/limits/maxDepth",schemaPath:"#/properties/spec/properties/limits/properties/maxDepth/maximum",keyword:"maximum",params:{comparison: "<=", limit: 256},message:"must be <= 256",schema:256,parentSchema:schema124.properties.spec.properties.limits.properties.maxDepth,data:data42};
+if(vErrors === null){
+vErrors = [err106];
+}
+else {
+vErrors.push(err106);
+}
+errors++;
+}
+if(data42 < 2 || isNaN(data42)){
+const err107 = {instancePath:instancePath+"/spec/limits/maxDepth",schemaPath:"#/properties/spec/properties/limits/properties/maxDepth/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2",schema:2,parentSchema:schema124.properties.spec.properties.limits.properties.maxDepth,data:data42};
+if(vErrors === null){
+vErrors = [err107];
+}
+else {
+vErrors.push(err107);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err108 = {instancePath:instancePath+"/spec/limits",schemaPath:"#/properties/spec/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema124.properties.spec.properties.limits.type,parentSchema:schema124.properties.spec.properties.limits,data:data35};
+if(vErrors === null){
+vErrors = [err108];
+}
+else {
+vErrors.push(err108);
+}
+errors++;
+}
+}
+}
+else {
+const err109 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema124.properties.spec.type,parentSchema:schema124.properties.spec,data:data6};
+if(vErrors === null){
+vErrors = [err109];
+}
+else {
+vErrors.push(err109);
+}
+errors++;
+}
+}
+}
+else {
+const err110 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema124.type,parentSchema:schema124,data};
+if(vErrors === null){
+vErrors = [err110];
+}
+else {
+vErrors.push(err110);
 }
 errors++;
 }

@@ -9,7 +9,9 @@ import { governingPolicy, pathsChanged } from '../../../src/core/reconcile/gover
 const HEAD = 'a'.repeat(40);
 const OTHER = 'b'.repeat(40);
 const STRICT = DEFAULT_REPOSITORY_CONFIG.policy;
-const LOOSE = { allowDeletions: true, selfHeal: true };
+const LOOSE = { ...STRICT, allowDeletions: true, selfHeal: true };
+/** The guard set by `policy.massDeletion.maxShare`. */
+const share = (maxShare: number, base = STRICT) => ({ ...base, massDeletion: { maxShare } });
 
 function change(action: Action, kind: string, name: string, extra: Partial<Change> = {}): Change {
   const target = kind === 'Cluster' ? 'seed-eu' : 'master';
@@ -65,6 +67,22 @@ describe('the reconcile decision (head, allowances, policy → what runs)', () =
     { name: 'any deletion while the configuration changed needs an allowance', changes: TWO_CLUSTERS_ONE_DELETED, policy: LOOSE, configChanged: true, expected: [] },
     { name: 'adopting a live object kkp-gitops did not create needs an allowance', changes: [change('update', 'User', 'carol', { adoption: true }), change('update', 'User', 'alice')], policy: STRICT, expected: ['update User/alice'] },
     { name: 'an allowance covers an adoption it lists', changes: [change('update', 'User', 'carol', { adoption: true })], policy: STRICT, allowances: [allow(HEAD, 'adopt master: User/carol')], expected: ['update User/carol'] },
+    {
+      name: 'a higher share lets more than half of a kind be deleted under the policy',
+      changes: [change('delete', 'Cluster', 'a'), change('delete', 'Cluster', 'b'), change('unchanged', 'Cluster', 'c')],
+      policy: share(0.8, LOOSE),
+      expected: ['delete Cluster/a', 'delete Cluster/b'],
+    },
+    { name: 'a share of 1 still guards deleting all of a kind', changes: [change('delete', 'User', 'a'), change('delete', 'User', 'b')], policy: share(1), expected: [] },
+    { name: 'a share of 0 guards every deletion, even of a kind that needs no allowance', changes: [change('delete', 'User', 'a'), change('unchanged', 'User', 'b'), change('unchanged', 'User', 'c')], policy: share(0), expected: [] },
+    {
+      name: 'a lower share guards a third of a kind',
+      changes: [change('delete', 'User', 'a'), change('unchanged', 'User', 'b'), change('unchanged', 'User', 'c')],
+      policy: share(0.25),
+      allowances: [allow(HEAD, 'delete master: User/a')],
+      expected: ['delete User/a'],
+    },
+    { name: 'a lower share without the allowance skips that third', changes: [change('delete', 'User', 'a'), change('unchanged', 'User', 'b'), change('unchanged', 'User', 'c')], policy: share(0.25, LOOSE), expected: [] },
     { name: 'creates and updates always run', changes: [change('create', 'Cluster', 'new'), change('update', 'Cluster', 'x')], policy: STRICT, expected: ['create Cluster/new', 'update Cluster/x'] },
   ];
   for (const row of table) {
@@ -93,7 +111,7 @@ describe('the reconcile decision (head, allowances, policy → what runs)', () =
 
 describe('the governing policy', () => {
   it('is the last applied commit’s, and the built-in defaults when nothing was applied', () => {
-    expect(governingPolicy(undefined)).toEqual({ allowDeletions: false, selfHeal: false });
+    expect(governingPolicy(undefined)).toEqual({ allowDeletions: false, selfHeal: false, massDeletion: { maxShare: 0.5 } });
     expect(governingPolicy({ policy: LOOSE })).toEqual(LOOSE);
   });
 

@@ -13,6 +13,7 @@ import type { KubeObject } from '../../../src/core/render/kube-object.js';
 import { planRepository, type RepositoryPlan } from '../../../src/core/plan/plan-repository.js';
 import { createKubeConnector } from '../../../src/kube/kube-connector.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../../src/sandbox/start-sandbox.js';
+import type { KkpRelease } from '../../../src/core/kkp-release.js';
 
 export const BASE_REPO = join(import.meta.dirname, '..', '..', 'fixtures', 'plan', 'create-everything', 'repo');
 const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
@@ -39,8 +40,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { seeds?: string[]; kkpControllers?: SandboxOptions['kkpControllers'] } = {}): Promise<Harness> {
-  const sandbox = await startSandbox({ seeds: options.seeds ?? ['seed-eu', 'seed-us'], ...(options.kkpControllers ? { kkpControllers: options.kkpControllers } : {}) });
+export async function startHarness(options: { seeds?: string[]; kkpVersion?: KkpRelease; kkpControllers?: SandboxOptions['kkpControllers'] } = {}): Promise<Harness> {
+  const sandbox = await startSandbox({ seeds: options.seeds ?? ['seed-eu', 'seed-us'], ...(options.kkpVersion ? { kkpVersion: options.kkpVersion } : {}), ...(options.kkpControllers ? { kkpControllers: options.kkpControllers } : {}) });
   const dir = mkdtempSync(join(tmpdir(), 'kkp-gitops-engine-'));
   cpSync(BASE_REPO, dir, { recursive: true });
   const api = (cluster: string) => {

@@ -71,9 +71,11 @@ describe('the sandbox KKP controllers', () => {
 
   it('reports Updating for the delay after a version change, then Running at the new version', async () => {
     const { eu, clusters } = await start();
-    applyCluster(eu, clusters, cluster('prod-1', '1.35.6'));
+    // KKP upgrades only clusters with the external cloud provider to versions >= 1.29 (its default provider incompatibility).
+    const external = { features: { externalCloudProvider: true } };
+    applyCluster(eu, clusters, cluster('prod-1', '1.35.6', undefined, external));
     await waitForObject(eu, clusters, undefined, 'prod-1', phaseIs('Running'));
-    applyCluster(eu, clusters, cluster('prod-1', '1.35.7'));
+    applyCluster(eu, clusters, cluster('prod-1', '1.35.7', undefined, external));
     const updating = await waitForObject(eu, clusters, undefined, 'prod-1', phaseIs('Updating'));
     expect(statusOf(updating).versions?.['controlPlane']).toBe('1.35.6');
     expect(statusOf(updating).conditions?.['UpdateProgress']).toMatchObject({ status: 'False', reason: 'Progressing' });

@@ -18,7 +18,7 @@ export const DEFAULT_CONFIG: RepositoryConfig = {
   exclude: [],
   edition: 'enterprise',
   kkpVersion: DEFAULT_KKP_RELEASE,
-  policy: { allowDeletions: false, selfHeal: false },
+  policy: DEFAULT_REPOSITORY_CONFIG.policy,
   limits: DEFAULT_REPOSITORY_CONFIG.limits,
   rollout: DEFAULT_REPOSITORY_CONFIG.rollout,
 };

@@ -8,6 +8,7 @@ import { clusterKonnectivity } from './cluster-konnectivity.js';
 import { clusterMachineNetworks } from './cluster-machine-networks.js';
 import { clusterProxyMode } from './cluster-proxy-mode.js';
 import { userAdminGlobalViewer } from './user-admin-global-viewer.js';
+import { userServiceAccount } from './user-service-account.js';
 import { bindingGroupFormat } from './binding-group-format.js';
 import { bindingProjectExists } from './binding-project-exists.js';
 import { bindingUserExists } from './binding-user-exists.js';
@@ -23,6 +24,7 @@ import { changeDatacenterRemoved } from './change-datacenter-removed.js';
 import { changeSeedDeleted } from './change-seed-deleted.js';
 import { changeSshKeyProject } from './change-ssh-key-project.js';
 import { changeUserEmail } from './change-user-email.js';
+import { changeUserProject } from './change-user-project.js';
 import { clusterAllowedIpRanges } from './cluster-allowed-ip-ranges.js';
 import { clusterCidrCount } from './cluster-cidr-count.js';
 import { clusterCidrFamily } from './cluster-cidr-family.js';
@@ -34,8 +36,11 @@ import { clusterProviderMatches } from './cluster-provider-matches.js';
 import { clusterProviderName } from './cluster-provider-name.js';
 import { clusterTunnelingAgentIp } from './cluster-tunneling-agent-ip.js';
 import { clusterVersionAllowed } from './cluster-version-allowed.js';
+import { clusterName } from './cluster-name.js';
+import { clusterProviderIncompatible } from './cluster-provider-incompatible.js';
 import { credentialsInline } from './credentials-inline.js';
 import { datacenterOneProvider } from './datacenter-one-provider.js';
+import { datacenterKubevirtOs } from './datacenter-kubevirt-os.js';
 import { datacenterSeedExists } from './datacenter-seed-exists.js';
 import { datacenterUniqueName } from './datacenter-unique-name.js';
 import { editionCommunitySeeds } from './edition-community-seeds.js';
@@ -44,6 +49,8 @@ import { repositoryNoSecret } from './repository-no-secret.js';
 import { seedAllowedIpRanges } from './seed-allowed-ip-ranges.js';
 import { seedEtcdBackupDestination } from './seed-etcd-backup-destination.js';
 import { seedKubeconfigReference } from './seed-kubeconfig-reference.js';
+import { seedAuthenticationConfiguration } from './seed-authentication-configuration.js';
+import { seedEnvoyConnectionSettings } from './seed-envoy-connection-settings.js';
 import { seedNamespace } from './seed-namespace.js';
 import { sshKeyClusterExists } from './ssh-key-cluster-exists.js';
 import { sshKeyProjectExists } from './ssh-key-project-exists.js';
@@ -54,18 +61,23 @@ export const RULES: readonly Rule[] = [
   // Datacenters and seeds
   datacenterUniqueName,
   datacenterOneProvider,
+  datacenterKubevirtOs,
   datacenterSeedExists,
   seedKubeconfigReference,
   seedNamespace,
   seedAllowedIpRanges,
   seedEtcdBackupDestination,
+  seedAuthenticationConfiguration,
+  seedEnvoyConnectionSettings,
   editionCommunitySeeds,
   // Clusters
+  clusterName,
   clusterDatacenterExists,
   clusterProviderMatches,
   clusterProviderName,
   clusterProjectExists,
   clusterVersionAllowed,
+  clusterProviderIncompatible,
   clusterCidrCount,
   clusterCidrFamily,
   clusterIpFamily,
@@ -86,6 +98,7 @@ export const RULES: readonly Rule[] = [
   bindingGroupDuplicate,
   userUniqueEmail,
   userAdminGlobalViewer,
+  userServiceAccount,
   sshKeyProjectExists,
   sshKeyClusterExists,
   // The repository as a whole
@@ -100,6 +113,7 @@ export const RULES: readonly Rule[] = [
   changeClusterProjectId,
   changeClusterExternalCcm,
   changeUserEmail,
+  changeUserProject,
   changeSshKeyProject,
   changeDatacenterProvider,
   changeDatacenterRemoved,

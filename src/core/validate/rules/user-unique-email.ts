@@ -8,8 +8,10 @@ const id = 'user/unique-email';
 
 export const userUniqueEmail: Rule = {
   id,
-  description: 'User e-mails are unique, compared case-insensitively.',
-  check({ head }) {
+  description: 'User e-mails are unique, compared case-insensitively (KKP v2.30 and later).',
+  check({ head, versions }) {
+    // pkg/validation/user.go `ValidateUserEmailUniqueness` came with KKP v2.30; v2.29's webhook has no such check.
+    if (versions.release === 'v2.29') return [];
     const byEmail = new Map<string, SourceDocument[]>();
     for (const user of head.documentsOf('User')) {
       const email = stringAt(user.value, 'spec', 'email')?.toLowerCase();
