@@ -7,25 +7,22 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReliabilityHarness, waitFor, type ReliabilityHarness } from '../reliability/reliability-harness.js';
-import { ensureBuilt, type BotProcess } from '../support/bot-process.js';
+import { waitFor, type ReliabilityHarness } from '../reliability/reliability-harness.js';
+import type { BotProcess } from '../support/bot-process.js';
+import { MiB, startDeployedBot } from '../support/deployed-bot.js';
 import { deliverWebhook } from '../support/github-server/deliver-webhook.js';
 
 let h: ReliabilityHarness;
 let bot: BotProcess;
 
 beforeAll(async () => {
-  await ensureBuilt();
-  h = await startReliabilityHarness();
-  bot = h.bot({ extraEnv: { NODE_OPTIONS: '--max-old-space-size=768' } });
-  await bot.start();
+  ({ harness: h, bot } = await startDeployedBot());
 }, 180_000);
 
 afterAll(async () => {
   await h?.stop();
 });
 
-const MiB = 1024 * 1024;
 
 /** Resident set size and its peak (VmHWM) of the bot, in bytes. */
 function memory(): { rss: number; peak: number } {

@@ -7,25 +7,22 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReliabilityHarness, waitFor, type ReliabilityHarness } from '../reliability/reliability-harness.js';
-import { ensureBuilt, type BotProcess } from '../support/bot-process.js';
+import { waitFor, type ReliabilityHarness } from '../reliability/reliability-harness.js';
+import type { BotProcess } from '../support/bot-process.js';
+import { MiB, startDeployedBot } from '../support/deployed-bot.js';
 import { pullRequestDelivery } from '../support/github-server/webhook-payloads.js';
 
 let h: ReliabilityHarness;
 let bot: BotProcess;
 
 beforeAll(async () => {
-  await ensureBuilt();
-  h = await startReliabilityHarness();
-  bot = h.bot({ extraEnv: { NODE_OPTIONS: '--max-old-space-size=768' } });
-  await bot.start();
+  ({ harness: h, bot } = await startDeployedBot());
 }, 180_000);
 
 afterAll(async () => {
   await h?.stop();
 });
 
-const MiB = 1024 * 1024;
 
 /** `{a: [1, 1, 1, …]}` of about `bytes`. */
 function flowFile(bytes: number): string {
